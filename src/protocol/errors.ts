@@ -1,0 +1,131 @@
+/**
+ * The one table of failures: every error id maps to a stable `WS_ERR_*`
+ * code, the close code to send, and a reason. Messages read "Cannot ...: ...".
+ *
+ * @example
+ * ```ts
+ * import { errorInfo, WebSocketError } from "./errors.ts";
+ * const info = errorInfo("WS_ERR_INVALID_UTF8");
+ * console.log(info.closeCode); // 1007
+ * const err = new WebSocketError("WS_ERR_INVALID_UTF8");
+ * console.log(err.code, err.message);
+ * ```
+ * @module
+ */
+
+import * as abi from "../codec/abi.ts";
+
+/** What one failure means on the wire and to the application. */
+export interface ErrorInfo {
+  /** Close code to send (0 when the failure happens before the connection is open). */
+  closeCode: number;
+  /** Close reason (at most 123 bytes) and the end of the error message. */
+  reason: string;
+}
+
+const TABLE = {
+  WS_ERR_INVALID_OPCODE: { closeCode: 1002, reason: "reserved opcode" },
+  WS_ERR_UNEXPECTED_RSV: { closeCode: 1002, reason: "RSV bits set without a negotiated extension" },
+  WS_ERR_EXPECTED_FIN: { closeCode: 1002, reason: "fragmented control frame" },
+  WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH: { closeCode: 1002, reason: "control frame longer than 125 bytes" },
+  WS_ERR_EXPECTED_MASK: { closeCode: 1002, reason: "client frame not masked" },
+  WS_ERR_UNEXPECTED_MASK: { closeCode: 1002, reason: "server frame masked" },
+  WS_ERR_INVALID_PAYLOAD_LENGTH: { closeCode: 1002, reason: "invalid payload length encoding" },
+  WS_ERR_INVALID_CONTINUATION: { closeCode: 1002, reason: "continuation frame without a message" },
+  WS_ERR_EXPECTED_CONTINUATION: { closeCode: 1002, reason: "new data frame inside a fragmented message" },
+  WS_ERR_MESSAGE_TOO_BIG: { closeCode: 1009, reason: "message too big" },
+  WS_ERR_TOO_MANY_FRAGMENTS: { closeCode: 1009, reason: "too many fragments" },
+  WS_ERR_INVALID_UTF8: { closeCode: 1007, reason: "invalid UTF-8" },
+  WS_ERR_INVALID_CLOSE_PAYLOAD: { closeCode: 1002, reason: "close payload of 1 byte" },
+  WS_ERR_INVALID_CLOSE_CODE: { closeCode: 1002, reason: "invalid close code" },
+  WS_ERR_DATA_AFTER_CLOSE: { closeCode: 1002, reason: "data after close" },
+  WS_ERR_UNEXPECTED_EOF: { closeCode: 1006, reason: "connection closed without a close frame" },
+  WS_ERR_CLOSE_TIMEOUT: { closeCode: 1006, reason: "close handshake timed out" },
+  WS_ERR_IDLE_TIMEOUT: { closeCode: 1006, reason: "peer did not answer in time" },
+  WS_ERR_BUFFER_FULL: { closeCode: 1008, reason: "send buffer above its high-water mark" },
+  WS_ERR_HANDSHAKE_STATUS: { closeCode: 0, reason: "unexpected handshake response status" },
+  WS_ERR_HANDSHAKE_HEADER: { closeCode: 0, reason: "invalid handshake response header" },
+  WS_ERR_HANDSHAKE_ACCEPT: { closeCode: 0, reason: "Sec-WebSocket-Accept does not match the key" },
+  WS_ERR_HANDSHAKE_SUBPROTOCOL: { closeCode: 0, reason: "server chose a subprotocol that was not offered" },
+  WS_ERR_HANDSHAKE_EXTENSION: { closeCode: 0, reason: "server chose an extension that was not offered" },
+  WS_ERR_HANDSHAKE_TOO_LARGE: { closeCode: 0, reason: "handshake head too large" },
+  WS_ERR_HANDSHAKE_MALFORMED: { closeCode: 0, reason: "malformed HTTP head" },
+  WS_ERR_HANDSHAKE_TIMEOUT: { closeCode: 0, reason: "handshake timed out" },
+  WS_ERR_CONNECT: { closeCode: 0, reason: "connection failed" },
+  WS_ERR_ABORTED: { closeCode: 0, reason: "aborted" },
+} as const satisfies Record<string, ErrorInfo>;
+
+/** A stable error code, e.g. `"WS_ERR_INVALID_UTF8"`. */
+export type ErrorCode = keyof typeof TABLE;
+
+/**
+ * The table entry for `code`.
+ *
+ * @example
+ * ```ts
+ * errorInfo("WS_ERR_MESSAGE_TOO_BIG").closeCode; // 1009
+ * ```
+ */
+export function errorInfo(code: ErrorCode): ErrorInfo {
+  return TABLE[code];
+}
+
+const PARSER_ERRORS: Record<number, ErrorCode> = {
+  [abi.ERR_INVALID_OPCODE]: "WS_ERR_INVALID_OPCODE",
+  [abi.ERR_UNEXPECTED_RSV]: "WS_ERR_UNEXPECTED_RSV",
+  [abi.ERR_EXPECTED_FIN]: "WS_ERR_EXPECTED_FIN",
+  [abi.ERR_CONTROL_TOO_LONG]: "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
+  [abi.ERR_EXPECTED_MASK]: "WS_ERR_EXPECTED_MASK",
+  [abi.ERR_UNEXPECTED_MASK]: "WS_ERR_UNEXPECTED_MASK",
+  [abi.ERR_INVALID_LENGTH]: "WS_ERR_INVALID_PAYLOAD_LENGTH",
+  [abi.ERR_INVALID_CONTINUATION]: "WS_ERR_INVALID_CONTINUATION",
+  [abi.ERR_EXPECTED_CONTINUATION]: "WS_ERR_EXPECTED_CONTINUATION",
+  [abi.ERR_MESSAGE_TOO_BIG]: "WS_ERR_MESSAGE_TOO_BIG",
+  [abi.ERR_TOO_MANY_FRAGMENTS]: "WS_ERR_TOO_MANY_FRAGMENTS",
+  [abi.ERR_INVALID_UTF8]: "WS_ERR_INVALID_UTF8",
+  [abi.ERR_INVALID_CLOSE_PAYLOAD]: "WS_ERR_INVALID_CLOSE_PAYLOAD",
+  [abi.ERR_INVALID_CLOSE_CODE]: "WS_ERR_INVALID_CLOSE_CODE",
+};
+
+/**
+ * The error code for a decoder error id (see `FrameSink.error`).
+ *
+ * @example
+ * ```ts
+ * import { ERR_INVALID_UTF8 } from "../codec/abi.ts";
+ * parserErrorCode(ERR_INVALID_UTF8); // "WS_ERR_INVALID_UTF8"
+ * ```
+ */
+export function parserErrorCode(id: number): ErrorCode {
+  const code = PARSER_ERRORS[id];
+  if (code === undefined) throw new RangeError(`Cannot map decoder error: unknown id ${id}`);
+  return code;
+}
+
+/**
+ * An error with a stable `code`, the close code it leads to, and optional
+ * details (e.g. the handshake response).
+ *
+ * @example
+ * ```ts
+ * const err = new WebSocketError("WS_ERR_HANDSHAKE_STATUS", "got 200", { status: 200 });
+ * console.log(err.code, err.closeCode, err.details);
+ * ```
+ */
+export class WebSocketError extends Error {
+  /** The stable code, e.g. `"WS_ERR_INVALID_UTF8"`. */
+  readonly code: ErrorCode;
+  /** The close code this failure sends or reports. */
+  readonly closeCode: number;
+  /** Extra facts, e.g. `{ status, headers, body }` of a failed handshake. */
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, detail?: string, details?: Record<string, unknown>, options?: ErrorOptions) {
+    const info = TABLE[code];
+    super(`Cannot continue the WebSocket connection: ${detail ?? info.reason}`, options);
+    this.name = "WebSocketError";
+    this.code = code;
+    this.closeCode = info.closeCode;
+    if (details !== undefined) this.details = details;
+  }
+}

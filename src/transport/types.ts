@@ -1,0 +1,150 @@
+/**
+ * The one interface every runtime's socket adapter implements. Adapters only
+ * open, read (into a lent buffer where the runtime allows), write with a
+ * drain signal, half-close and destroy; everything else lives in the session.
+ *
+ * @example
+ * ```ts
+ * import type { Transport, TransportSink } from "./types.ts";
+ * declare const transport: Transport;
+ * const sink: TransportSink = {
+ *   buffer: () => new Uint8Array(65536),
+ *   read: (n) => console.log("read", n),
+ *   data: (bytes) => console.log("data", bytes.length),
+ *   end: () => console.log("peer sent FIN"),
+ *   drain: () => console.log("writable again"),
+ *   close: (error) => console.log("closed", error),
+ * };
+ * transport.start(sink);
+ * transport.write(new TextEncoder().encode("hello"));
+ * ```
+ * @module
+ */
+
+/**
+ * Where a transport delivers what happens on the socket. Called from the
+ * runtime's I/O callbacks; never re-entered.
+ */
+export interface TransportSink {
+  /**
+   * A region to read the next bytes into (lent from codec memory). Only
+   * adapters with `capabilities.lentBuffer` call it; the region stays theirs
+   * until they call {@link TransportSink.read}.
+   */
+  buffer(): Uint8Array;
+  /** `n` bytes were read into the region last returned by `buffer()`. */
+  read(n: number): void;
+  /** Bytes read into a buffer the adapter owns; valid only during the call. */
+  data(bytes: Uint8Array): void;
+  /** The peer half-closed its side (EOF). */
+  end(): void;
+  /** The write queue fell to zero after `write` returned false. */
+  drain(): void;
+  /** The socket is gone (after `destroy`, a fatal error, or both sides ended). Called once. */
+  close(error?: Error): void;
+}
+
+/** What an adapter can do, so the session never guesses. */
+export interface TransportCapabilities {
+  /** Reads land in `sink.buffer()` (zero-copy into codec memory). */
+  readonly lentBuffer: boolean;
+}
+
+/** A socket address. */
+export interface NetAddress {
+  /** IP address or host name. */
+  readonly hostname: string;
+  /** Port number. */
+  readonly port: number;
+}
+
+/** One open byte stream (TCP or TLS). */
+export interface Transport {
+  /** What this adapter supports. */
+  readonly capabilities: TransportCapabilities;
+  /** The peer's address, where known. */
+  readonly remoteAddress: NetAddress | undefined;
+  /** Bytes accepted by `write` but not yet handed to the operating system. */
+  readonly writableLength: number;
+  /** Begin delivering reads to `sink`. Called once. */
+  start(sink: TransportSink): void;
+  /**
+   * Queue `bytes` (the transport may keep the reference: do not reuse it).
+   * Returns false when the queue is above the adapter's high-water mark; a
+   * `drain` follows once it is empty.
+   */
+  write(bytes: Uint8Array): boolean;
+  /** Stop reading until `resume` (receive-side backpressure). */
+  pause(): void;
+  /** Read again after `pause`. */
+  resume(): void;
+  /** Flush what is queued, then half-close (send FIN). */
+  end(): void;
+  /** Close at once, dropping what is queued. */
+  destroy(): void;
+}
+
+/** TLS settings for a client connection. */
+export interface ClientTlsOptions {
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string | string[];
+  /** Set false to accept any certificate (tests only). */
+  rejectUnauthorized?: boolean;
+  /** Server name for SNI and certificate checks (default: the host). */
+  servername?: string;
+}
+
+/** Where and how to connect. */
+export interface ConnectOptions {
+  /** Host name or IP address. */
+  hostname: string;
+  /** TCP port. */
+  port: number;
+  /** Wrap the connection in TLS. */
+  tls?: ClientTlsOptions | boolean;
+  /** Abort the attempt. */
+  signal?: AbortSignal;
+}
+
+/** TLS settings for a listener. */
+export interface ServerTlsOptions {
+  /** Certificate chain (PEM). */
+  cert: string;
+  /** Private key (PEM). */
+  key: string;
+}
+
+/** Where and how to listen. */
+export interface ListenOptions {
+  /** Address to bind (default `"0.0.0.0"`). */
+  hostname?: string;
+  /** Port to bind; 0 picks a free one. */
+  port: number;
+  /** Serve TLS. */
+  tls?: ServerTlsOptions;
+}
+
+/** A bound listening socket. */
+export interface Listener {
+  /** The bound address (the real port when 0 was asked for). */
+  readonly address: NetAddress;
+  /** Stop accepting; resolves once the listening socket is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * One runtime's networking, as the session needs it.
+ *
+ * @example
+ * ```ts
+ * import { selectRuntime } from "./select.ts";
+ * const net = await selectRuntime();
+ * const transport = await net.connect({ hostname: "127.0.0.1", port: 8080 });
+ * ```
+ */
+export interface RuntimeNet {
+  /** Open a client connection. Rejects with an `Error` whose message says why. */
+  connect(options: ConnectOptions): Promise<Transport>;
+  /** Listen; `onConnection` receives each accepted transport. */
+  listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener>;
+}
