@@ -1,0 +1,112 @@
+/**
+ * The client's way to OPEN: connect the runtime's socket, run the opening
+ * handshake through the session, then switch the session to frames.
+ *
+ * @example
+ * ```ts
+ * import { connectClient } from "./client_connect.ts";
+ * import { parseWebSocketUrl } from "./protocol/ws_url.ts";
+ * const session = await connectClient(parseWebSocketUrl("ws://127.0.0.1:8080"), [], {}, {
+ *   opened: (protocol) => console.log("open", protocol),
+ *   events: { message: (data) => console.log(data) },
+ * });
+ * session.send("hi");
+ * ```
+ * @module
+ */
+
+import { loadCodec } from "./codec/load.ts";
+import { ClientHandshake, type ClientHandshakeStep } from "./protocol/client_handshake.ts";
+import { WebSocketError } from "./protocol/errors.ts";
+import type { WebSocketUrl } from "./protocol/ws_url.ts";
+import { Session, type SessionEvents, type SessionOptions } from "./session.ts";
+import { selectRuntime } from "./transport/select.ts";
+import type { ClientTlsOptions } from "./transport/types.ts";
+
+/** Client options beyond the standard constructor (undici/Deno/Bun style). */
+export interface ClientOptions extends SessionOptions {
+  /** Extra handshake headers (e.g. `Authorization`, `Cookie`). */
+  headers?: Record<string, string> | [string, string][] | Headers;
+  /** TLS settings for `wss:`. */
+  tls?: ClientTlsOptions;
+  /** Give up when the handshake has not completed after this many ms (default 30000). */
+  handshakeTimeout?: number;
+  /** Abort the connection attempt (or the open connection: it is terminated). */
+  signal?: AbortSignal;
+}
+
+/** Where the client reports progress. */
+export interface ClientCallbacks {
+  /** The handshake succeeded; dispatched before any message. */
+  opened(protocol: string, extensions: string): void;
+  /** Events after OPEN. */
+  events: SessionEvents;
+}
+
+/**
+ * Connect and handshake. Rejects with a `WebSocketError` (`WS_ERR_CONNECT`,
+ * `WS_ERR_HANDSHAKE_*`, `WS_ERR_ABORTED`) whose `details` hold the failed
+ * response (`status`, `headers`, `body`) when there was one.
+ *
+ * @example
+ * ```ts
+ * import { parseWebSocketUrl } from "./protocol/ws_url.ts";
+ * const abort = new AbortController();
+ * const pending = connectClient(parseWebSocketUrl("ws://127.0.0.1:1"), [], { signal: abort.signal }, {
+ *   opened() {},
+ *   events: {},
+ * });
+ * abort.abort();
+ * await pending.catch((error) => console.log(error.code)); // "WS_ERR_ABORTED"
+ * ```
+ */
+export async function connectClient(
+  url: WebSocketUrl,
+  protocols: string[],
+  options: ClientOptions,
+  callbacks: ClientCallbacks,
+): Promise<Session> {
+  const signal = options.signal;
+  if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
+  const handshake = new ClientHandshake({ url, protocols, headers: options.headers });
+  const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
+  let transport;
+  try {
+    transport = await net.connect({
+      hostname: url.hostname,
+      port: url.port,
+      tls: url.secure ? (options.tls ?? true) : undefined,
+      signal,
+    });
+  } catch (cause) {
+    if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED", undefined, undefined, { cause });
+    throw new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
+  }
+  const session = new Session(transport, callbacks.events, options);
+  return await new Promise<Session>((resolve, reject) => {
+    let settled = false;
+    const settle = (step: ClientHandshakeStep): void => {
+      if (!step.done || settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (step.ok) {
+        session.open(codec, "client", step.rest, () => callbacks.opened(step.protocol, step.extensions));
+        if (signal !== undefined) signal.addEventListener("abort", () => session.terminate(), { once: true });
+        resolve(session);
+      } else {
+        transport.destroy();
+        reject(step.error);
+      }
+    };
+    const fail = (error: WebSocketError): void => settle({ done: true, ok: false, error });
+    const onAbort = (): void => fail(new WebSocketError("WS_ERR_ABORTED"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => fail(new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT")), options.handshakeTimeout ?? 30_000);
+    session.startHandshake({
+      data: (bytes) => settle(handshake.receive(bytes)),
+      closed: () => settle(handshake.eof()),
+    });
+    transport.write(handshake.request());
+  });
+}

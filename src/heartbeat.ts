@@ -1,0 +1,112 @@
+/**
+ * Dead-peer detection and ping round-trip times. With an idle timeout set,
+ * a connection that hears nothing for that long is pinged, and failed if it
+ * stays silent as long again. One timer per connection, checked by
+ * timestamps so a busy connection never re-arms timers per read.
+ *
+ * @example
+ * ```ts
+ * import { Heartbeat } from "./heartbeat.ts";
+ * const heartbeat = new Heartbeat(30_000, {
+ *   ping: (payload) => console.log("ping", payload.length),
+ *   timeout: () => console.log("peer is gone"),
+ *   pong: (payload, rtt) => console.log("rtt", rtt),
+ * });
+ * heartbeat.start();
+ * heartbeat.stop();
+ * ```
+ * @module
+ */
+
+/** What the heartbeat asks of its session. */
+export interface HeartbeatActions {
+  /** Send a ping with this payload. */
+  ping(payload: Uint8Array): void;
+  /** The peer stayed silent too long. */
+  timeout(): void;
+  /** Report a pong; `rtt` in ms when it answers one of our pings. */
+  pong(payload: Uint8Array, rtt: number | undefined): void;
+}
+
+/**
+ * Idle detection plus outstanding-ping bookkeeping.
+ *
+ * @example
+ * ```ts
+ * const heartbeat = new Heartbeat(0, { ping() {}, timeout() {}, pong: (_, rtt) => console.log(rtt) });
+ * heartbeat.pingSent(new Uint8Array([1]));
+ * heartbeat.pongReceived(new Uint8Array([1])); // logs a round-trip time
+ * ```
+ */
+export class Heartbeat {
+  readonly #idle: number;
+  readonly #actions: HeartbeatActions;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastInput = 0;
+  #probing = false;
+  #pings: Array<{ payload: Uint8Array; at: number }> = [];
+
+  constructor(idleTimeout: number, actions: HeartbeatActions) {
+    this.#idle = idleTimeout;
+    this.#actions = actions;
+  }
+
+  /** Begin watching (no-op without an idle timeout). */
+  start(): void {
+    this.#lastInput = performance.now();
+    if (this.#idle <= 0 || this.#timer !== undefined) return;
+    this.#timer = setInterval(() => this.#check(), Math.max(1, this.#idle / 2));
+  }
+
+  /** Stop every timer. */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#pings = [];
+  }
+
+  /** Any input counts as a sign of life. */
+  received(): void {
+    this.#lastInput = performance.now();
+    this.#probing = false;
+  }
+
+  /** We sent a ping with `payload`. */
+  pingSent(payload: Uint8Array): void {
+    // Bounded: a peer that never answers must not grow this list forever.
+    if (this.#pings.length >= 64) this.#pings.shift();
+    this.#pings.push({ payload, at: performance.now() });
+  }
+
+  /** A pong arrived: match it to the oldest ping with the same payload. */
+  pongReceived(payload: Uint8Array): void {
+    const index = this.#pings.findIndex((ping) => sameBytes(ping.payload, payload));
+    let rtt: number | undefined;
+    if (index >= 0) {
+      rtt = performance.now() - this.#pings[index].at;
+      this.#pings.splice(0, index + 1);
+    }
+    this.#actions.pong(payload, rtt);
+  }
+
+  #check(): void {
+    const silent = performance.now() - this.#lastInput;
+    if (silent < this.#idle) return;
+    if (!this.#probing) {
+      this.#probing = true;
+      this.#lastInput = performance.now();
+      const payload = new Uint8Array(0);
+      this.pingSent(payload);
+      this.#actions.ping(payload);
+    } else {
+      this.stop();
+      this.#actions.timeout();
+    }
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,29 @@
+/**
+ * wasmws: one WebSocket engine for Deno, Bun, Node and workerd.
+ *
+ * The client is the web's `WebSocket`; `serve()` accepts connections as the
+ * same `WebSocket` objects. The protocol (RFC 6455) runs in a WebAssembly
+ * core over each runtime's raw TCP/TLS sockets. For `node:http` servers, see
+ * the `./node` entry (`upgradeHandler`).
+ *
+ * @example
+ * ```ts
+ * import { serve, WebSocket } from "@wasmws/wasmws";
+ * const server = await serve({ port: 0, websocket: (ws) => ws.addEventListener("message", (e) => ws.send(e.data)) });
+ * const ws = new WebSocket(`ws://127.0.0.1:${server.address.port}`);
+ * ws.onopen = () => ws.send("hello");
+ * ws.onmessage = async (event) => {
+ *   console.log(event.data); // "hello"
+ *   ws.close();
+ *   await server.shutdown();
+ * };
+ * ```
+ * @module
+ */
+
+export { type BinaryType, type UpgradeInfo, WebSocket, type WebSocketOptions } from "./websocket.ts";
+export { type Server, serve, type ServeOptions, type ShutdownOptions } from "./server.ts";
+export type { AcceptOptions, UpgradeDecision } from "./server_accept.ts";
+export { type ErrorCode, WebSocketError } from "./protocol/errors.ts";
+export type { CloseEventLike, ErrorEventLike } from "./dom.ts";
+export type { ClientTlsOptions, NetAddress, ServerTlsOptions } from "./transport/types.ts";

@@ -1,0 +1,95 @@
+/**
+ * Attach wasmws to an existing `node:http`/`node:https` server through its
+ * `upgrade` event, as ws's `handleUpgrade` does, so Express, Fastify and Koa
+ * apps can adopt it. Works on Deno's and Bun's `node:http` too. A separate
+ * entry point (`wasmws/node`), so the main one never loads `node:*` modules.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "node:http";
+ * import { upgradeHandler } from "./node_upgrade.ts";
+ * const sockets = upgradeHandler({ websocket: (ws) => ws.send("hello") });
+ * const http = createServer((_req, res) => res.end("page"));
+ * http.on("upgrade", sockets.handleUpgrade);
+ * http.listen(8080);
+ * ```
+ * @module
+ */
+
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { ClientRegistry, type ShutdownOptions } from "./client_registry.ts";
+import { loadCodec } from "./codec/load.ts";
+import type { Codec } from "./codec/mod.ts";
+import { type AcceptOptions, acceptTransport } from "./server_accept.ts";
+import { fromNodeSocket } from "./transport/node.ts";
+import type { WebSocket } from "./websocket.ts";
+
+/** What {@link upgradeHandler} returns. */
+export interface UpgradeHandler {
+  /** The `upgrade` listener: `server.on("upgrade", handler.handleUpgrade)`. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Uint8Array): void;
+  /** The open WebSocket connections. */
+  readonly clients: ReadonlySet<WebSocket>;
+  /** Send to every open client (or those `filter` keeps); returns how many. */
+  broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number;
+  /** Close every connection with 1001 and resolve when all are gone (the HTTP server is yours to close). */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A `node:http` upgrade handler with the same options and hooks as `serve()`
+ * (`websocket`, `upgrade`, limits, timeouts; `fetch` does not apply).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "node:http";
+ * const handler = upgradeHandler({
+ *   upgrade: ({ headers }) => headers.get("authorization") === "Bearer secret",
+ *   websocket: (ws) => ws.addEventListener("message", (event) => ws.send(event.data)),
+ * });
+ * createServer().on("upgrade", handler.handleUpgrade).listen(0);
+ * ```
+ */
+export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
+  let codec: Codec | undefined;
+  let registry: ClientRegistry | undefined;
+  const ready = loadCodec().then((loaded) => {
+    codec = loaded;
+    registry = new ClientRegistry(loaded);
+  });
+  const clients = new Set<WebSocket>();
+  const accept = (request: IncomingMessage, socket: Duplex, head: Uint8Array): void => {
+    const registryNow = registry!;
+    if (registryNow.closing) return void socket.destroy();
+    // The request was parsed by node:http; replaying its head through our own
+    // strict parser keeps one set of upgrade rules for every server.
+    let text = `${request.method} ${request.url} HTTP/${request.httpVersion}\r\n`;
+    for (let i = 0; i < request.rawHeaders.length; i += 2) text += `${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}\r\n`;
+    const replay = encoder.encode(text + "\r\n");
+    const initial = new Uint8Array(replay.length + head.length);
+    initial.set(replay);
+    initial.set(head, replay.length);
+    const transport = fromNodeSocket(socket as Socket);
+    registryNow.track(acceptTransport(transport, options, (ws, session) => {
+      registryNow.opened(session, ws);
+      clients.add(ws);
+      session.closed.then(() => clients.delete(ws));
+    }, initial));
+  };
+  return {
+    handleUpgrade(request, socket, head) {
+      if (codec !== undefined) accept(request, socket, head);
+      else ready.then(() => accept(request, socket, head));
+    },
+    clients,
+    broadcast: (data, filter) => registry?.broadcast(data, filter) ?? 0,
+    shutdown: async (shutdownOptions) => {
+      await ready;
+      await registry!.shutdown(shutdownOptions);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `bufferedAmount` bookkeeping: application bytes handed to `send` that the
+ * transport has not yet passed to the operating system. Framing is not
+ * counted (WHATWG). The figure changes only between tasks, as the standard
+ * says ("as of the last time the event loop reached step 1").
+ *
+ * @example
+ * ```ts
+ * import { SendLedger } from "./send_ledger.ts";
+ * const ledger = new SendLedger({ writableLength: 0 });
+ * ledger.wrote(7, 5); // a 5-byte message in a 7-byte frame
+ * console.log(ledger.buffered); // 5 until the next task
+ * await ledger.drained();
+ * ```
+ * @module
+ */
+
+/** The one figure the ledger reads from a transport. */
+export interface QueueLength {
+  /** Bytes accepted but not yet handed to the operating system. */
+  readonly writableLength: number;
+}
+
+/**
+ * Tracks frames in flight; settles lazily, once per task at most.
+ *
+ * @example
+ * ```ts
+ * const ledger = new SendLedger({ writableLength: 0 });
+ * ledger.wrote(10, 8);
+ * ledger.settle();
+ * console.log(ledger.buffered); // 0
+ * ```
+ */
+export class SendLedger {
+  readonly #queue: QueueLength;
+  // Parallel FIFOs: cumulative frame-byte offset where each frame ends, and its payload bytes.
+  #ends: number[] = [];
+  #payloads: number[] = [];
+  #head = 0;
+  #written = 0;
+  #buffered = 0;
+  #scheduled = false;
+  #waiters: Array<() => void> = [];
+  #closed = false;
+
+  constructor(queue: QueueLength) {
+    this.#queue = queue;
+  }
+
+  /** Application bytes not yet handed to the operating system. */
+  get buffered(): number {
+    return this.#buffered;
+  }
+
+  /** A frame of `frameBytes` carrying `payloadBytes` of application data was written. */
+  wrote(frameBytes: number, payloadBytes: number): void {
+    this.#written += frameBytes;
+    if (payloadBytes === 0) return;
+    this.#ends.push(this.#written);
+    this.#payloads.push(payloadBytes);
+    this.#buffered += payloadBytes;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setTimeout(() => {
+        this.#scheduled = false;
+        this.settle();
+      }, 0);
+    }
+  }
+
+  /** Drop what the transport has flushed; wake `drained()` waiters at zero. */
+  settle(): void {
+    if (this.#closed) return;
+    const flushed = this.#written - this.#queue.writableLength;
+    while (this.#head < this.#ends.length && this.#ends[this.#head] <= flushed) {
+      this.#buffered -= this.#payloads[this.#head];
+      this.#head++;
+    }
+    if (this.#head === this.#ends.length) {
+      this.#ends = [];
+      this.#payloads = [];
+      this.#head = 0;
+    }
+    if (this.#buffered === 0) this.#wake();
+  }
+
+  /** Resolves when nothing is buffered (at once if nothing is). */
+  drained(): Promise<void> {
+    if (this.#buffered === 0 || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** The transport is gone: what is buffered stays buffered (WHATWG), and waiters are released. */
+  closed(): void {
+    this.#closed = true;
+    this.#wake();
+  }
+
+  /** Count bytes sent after the connection closed: they only ever grow the figure. */
+  addAfterClose(bytes: number): void {
+    this.#buffered += bytes;
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+}

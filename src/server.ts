@@ -1,0 +1,94 @@
+/**
+ * `serve()`: one WebSocket server API on Deno, Bun and Node, over raw TCP or
+ * TLS. Accepted connections are the same `WebSocket` objects as the client.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "./server.ts";
+ * const server = await serve({
+ *   port: 8080,
+ *   websocket(ws) {
+ *     ws.addEventListener("message", (event) => ws.send(event.data));
+ *   },
+ * });
+ * console.log(`listening on ws://${server.address.hostname}:${server.address.port}`);
+ * await server.shutdown();
+ * ```
+ * @module
+ */
+
+import { ClientRegistry, type ShutdownOptions } from "./client_registry.ts";
+import { loadCodec } from "./codec/load.ts";
+import { type AcceptOptions, acceptTransport } from "./server_accept.ts";
+import { selectRuntime } from "./transport/select.ts";
+import type { NetAddress, ServerTlsOptions } from "./transport/types.ts";
+import type { WebSocket } from "./websocket.ts";
+
+/** Options of {@link serve}. */
+export interface ServeOptions extends AcceptOptions {
+  /** Address to bind (default `"0.0.0.0"`). */
+  hostname?: string;
+  /** Port to bind (default 8080; 0 picks a free one). */
+  port?: number;
+  /** Serve `wss:` with this certificate and key (PEM). */
+  tls?: ServerTlsOptions;
+  /** Most simultaneous connections (default 10,000); beyond it new connections are refused. */
+  maxConnections?: number;
+  /** Shut down when aborted. */
+  signal?: AbortSignal;
+}
+
+export type { ShutdownOptions };
+
+/** A running server. */
+export interface Server {
+  /** The bound address (the real port when 0 was asked for). */
+  readonly address: NetAddress;
+  /** The open WebSocket connections. */
+  readonly clients: ReadonlySet<WebSocket>;
+  /**
+   * Send one message to many clients (default: every open one), encoding
+   * the frame once. Returns how many clients it was sent to.
+   */
+  broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number;
+  /** Stop accepting, close every connection with 1001, resolve when all are gone. */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+}
+
+/**
+ * Listen and serve WebSocket connections (and, with `fetch`, plain HTTP).
+ *
+ * @example
+ * ```ts
+ * const server = await serve({
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   fetch: () => new Response("<h1>hello</h1>", { headers: { "content-type": "text/html" } }),
+ *   upgrade: ({ headers }) => headers.get("cookie")?.includes("session=") ?? false,
+ *   websocket: (ws) => ws.send("welcome"),
+ * });
+ * await server.shutdown();
+ * ```
+ */
+export async function serve(options: ServeOptions = {}): Promise<Server> {
+  const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
+  const registry = new ClientRegistry(codec);
+  const maxConnections = options.maxConnections ?? 10_000;
+  const listener = await net.listen(
+    { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8080, tls: options.tls },
+    (transport) => {
+      if (registry.closing || registry.size >= maxConnections) return transport.destroy();
+      registry.track(acceptTransport(transport, options, (ws, session) => registry.opened(session, ws)));
+    },
+  );
+  const server: Server = {
+    address: listener.address,
+    clients: registry.clients,
+    broadcast: (data, filter) => registry.broadcast(data, filter),
+    async shutdown(shutdownOptions) {
+      await Promise.all([listener.close(), registry.shutdown(shutdownOptions)]);
+    },
+  };
+  options.signal?.addEventListener("abort", () => void server.shutdown(), { once: true });
+  return server;
+}

@@ -1,0 +1,355 @@
+/**
+ * The WHATWG `WebSocket` interface, exactly as browsers expose it, over
+ * wasmws's engine — plus the extras users of ws and Bun expect (`ping`,
+ * `pong` events with round-trip times, `drained()`, `terminate()`).
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from "./websocket.ts";
+ * const ws = new WebSocket("ws://127.0.0.1:8080", { headers: { Authorization: "Bearer token" } });
+ * ws.binaryType = "arraybuffer";
+ * ws.onopen = () => ws.send("hello");
+ * ws.onmessage = (event) => console.log(event.data);
+ * ws.onclose = (event) => console.log(event.code, event.reason, event.wasClean);
+ * ```
+ * @module
+ */
+
+import { type ClientOptions, connectClient } from "./client_connect.ts";
+import { CloseEvent, ErrorEvent } from "./dom.ts";
+import { isValidApplicationCloseCode, MAX_CLOSE_REASON_BYTES } from "./protocol/close_codes.ts";
+import { WebSocketError } from "./protocol/errors.ts";
+import { normalizeProtocols } from "./protocol/subprotocols.ts";
+import { parseWebSocketUrl } from "./protocol/ws_url.ts";
+import { SafeEventTarget } from "./safe_events.ts";
+import type { Session, SessionEvents } from "./session.ts";
+import type { NetAddress } from "./transport/types.ts";
+
+/** Options accepted as the second constructor argument, beyond a protocol list. */
+export interface WebSocketOptions extends ClientOptions {
+  /** Subprotocols to offer. */
+  protocols?: string | string[];
+  /** Largest message accepted, in bytes (default 100 MiB; 1009 beyond). */
+  maxPayload?: number;
+  /** Most fragments per message (default 100,000; 1009 beyond). */
+  maxFragments?: number;
+}
+
+/** What an accepted (server-side) socket knows about its upgrade request. */
+export interface UpgradeInfo {
+  /** The request URL (`ws://host/path?query`). */
+  url: string;
+  /** The request headers. */
+  headers: Headers;
+  /** The peer's address. */
+  remoteAddress: NetAddress | undefined;
+}
+
+/** How `binaryType` presents binary messages. */
+export type BinaryType = "blob" | "arraybuffer";
+
+type Outgoing = string | ArrayBufferLike | ArrayBufferView | Blob;
+
+const encoder = new TextEncoder();
+let accepting: { session: Session; protocol: string; extensions: string; upgrade: UpgradeInfo } | undefined;
+
+/**
+ * The web's `WebSocket`, on Deno, Bun, Node and workerd.
+ *
+ * @example
+ * ```ts
+ * const ws = new WebSocket("wss://echo.example", ["chat"]);
+ * ws.addEventListener("message", (event) => console.log(event.data));
+ * ws.addEventListener("close", (event) => console.log(event.code));
+ * ```
+ */
+export class WebSocket extends SafeEventTarget {
+  declare static readonly CONNECTING: 0;
+  declare static readonly OPEN: 1;
+  declare static readonly CLOSING: 2;
+  declare static readonly CLOSED: 3;
+  declare readonly CONNECTING: 0;
+  declare readonly OPEN: 1;
+  declare readonly CLOSING: 2;
+  declare readonly CLOSED: 3;
+
+  #url: string;
+  #origin: string;
+  #readyState = 0;
+  #protocol = "";
+  #extensions = "";
+  #binaryType: BinaryType = "blob";
+  #session: Session | undefined;
+  #abort = new AbortController();
+  #pendingBytes = 0;
+  #afterCloseBytes = 0;
+  #outbox: Outgoing[] = [];
+  #pumping = false;
+  #upgrade: UpgradeInfo | undefined;
+
+  constructor(url: string | URL, protocols?: string | string[] | WebSocketOptions) {
+    super();
+    const server = accepting;
+    accepting = undefined;
+    if (server !== undefined) {
+      this.#url = server.upgrade.url;
+      this.#origin = new URL(this.#url).origin;
+      this.#readyState = 1;
+      this.#protocol = server.protocol;
+      this.#extensions = server.extensions;
+      this.#session = server.session;
+      this.#upgrade = server.upgrade;
+      return;
+    }
+    const options: WebSocketOptions = typeof protocols === "object" && !Array.isArray(protocols)
+      ? protocols
+      : { protocols };
+    const target = parseWebSocketUrl(url);
+    const offered = normalizeProtocols(options.protocols);
+    this.#url = target.url;
+    this.#origin = new URL(target.url.replace(/^ws/, "http")).origin.replace(/^http/, "ws");
+    const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
+    connectClient(target, offered, { ...options, signal, limits: limitsOf(options) }, {
+      opened: (protocol, extensions) => {
+        if (this.#readyState !== 0) return;
+        this.#readyState = 1;
+        this.#protocol = protocol;
+        this.#extensions = extensions;
+        this.dispatchEvent(new Event("open"));
+      },
+      events: this.#events(),
+    }).then((session) => {
+      this.#session = session;
+      this.#pump();
+    }, (error: WebSocketError) => this.#failConnecting(error));
+  }
+
+  /** The URL, serialized. */
+  get url(): string {
+    return this.#url;
+  }
+  /** `CONNECTING` (0), `OPEN` (1), `CLOSING` (2) or `CLOSED` (3). */
+  get readyState(): number {
+    return this.#readyState;
+  }
+  /** Application bytes queued by `send` and not yet handed to the network. */
+  get bufferedAmount(): number {
+    return (this.#session?.bufferedAmount ?? 0) + this.#pendingBytes + this.#afterCloseBytes;
+  }
+  /** The extensions the server chose ("" until open). */
+  get extensions(): string {
+    return this.#extensions;
+  }
+  /** The subprotocol the server chose ("" when none). */
+  get protocol(): string {
+    return this.#protocol;
+  }
+  /** `"blob"` (default) or `"arraybuffer"`; other values are ignored. */
+  get binaryType(): BinaryType {
+    return this.#binaryType;
+  }
+  set binaryType(value: BinaryType) {
+    if (value === "blob" || value === "arraybuffer") this.#binaryType = value;
+  }
+
+  /** Handler for `open`. */
+  get onopen(): ((event: Event) => unknown) | null {
+    return this.getHandler("open");
+  }
+  set onopen(value: ((event: Event) => unknown) | null) {
+    this.setHandler("open", value);
+  }
+  /** Handler for `message` (a `MessageEvent`). */
+  get onmessage(): ((event: MessageEvent) => unknown) | null {
+    return this.getHandler("message");
+  }
+  set onmessage(value: ((event: MessageEvent) => unknown) | null) {
+    this.setHandler("message", value);
+  }
+  /** Handler for `error`. */
+  get onerror(): ((event: Event) => unknown) | null {
+    return this.getHandler("error");
+  }
+  set onerror(value: ((event: Event) => unknown) | null) {
+    this.setHandler("error", value);
+  }
+  /** Handler for `close` (a `CloseEvent`). */
+  get onclose(): ((event: Event) => unknown) | null {
+    return this.getHandler("close");
+  }
+  set onclose(value: ((event: Event) => unknown) | null) {
+    this.setHandler("close", value);
+  }
+
+  /** The peer's address (where the runtime tells it). */
+  get remoteAddress(): NetAddress | undefined {
+    return this.#upgrade?.remoteAddress ?? this.#session?.transport.remoteAddress;
+  }
+  /** On an accepted socket: the upgrade request's URL and headers. */
+  get request(): UpgradeInfo | undefined {
+    return this.#upgrade;
+  }
+
+  /**
+   * Send a message. Throws `InvalidStateError` while CONNECTING; after the
+   * closing handshake started, data is dropped but counted in `bufferedAmount`.
+   */
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    if (this.#readyState === 0) throw new DOMException("Cannot send: still CONNECTING", "InvalidStateError");
+    if (typeof data !== "string" && !isBinary(data)) data = String(data);
+    if (this.#readyState !== 1) {
+      this.#afterCloseBytes += sizeOf(data);
+      return;
+    }
+    // Order is kept even when a Blob must be read first: everything queues behind it.
+    if (this.#outbox.length === 0 && !(data instanceof Blob) && this.#session !== undefined) {
+      this.#session.send(typeof data === "string" ? data : bytesOf(data));
+      return;
+    }
+    // A copy now: the caller may reuse its buffer before the queue drains.
+    const queued = typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice();
+    this.#pendingBytes += sizeOf(queued);
+    this.#outbox.push(queued);
+    this.#pump();
+  }
+
+  /**
+   * Close. `code` must be 1000 or 3000–4999 (`InvalidAccessError`), `reason`
+   * at most 123 UTF-8 bytes (`SyntaxError`). While CONNECTING this fails the
+   * connection (`error`, then `close` with 1006).
+   */
+  close(code?: number, reason?: string): void {
+    if (code !== undefined) {
+      code = Number(code) & 0xffff;
+      if (!isValidApplicationCloseCode(code)) {
+        throw new DOMException(`Cannot close: code ${code} is neither 1000 nor in 3000-4999`, "InvalidAccessError");
+      }
+    }
+    if (reason !== undefined && encoder.encode(reason).length > MAX_CLOSE_REASON_BYTES) {
+      throw new DOMException("Cannot close: reason longer than 123 bytes", "SyntaxError");
+    }
+    if (this.#readyState >= 2) return;
+    if (this.#readyState === 0) {
+      this.#readyState = 2;
+      this.#abort.abort();
+      return;
+    }
+    this.#readyState = 2;
+    this.#session?.close(code ?? (reason ? 1000 : 1005), reason ?? "");
+  }
+
+  /** Send a ping (at most 125 bytes); the matching `pong` event carries the round-trip time. */
+  ping(data: string | ArrayBufferView | ArrayBuffer = new Uint8Array(0)): void {
+    if (this.#readyState === 0) throw new DOMException("Cannot ping: still CONNECTING", "InvalidStateError");
+    const payload = typeof data === "string" ? encoder.encode(data) : bytesOf(data);
+    if (payload.length > 125) throw new DOMException("Cannot ping: payload longer than 125 bytes", "SyntaxError");
+    if (this.#readyState === 1) this.#session?.ping(payload);
+  }
+
+  /** Resolves once `bufferedAmount` is zero (or the connection closed). */
+  async drained(): Promise<void> {
+    while (this.#pendingBytes > 0 && this.#readyState === 1) await new Promise((r) => setTimeout(r, 1));
+    await this.#session?.drained();
+  }
+
+  /** Drop the connection at once (no closing handshake): `close` fires with 1006. */
+  terminate(): void {
+    if (this.#readyState === 3) return;
+    if (this.#session === undefined) return this.close();
+    this.#readyState = 2;
+    this.#session.terminate();
+  }
+
+  #events(): SessionEvents {
+    return {
+      message: (data) => {
+        if (this.#readyState !== 1) return;
+        const value = typeof data === "string"
+          ? data
+          : this.#binaryType === "arraybuffer"
+          ? toArrayBuffer(data)
+          : new Blob([data as Uint8Array<ArrayBuffer>]);
+        this.dispatchEvent(new MessageEvent("message", { data: value, origin: this.#origin }));
+      },
+      pong: (payload, rtt) => this.dispatchEvent(Object.assign(new Event("pong"), { data: payload, rtt })),
+      ping: (payload) => this.dispatchEvent(Object.assign(new Event("ping"), { data: payload })),
+      closing: () => {
+        if (this.#readyState === 1) this.#readyState = 2;
+      },
+      error: (error) => this.dispatchEvent(new ErrorEvent("error", { message: error.message, error })),
+      close: (code, reason, wasClean) => {
+        this.#readyState = 3;
+        this.dispatchEvent(new CloseEvent("close", { code, reason, wasClean }));
+      },
+    };
+  }
+
+  #failConnecting(error: WebSocketError): void {
+    this.#readyState = 3;
+    this.dispatchEvent(new ErrorEvent("error", { message: error.message, error }));
+    queueMicrotask(() => this.dispatchEvent(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping || this.#session === undefined) return;
+    this.#pumping = true;
+    try {
+      while (this.#outbox.length > 0) {
+        const next = this.#outbox[0];
+        const payload = next instanceof Blob ? new Uint8Array(await next.arrayBuffer()) : next;
+        this.#outbox.shift();
+        this.#pendingBytes -= sizeOf(next);
+        if (this.#readyState !== 1) this.#afterCloseBytes += sizeOf(next);
+        else this.#session.send(typeof payload === "string" ? payload : bytesOf(payload));
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** @internal Wrap an accepted connection (used by the server). */
+  static _accept(session: Session, protocol: string, extensions: string, upgrade: UpgradeInfo): WebSocket {
+    accepting = { session, protocol, extensions, upgrade };
+    return new WebSocket(upgrade.url);
+  }
+
+  /** @internal The session's event sink for an accepted socket. */
+  _events(): SessionEvents {
+    return this.#events();
+  }
+}
+
+for (const [name, value] of [["CONNECTING", 0], ["OPEN", 1], ["CLOSING", 2], ["CLOSED", 3]] as const) {
+  const descriptor = { value, enumerable: true, writable: false, configurable: false };
+  Object.defineProperty(WebSocket, name, descriptor);
+  Object.defineProperty(WebSocket.prototype, name, descriptor);
+}
+Object.defineProperty(WebSocket.prototype, Symbol.toStringTag, { value: "WebSocket", configurable: true });
+
+function limitsOf(options: WebSocketOptions) {
+  return { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 };
+}
+
+function isBinary(data: unknown): data is ArrayBufferLike | ArrayBufferView | Blob {
+  return data instanceof ArrayBuffer || ArrayBuffer.isView(data) || data instanceof Blob ||
+    (typeof SharedArrayBuffer !== "undefined" && data instanceof SharedArrayBuffer);
+}
+
+function sizeOf(data: Outgoing): number {
+  if (typeof data === "string") return encoder.encode(data).length;
+  if (data instanceof Blob) return data.size;
+  return data.byteLength;
+}
+
+function bytesOf(data: ArrayBufferLike | ArrayBufferView): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  const buffer = bytes.buffer as ArrayBuffer;
+  return bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
+    ? buffer
+    : buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}

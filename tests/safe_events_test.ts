@@ -1,0 +1,70 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { SafeEventTarget } from "../src/safe_events.ts";
+
+class Target extends SafeEventTarget {
+  get onping(): ((event: Event) => unknown) | null {
+    return this.getHandler("ping");
+  }
+  set onping(value: ((event: Event) => unknown) | null) {
+    this.setHandler("ping", value);
+  }
+}
+
+function quietly<T>(body: (logged: unknown[]) => T): T {
+  const original = console.error;
+  const logged: unknown[] = [];
+  console.error = (error: unknown) => logged.push(error);
+  try {
+    return body(logged);
+  } finally {
+    console.error = original;
+  }
+}
+
+describe("listeners that throw", () => {
+  it("are reported and do not stop later listeners", () => {
+    quietly((logged) => {
+      const target = new Target();
+      const calls: string[] = [];
+      target.addEventListener("ping", () => {
+        throw new Error("first");
+      });
+      target.addEventListener("ping", { handleEvent: () => calls.push("object") });
+      target.onping = () => {
+        throw new Error("handler");
+      };
+      target.addEventListener("ping", () => calls.push("last"));
+      target.dispatchEvent(new Event("ping"));
+      assert.deepEqual(calls, ["object", "last"]);
+      assert.equal(logged.length, 2);
+    });
+  });
+
+  it("removeEventListener, duplicates and once behave like EventTarget", () => {
+    const target = new Target();
+    const calls: number[] = [];
+    const listener = () => calls.push(1);
+    target.addEventListener("ping", listener);
+    target.addEventListener("ping", listener);
+    target.dispatchEvent(new Event("ping"));
+    target.removeEventListener("ping", listener);
+    target.dispatchEvent(new Event("ping"));
+    target.addEventListener("ping", () => calls.push(2), { once: true });
+    target.dispatchEvent(new Event("ping"));
+    target.dispatchEvent(new Event("ping"));
+    assert.deepEqual(calls, [1, 2]);
+  });
+
+  it("handler attributes: non-functions become null, `this` is the target", () => {
+    const target = new Target();
+    let self: unknown;
+    target.onping = function (this: unknown) {
+      self = this;
+    };
+    target.dispatchEvent(new Event("ping"));
+    assert.equal(self, target);
+    target.onping = "nope" as unknown as null;
+    assert.equal(target.onping, null);
+  });
+});
