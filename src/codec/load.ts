@@ -1,0 +1,59 @@
+/**
+ * Instantiate the WASM core once per process. Deno, Bun and Node compile the
+ * embedded bytes; workerd forbids compiling bytes at run time, so its entry
+ * point imports the `.wasm` as a module and hands it over with
+ * {@link provideWasmModule} before anything loads. The embedded bytes are
+ * imported lazily, so workerd never even loads them.
+ *
+ * @example
+ * ```ts
+ * import { loadCodec } from "./load.ts";
+ * const codec = await loadCodec();
+ * const decoder = codec.decoder({ role: "client", maxPayload: 1 << 20, maxFragments: 1000 });
+ * ```
+ * @module
+ */
+
+import type { Codec } from "./mod.ts";
+import { createWasmCodec } from "./wasm_codec.ts";
+
+let provided: WebAssembly.Module | undefined;
+let codec: Promise<Codec> | undefined;
+
+/**
+ * Use an already compiled module (workerd's way) instead of the embedded bytes.
+ *
+ * @example
+ * ```ts
+ * declare const module: WebAssembly.Module;
+ * provideWasmModule(module);
+ * ```
+ */
+export function provideWasmModule(module: WebAssembly.Module): void {
+  provided = module;
+}
+
+/**
+ * The process-wide WASM codec.
+ *
+ * @example
+ * ```ts
+ * const encoder = (await loadCodec()).encoder("server");
+ * ```
+ */
+export function loadCodec(): Promise<Codec> {
+  return codec ??= instantiate();
+}
+
+async function instantiate(): Promise<Codec> {
+  const module = provided ?? await WebAssembly.compile(await embeddedBytes());
+  return createWasmCodec(await WebAssembly.instantiate(module, {}));
+}
+
+async function embeddedBytes(): Promise<Uint8Array<ArrayBuffer>> {
+  const { WASM_BASE64 } = await import("./_wasm_bytes.ts");
+  const binary = atob(WASM_BASE64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
