@@ -7,7 +7,7 @@
  * import { connectClient } from "./client_connect.ts";
  * import { parseWebSocketUrl } from "./protocol/ws_url.ts";
  * const session = await connectClient(parseWebSocketUrl("ws://127.0.0.1:8080"), [], {}, {
- *   opened: (protocol) => console.log("open", protocol),
+ *   opened: (_session, protocol) => console.log("open", protocol),
  *   events: { message: (data) => console.log(data) },
  * });
  * session.send("hi");
@@ -38,7 +38,7 @@ export interface ClientOptions extends SessionOptions {
 /** Where the client reports progress. */
 export interface ClientCallbacks {
   /** The handshake succeeded; dispatched before any message. */
-  opened(protocol: string, extensions: string): void;
+  opened(session: Session, protocol: string, extensions: string): void;
   /** Events after OPEN. */
   events: SessionEvents;
 }
@@ -91,7 +91,7 @@ export async function connectClient(
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       if (step.ok) {
-        session.open(codec, "client", step.rest, () => callbacks.opened(step.protocol, step.extensions));
+        session.open(codec, "client", step.rest, () => callbacks.opened(session, step.protocol, step.extensions));
         if (signal !== undefined) signal.addEventListener("abort", () => session.terminate(), { once: true });
         resolve(session);
       } else {

@@ -64,7 +64,7 @@ export async function respondHttp(
   if (length > MAX_BODY_BYTES) return send(transport, head.method, new Response(null, { status: 413 }));
   while (body.length < length) await new Promise<void>((resolve) => body.onData = resolve);
   body.onData = undefined;
-  const bytes = body.take().subarray(0, length);
+  const bytes = body.take().slice(0, length);
   const host = head.headers.get("host") ?? "localhost";
   let response: Response;
   try {

@@ -85,6 +85,7 @@ export class Session {
   #connection: Connection | undefined;
   #handshake: HandshakeReader | undefined;
   #scratch: Uint8Array | undefined;
+  #lentScratch = false;
   #closeCode = 1006;
   #closeReason = "";
   #error: Error | undefined;
@@ -143,7 +144,6 @@ export class Session {
   open(codec: Codec, role: Role, rest: Uint8Array, opened?: () => void): void {
     const handshakeRunning = this.#handshake !== undefined;
     this.#handshake = undefined;
-    this.#scratch = undefined;
     this.#connection = new Connection(codec, role, {
       write: (bytes, payloadBytes) => this.#write(bytes, payloadBytes),
       message: (data) => this.#enqueue(() => this.#events.message?.(data)),
@@ -219,19 +219,22 @@ export class Session {
   // What the transport reports.
 
   #buffer(): Uint8Array {
-    if (this.#connection !== undefined) return this.#connection.reserve();
+    this.#lentScratch = this.#connection === undefined;
+    if (!this.#lentScratch) return this.#connection!.reserve();
     return this.#scratch ??= new Uint8Array(HANDSHAKE_READ_SIZE);
   }
 
   #read(n: number): void {
-    if (this.#connection !== undefined) {
-      this.#heartbeat.received();
-      this.#connection.commit(n);
-      this.#flush();
-    } else if (this.#scratch !== undefined) {
-      // The reader may keep what it gets, and the scratch buffer is reused.
-      this.#handshake?.data(this.#scratch.slice(0, n));
+    // A read lent during the handshake may complete after the switch to frames.
+    if (this.#lentScratch) {
+      const bytes = this.#scratch!.slice(0, n);
+      if (this.#connection === undefined) this.#handshake?.data(bytes);
+      else this.#data(bytes);
+      return;
     }
+    this.#heartbeat.received();
+    this.#connection!.commit(n);
+    this.#flush();
   }
 
   #data(bytes: Uint8Array): void {

@@ -110,18 +110,16 @@ export class WebSocket extends SafeEventTarget {
     this.#origin = new URL(target.url.replace(/^ws/, "http")).origin.replace(/^http/, "ws");
     const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
     connectClient(target, offered, { ...options, signal, limits: limitsOf(options) }, {
-      opened: (protocol, extensions) => {
+      opened: (session, protocol, extensions) => {
         if (this.#readyState !== 0) return;
+        this.#session = session;
         this.#readyState = 1;
         this.#protocol = protocol;
         this.#extensions = extensions;
         this.dispatchEvent(new Event("open"));
       },
       events: this.#events(),
-    }).then((session) => {
-      this.#session = session;
-      this.#pump();
-    }, (error: WebSocketError) => this.#failConnecting(error));
+    }).then(() => this.#pump(), (error: WebSocketError) => this.#failConnecting(error));
   }
 
   /** The URL, serialized. */

@@ -181,9 +181,10 @@ export class Connection {
       this.closeReceived = true;
       const { code, reason } = parseClosePayload(payload);
       this.#listener.closeFrame(code, reason);
-      // RFC 6455 §5.5.1: echo the status code we received.
+      const answered = this.closeSent;
+      // RFC 6455 §5.5.1: echo the status code we received (close() ends a server's TCP after sending).
       this.close(code, "");
-      if (this.#role === "server") this.#listener.endTransport();
+      if (answered && this.#role === "server") this.#listener.endTransport();
     }
   }
 

@@ -1,0 +1,174 @@
+/**
+ * The client's opening handshake, sans-I/O (RFC 6455 §4.1): the request
+ * bytes, then a strict check of the response. Bytes after the response head
+ * are handed back: they are the first frames. A refused upgrade reports the
+ * status, headers and (bounded) body, since "Unexpected response code: 200"
+ * alone helps nobody.
+ *
+ * @example
+ * ```ts
+ * import { ClientHandshake } from "./client_handshake.ts";
+ * import { parseWebSocketUrl } from "./ws_url.ts";
+ * const handshake = new ClientHandshake({ url: parseWebSocketUrl("ws://127.0.0.1:8080/"), protocols: [] });
+ * const request = handshake.request(); // write it to the socket
+ * const step = handshake.receive(new TextEncoder().encode("HTTP/1.1 101 Switching Protocols\r\n"));
+ * console.log(step.done); // false: the head is not complete yet
+ * ```
+ * @module
+ */
+
+import { acceptKey, generateKey } from "./accept_key.ts";
+import { WebSocketError } from "./errors.ts";
+import { checkResponseExtensions } from "./extensions.ts";
+import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, parseResponseHead, type ResponseHead } from "./http1.ts";
+import { selectProtocol } from "./subprotocols.ts";
+import { isToken } from "./tokens.ts";
+import type { WebSocketUrl } from "./ws_url.ts";
+
+/** Options of a {@link ClientHandshake}. */
+export interface ClientHandshakeOptions {
+  /** Where to connect. */
+  url: WebSocketUrl;
+  /** Subprotocols to offer. */
+  protocols: string[];
+  /** Extra request headers (not the handshake's own). */
+  headers?: Record<string, string> | [string, string][] | Headers;
+  /** A fixed key (tests only). */
+  key?: string;
+  /** Largest response head (default 16384). */
+  maxHeadBytes?: number;
+  /** Largest body kept from a refused upgrade (default 65536). */
+  maxBodyBytes?: number;
+}
+
+/** Where the handshake stands after some input. */
+export type ClientHandshakeStep =
+  | { done: false }
+  | { done: true; ok: true; protocol: string; extensions: string; headers: Headers; rest: Uint8Array }
+  | { done: true; ok: false; error: WebSocketError };
+
+const RESERVED = new Set(["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept"]);
+const encoder = new TextEncoder();
+const utf8 = new TextDecoder();
+const WAITING: ClientHandshakeStep = { done: false };
+
+/**
+ * One handshake attempt.
+ *
+ * @example
+ * ```ts
+ * import { parseWebSocketUrl } from "./ws_url.ts";
+ * const handshake = new ClientHandshake({
+ *   url: parseWebSocketUrl("ws://example.com/chat"),
+ *   protocols: ["chat"],
+ *   headers: { Authorization: "Bearer token" },
+ * });
+ * console.log(new TextDecoder().decode(handshake.request()));
+ * ```
+ */
+export class ClientHandshake {
+  readonly #options: ClientHandshakeOptions;
+  readonly #key: string;
+  readonly #extra: [string, string][];
+  #buffer = new Uint8Array(0);
+  #failed: { head: ResponseHead; bodyLength: number } | undefined;
+  #done = false;
+
+  constructor(options: ClientHandshakeOptions) {
+    this.#options = options;
+    this.#key = options.key ?? generateKey();
+    const headers = options.headers instanceof Headers ? [...options.headers] : Array.isArray(options.headers)
+      ? options.headers
+      : Object.entries(options.headers ?? {});
+    this.#extra = headers.map(([name, value]) => {
+      if (!isToken(name)) throw new TypeError(`Cannot set header "${name}": not a valid name`);
+      if (/[\r\n\0]/.test(value)) throw new TypeError(`Cannot set header "${name}": its value holds CR, LF or NUL`);
+      if (RESERVED.has(name.toLowerCase())) throw new TypeError(`Cannot set header "${name}": the handshake sets it`);
+      return [name, value];
+    });
+  }
+
+  /** The request head to send. */
+  request(): Uint8Array {
+    const { url, protocols } = this.#options;
+    let head = `GET ${url.resource} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${this.#key}\r\nSec-WebSocket-Version: 13\r\n`;
+    if (protocols.length > 0) head += `Sec-WebSocket-Protocol: ${protocols.join(", ")}\r\n`;
+    const userAuth = this.#extra.some(([name]) => name.toLowerCase() === "authorization");
+    if (url.authorization !== undefined && !userAuth) head += `Authorization: ${url.authorization}\r\n`;
+    for (const [name, value] of this.#extra) head += `${name}: ${value}\r\n`;
+    return encoder.encode(head + "\r\n");
+  }
+
+  /** Feed response bytes. */
+  receive(bytes: Uint8Array): ClientHandshakeStep {
+    if (this.#done) return WAITING;
+    const previous = this.#buffer.length;
+    const joined = new Uint8Array(previous + bytes.length);
+    joined.set(this.#buffer);
+    joined.set(bytes, previous);
+    this.#buffer = joined;
+    if (this.#failed !== undefined) return this.#collectBody(false);
+    const end = findHeadEnd(joined, Math.max(0, previous - 3));
+    const limit = this.#options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES;
+    if (end < 0) return joined.length > limit ? this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE")) : WAITING;
+    try {
+      const head = parseResponseHead(joined.subarray(0, end), { maxHeadBytes: limit });
+      this.#buffer = joined.slice(end);
+      if (head.status !== 101) {
+        const length = Number(head.headers.get("content-length") ?? "0");
+        this.#failed = { head, bodyLength: Number.isSafeInteger(length) && length > 0 ? length : 0 };
+        return this.#collectBody(false);
+      }
+      return this.#accept(head);
+    } catch (error) {
+      return this.#fail(error as WebSocketError);
+    }
+  }
+
+  /** The connection ended: whatever was received decides. */
+  eof(): ClientHandshakeStep {
+    if (this.#done) return WAITING;
+    if (this.#failed !== undefined) return this.#collectBody(true);
+    return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_MALFORMED", "the connection closed before the handshake response"));
+  }
+
+  #accept(head: ResponseHead): ClientHandshakeStep {
+    const headers = head.headers;
+    if (headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_HEADER", "Upgrade is not websocket"));
+    }
+    const connection = (headers.get("connection") ?? "").toLowerCase().split(",").map((token) => token.trim());
+    if (!connection.includes("upgrade")) {
+      return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_HEADER", "Connection does not include upgrade"));
+    }
+    if (headers.get("sec-websocket-accept") !== acceptKey(this.#key)) {
+      return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_ACCEPT"));
+    }
+    const protocol = selectProtocol(this.#options.protocols, headers.get("sec-websocket-protocol"));
+    const extensions = checkResponseExtensions([], headers.get("sec-websocket-extensions"));
+    this.#done = true;
+    const rest = this.#buffer;
+    this.#buffer = new Uint8Array(0);
+    return { done: true, ok: true, protocol, extensions, headers, rest };
+  }
+
+  #collectBody(ended: boolean): ClientHandshakeStep {
+    const failed = this.#failed!;
+    const limit = this.#options.maxBodyBytes ?? 65536;
+    const wanted = Math.min(failed.bodyLength, limit);
+    if (!ended && this.#buffer.length < wanted) return WAITING;
+    const { head } = failed;
+    const body = utf8.decode(this.#buffer.subarray(0, ended ? limit : wanted));
+    return this.#fail(new WebSocketError(
+      "WS_ERR_HANDSHAKE_STATUS",
+      `the server answered ${head.status} ${head.statusText} instead of 101`,
+      { status: head.status, statusText: head.statusText, headers: head.headers, body },
+    ));
+  }
+
+  #fail(error: WebSocketError): ClientHandshakeStep {
+    this.#done = true;
+    return { done: true, ok: false, error };
+  }
+}

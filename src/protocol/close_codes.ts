@@ -1,0 +1,73 @@
+/**
+ * Close codes and close frame payloads (RFC 6455 §5.5.1, §7.4; WHATWG `close()`).
+ *
+ * @example
+ * ```ts
+ * import { encodeClosePayload, isValidWireCloseCode, parseClosePayload } from "./close_codes.ts";
+ * isValidWireCloseCode(1005); // false: never sent on the wire
+ * parseClosePayload(encodeClosePayload(1000, "bye")); // { code: 1000, reason: "bye" }
+ * ```
+ * @module
+ */
+
+/** The longest close reason in UTF-8 bytes (125 minus the 2-byte code). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * Codes a peer may send: 1000–1003, 1007–1014 (IANA registered), 3000–4999.
+ *
+ * @example
+ * ```ts
+ * isValidWireCloseCode(1011); // true
+ * ```
+ */
+export function isValidWireCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+/**
+ * Codes an application may pass to WHATWG `close()`: 1000 or 3000–4999.
+ *
+ * @example
+ * ```ts
+ * isValidApplicationCloseCode(1001); // false
+ * ```
+ */
+export function isValidApplicationCloseCode(code: number): boolean {
+  return code === 1000 || (code >= 3000 && code <= 4999);
+}
+
+/**
+ * Code and reason of a close payload the decoder already validated; an
+ * empty payload means 1005 ("no status received").
+ *
+ * @example
+ * ```ts
+ * parseClosePayload(new Uint8Array(0)); // { code: 1005, reason: "" }
+ * ```
+ */
+export function parseClosePayload(payload: Uint8Array): { code: number; reason: string } {
+  if (payload.length < 2) return { code: 1005, reason: "" };
+  // "UTF-8 decode without BOM" (WHATWG): a leading BOM is kept as a character.
+  return { code: (payload[0] << 8) | payload[1], reason: decoder.decode(payload.subarray(2)) };
+}
+
+/**
+ * A close payload: the 2-byte code and the UTF-8 reason.
+ *
+ * @example
+ * ```ts
+ * encodeClosePayload(1000, "ok"); // Uint8Array [3, 232, 111, 107]
+ * ```
+ */
+export function encodeClosePayload(code: number, reason = ""): Uint8Array {
+  const text = encoder.encode(reason);
+  const payload = new Uint8Array(2 + text.length);
+  payload[0] = code >> 8;
+  payload[1] = code & 0xff;
+  payload.set(text, 2);
+  return payload;
+}

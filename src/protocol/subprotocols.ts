@@ -1,0 +1,69 @@
+/**
+ * Subprotocol negotiation (RFC 6455 §4.1 and §11.3.4; WHATWG constructor rules).
+ *
+ * @example
+ * ```ts
+ * import { normalizeProtocols, selectProtocol } from "./subprotocols.ts";
+ * const offered = normalizeProtocols(["chat", "superchat"]);
+ * selectProtocol(offered, "chat"); // "chat"
+ * ```
+ * @module
+ */
+
+import { WebSocketError } from "./errors.ts";
+import { isToken, splitList } from "./tokens.ts";
+
+/**
+ * The constructor's `protocols` as a list; a non-token or a duplicate
+ * (compared case-insensitively) throws `SyntaxError`.
+ *
+ * @example
+ * ```ts
+ * normalizeProtocols("chat"); // ["chat"]
+ * ```
+ */
+export function normalizeProtocols(protocols?: string | string[]): string[] {
+  if (protocols === undefined) return [];
+  const list = typeof protocols === "string" ? [protocols] : [...protocols].map(String);
+  const seen = new Set<string>();
+  for (const protocol of list) {
+    if (!isToken(protocol)) {
+      throw new DOMException(`Cannot use subprotocol "${protocol}": not a valid token`, "SyntaxError");
+    }
+    const folded = protocol.toLowerCase();
+    if (seen.has(folded)) throw new DOMException(`Cannot offer subprotocol "${protocol}" twice`, "SyntaxError");
+    seen.add(folded);
+  }
+  return list;
+}
+
+/**
+ * The client's check of the server's `Sec-WebSocket-Protocol`: "" when none,
+ * else one of the offered protocols.
+ *
+ * @example
+ * ```ts
+ * selectProtocol(["a"], null); // ""
+ * ```
+ */
+export function selectProtocol(offered: string[], header: string | null): string {
+  if (header === null) return "";
+  const chosen = header.trim();
+  if (!offered.includes(chosen)) {
+    throw new WebSocketError("WS_ERR_HANDSHAKE_SUBPROTOCOL", `the server chose "${chosen}", which was not offered`);
+  }
+  return chosen;
+}
+
+/**
+ * The server's view of `Sec-WebSocket-Protocol`: the offered tokens
+ * (headers may repeat); malformed items are dropped.
+ *
+ * @example
+ * ```ts
+ * parseProtocolHeader("chat, superchat"); // ["chat", "superchat"]
+ * ```
+ */
+export function parseProtocolHeader(value: string | null): string[] {
+  return value === null ? [] : splitList(value).filter(isToken);
+}

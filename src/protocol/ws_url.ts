@@ -1,0 +1,75 @@
+/**
+ * The WHATWG constructor's URL rules: parse, map `http:`/`https:` to
+ * `ws:`/`wss:`, refuse other schemes and fragments with `SyntaxError`, and
+ * derive what the handshake needs (host, port, resource, Basic auth).
+ *
+ * @example
+ * ```ts
+ * import { parseWebSocketUrl } from "./ws_url.ts";
+ * const target = parseWebSocketUrl("https://user:pw@example.com/chat?room=1");
+ * console.log(target.url, target.port, target.resource, target.authorization);
+ * // "wss://user:pw@example.com/chat?room=1" 443 "/chat?room=1" "Basic dXNlcjpwdw=="
+ * ```
+ * @module
+ */
+
+import { toBase64 } from "./accept_key.ts";
+
+/** A parsed WebSocket URL. */
+export interface WebSocketUrl {
+  /** The serialized URL (`ws:` or `wss:`). */
+  url: string;
+  /** `wss:`. */
+  secure: boolean;
+  /** Host name or IP (IPv6 without brackets). */
+  hostname: string;
+  /** Port (80/443 by default). */
+  port: number;
+  /** The `Host` header value. */
+  host: string;
+  /** Path and query ("/" when empty). */
+  resource: string;
+  /** `Basic …` from the URL's userinfo, if any. */
+  authorization?: string;
+}
+
+/**
+ * Parse `url` as the WebSocket constructor does.
+ *
+ * @example
+ * ```ts
+ * parseWebSocketUrl("ws://[::1]:9000").hostname; // "::1"
+ * ```
+ */
+export function parseWebSocketUrl(url: string | URL, base?: string): WebSocketUrl {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url), base);
+  } catch {
+    throw new DOMException(`Cannot open a WebSocket to "${url}": not a valid URL`, "SyntaxError");
+  }
+  if (parsed.protocol === "http:") parsed.protocol = "ws:";
+  else if (parsed.protocol === "https:") parsed.protocol = "wss:";
+  if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
+    throw new DOMException(`Cannot open a WebSocket to "${url}": the scheme must be ws: or wss:`, "SyntaxError");
+  }
+  if (parsed.hash !== "" || parsed.href.endsWith("#")) {
+    throw new DOMException(`Cannot open a WebSocket to "${url}": a URL with a fragment`, "SyntaxError");
+  }
+  const secure = parsed.protocol === "wss:";
+  const port = parsed.port === "" ? (secure ? 443 : 80) : Number(parsed.port);
+  const hostname = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  const result: WebSocketUrl = {
+    url: parsed.href,
+    secure,
+    hostname,
+    port,
+    host: parsed.host,
+    resource: (parsed.pathname || "/") + parsed.search,
+  };
+  if (parsed.username !== "" || parsed.password !== "") {
+    const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+    result.authorization = `Basic ${toBase64(new TextEncoder().encode(credentials))}`;
+  }
+  return result;
+}

@@ -1,0 +1,220 @@
+/**
+ * The Deno adapter (`Deno.connect`, `Deno.connectTls`, `Deno.listen`,
+ * `Deno.listenTls`). Reads go straight into codec memory
+ * (`conn.read(view)`); writes are queued behind one write loop because
+ * `conn.write` is async and may write only part of a buffer.
+ *
+ * @example
+ * ```ts
+ * import { denoNet } from "./deno.ts";
+ * const transport = await denoNet.connect({ hostname: "127.0.0.1", port: 8080 });
+ * transport.write(new TextEncoder().encode("hello"));
+ * transport.end();
+ * ```
+ * @module
+ */
+
+import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
+
+const HIGH_WATER_MARK = 64 * 1024;
+
+class DenoTransport implements Transport {
+  readonly capabilities = { lentBuffer: true };
+  readonly #conn: Deno.Conn;
+  #sink: TransportSink | undefined;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #writing = false;
+  #ending = false;
+  #paused = false;
+  #reading = false;
+  #closed = false;
+  #needDrain = false;
+  #readEnded = false;
+  #writeEnded = false;
+
+  constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+    // Small frames must not wait for Nagle's algorithm (TLS connections have no such switch here).
+    if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
+  }
+
+  get remoteAddress() {
+    const address = this.#conn.remoteAddr as Deno.NetAddr;
+    return address.hostname === undefined ? undefined : { hostname: address.hostname, port: address.port };
+  }
+
+  get writableLength(): number {
+    return this.#queued;
+  }
+
+  start(sink: TransportSink): void {
+    this.#sink = sink;
+    this.#readLoop();
+  }
+
+  write(bytes: Uint8Array): boolean {
+    if (this.#closed || this.#ending) return false;
+    this.#queue.push(bytes);
+    this.#queued += bytes.length;
+    this.#writeLoop();
+    if (this.#queued > HIGH_WATER_MARK) this.#needDrain = true;
+    return !this.#needDrain;
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#readLoop();
+  }
+
+  end(): void {
+    if (this.#ending || this.#closed) return;
+    this.#ending = true;
+    this.#writeLoop();
+  }
+
+  destroy(): void {
+    this.#finish();
+  }
+
+  async #readLoop(): Promise<void> {
+    if (this.#reading) return;
+    this.#reading = true;
+    const sink = this.#sink!;
+    try {
+      while (!this.#paused && !this.#closed) {
+        const region = sink.buffer();
+        const n = await this.#conn.read(region);
+        if (n === null) {
+          this.#readEnded = true;
+          sink.end();
+          if (this.#writeEnded) this.#finish();
+          break;
+        }
+        sink.read(n);
+      }
+    } catch (error) {
+      this.#finish(error as Error);
+    } finally {
+      this.#reading = false;
+    }
+  }
+
+  async #writeLoop(): Promise<void> {
+    if (this.#writing) return;
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0 && !this.#closed) {
+        const chunk = this.#queue[0];
+        const n = await this.#conn.write(chunk);
+        this.#queued -= n;
+        if (n < chunk.length) this.#queue[0] = chunk.subarray(n);
+        else this.#queue.shift();
+      }
+      if (this.#needDrain && !this.#closed) {
+        this.#needDrain = false;
+        this.#sink?.drain();
+      }
+      if (this.#ending && !this.#writeEnded && !this.#closed) {
+        await this.#conn.closeWrite();
+        this.#writeEnded = true;
+        // Closed once both directions have ended.
+        if (this.#readEnded) this.#finish();
+      }
+    } catch (error) {
+      this.#finish(error as Error);
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  #finish(error?: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by the runtime.
+    }
+    this.#queue = [];
+    this.#queued = 0;
+    const sink = this.#sink;
+    if (sink !== undefined) queueMicrotask(() => sink.close(error));
+  }
+}
+
+async function connect(options: ConnectOptions): Promise<Transport> {
+  const where = `${options.hostname}:${options.port}`;
+  try {
+    options.signal?.throwIfAborted();
+    const tls = typeof options.tls === "object" ? options.tls : {};
+    if (tls.rejectUnauthorized === false) {
+      throw new Error("Deno cannot skip certificate verification; pass tls.ca with the server's certificate");
+    }
+    const pending: Promise<Deno.Conn> = options.tls
+      ? Deno.connectTls({
+        hostname: tls.servername ?? options.hostname,
+        port: options.port,
+        caCerts: tls.ca === undefined ? undefined : ([] as string[]).concat(tls.ca),
+      })
+      : Deno.connect({ hostname: options.hostname, port: options.port });
+    const conn = await abortable(pending, options.signal);
+    if (options.tls) await (conn as Deno.TlsConn).handshake();
+    return new DenoTransport(conn);
+  } catch (error) {
+    throw new Error(`Cannot connect to ${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function abortable(pending: Promise<Deno.Conn>, signal: AbortSignal | undefined): Promise<Deno.Conn> {
+  if (signal === undefined) return pending;
+  return new Promise((resolve, reject) => {
+    const abort = () => {
+      pending.then((conn) => conn.close(), () => {});
+      reject(new Error("aborted"));
+    };
+    signal.addEventListener("abort", abort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
+}
+
+function listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener> {
+  const hostname = options.hostname ?? "0.0.0.0";
+  const listener: Deno.Listener = options.tls
+    ? Deno.listenTls({ hostname, port: options.port, cert: options.tls.cert, key: options.tls.key })
+    : Deno.listen({ hostname, port: options.port });
+  const done = (async () => {
+    try {
+      for await (const conn of listener) onConnection(new DenoTransport(conn));
+    } catch {
+      // The listener was closed.
+    }
+  })();
+  const address = listener.addr as Deno.NetAddr;
+  return Promise.resolve({
+    address: { hostname: address.hostname, port: address.port },
+    close: async () => {
+      try {
+        listener.close();
+      } catch {
+        // Already closed.
+      }
+      await done;
+    },
+  });
+}
+
+/**
+ * Deno's networking for the session.
+ *
+ * @example
+ * ```ts
+ * const listener = await denoNet.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => transport.destroy());
+ * await listener.close();
+ * ```
+ */
+export const denoNet: RuntimeNet = { connect, listen };

@@ -1,0 +1,190 @@
+/**
+ * The Node adapter (`node:net`/`node:tls`). Client sockets read straight
+ * into codec memory through `onread` (its function form is asked for a
+ * buffer before every read, so a region re-taken after `memory.grow` is
+ * always current). Accepted sockets and sockets handed over by `node:http`
+ * cannot use `onread` and deliver `data` chunks instead.
+ *
+ * @example
+ * ```ts
+ * import { nodeNet } from "./node.ts";
+ * const transport = await nodeNet.connect({ hostname: "127.0.0.1", port: 8080 });
+ * transport.write(new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n"));
+ * ```
+ * @module
+ */
+
+import * as net from "node:net";
+import * as tls from "node:tls";
+import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
+
+// Where a read lands when no sink has lent a buffer yet (Node asks for the
+// first buffer while connecting, before the session exists).
+const SPARE = new Uint8Array(65536);
+
+class NodeTransport implements Transport {
+  readonly capabilities: { lentBuffer: boolean };
+  readonly #socket: net.Socket;
+  #sink: TransportSink | undefined;
+  #closed = false;
+  #pendingError: Error | undefined;
+  #lent: Uint8Array = SPARE;
+
+  constructor(socket: net.Socket, lentBuffer: boolean) {
+    this.#socket = socket;
+    this.capabilities = { lentBuffer };
+    socket.setNoDelay(true);
+    // An 'error' without a listener would crash the process.
+    socket.on("error", (error) => this.#pendingError ??= error);
+    socket.on("close", () => this.#close());
+  }
+
+  get remoteAddress() {
+    const { remoteAddress, remotePort } = this.#socket;
+    return remoteAddress === undefined ? undefined : { hostname: remoteAddress, port: remotePort ?? 0 };
+  }
+
+  get writableLength(): number {
+    return this.#socket.writableLength;
+  }
+
+  start(sink: TransportSink): void {
+    this.#sink = sink;
+    if (!this.capabilities.lentBuffer) this.#socket.on("data", (chunk: Uint8Array) => sink.data(chunk));
+    this.#socket.on("end", () => sink.end());
+    this.#socket.on("drain", () => sink.drain());
+    if (this.#closed) sink.close(this.#pendingError);
+  }
+
+  /** Called by `onread` for lent-buffer sockets. */
+  read(n: number): void {
+    const sink = this.#sink;
+    if (sink === undefined) return;
+    if (this.#lent === SPARE) sink.data(SPARE.subarray(0, n));
+    else sink.read(n);
+  }
+
+  /**
+   * The buffer for the next `onread`. Node asks for it right after each
+   * read (and once at connect, before `start`): remember which it was.
+   */
+  buffer(): Uint8Array {
+    this.#lent = this.#sink?.buffer() ?? SPARE;
+    return this.#lent;
+  }
+
+  write(bytes: Uint8Array): boolean {
+    if (this.#socket.destroyed || this.#socket.writableEnded) return false;
+    return this.#socket.write(bytes);
+  }
+
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#socket.resume();
+  }
+
+  end(): void {
+    if (!this.#socket.writableEnded) this.#socket.end();
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sink?.close(this.#pendingError);
+  }
+}
+
+
+/**
+ * Wrap a connected `node:net` socket (e.g. from a `node:http` `upgrade` event).
+ *
+ * @example
+ * ```ts
+ * import type { Socket } from "node:net";
+ * declare const socket: Socket;
+ * const transport = fromNodeSocket(socket);
+ * ```
+ */
+export function fromNodeSocket(socket: net.Socket): Transport {
+  return new NodeTransport(socket, false);
+}
+
+function connect(options: ConnectOptions): Promise<Transport> {
+  return new Promise((resolve, reject) => {
+    let transport: NodeTransport | undefined;
+    const onread = {
+      buffer: () => transport?.buffer() ?? SPARE,
+      callback: (n: number) => {
+        transport?.read(n);
+        return true;
+      },
+    };
+    const tlsOptions = typeof options.tls === "object" ? options.tls : {};
+    const socket: net.Socket = options.tls
+      ? tls.connect({
+        host: options.hostname,
+        port: options.port,
+        servername: tlsOptions.servername ?? (net.isIP(options.hostname) ? undefined : options.hostname),
+        ca: tlsOptions.ca,
+        rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,
+        onread,
+      } as tls.ConnectionOptions)
+      : net.connect({ host: options.hostname, port: options.port, onread });
+    transport = new NodeTransport(socket, true);
+    const where = `${options.hostname}:${options.port}`;
+    const fail = (error: Error) => {
+      options.signal?.removeEventListener("abort", abort);
+      socket.destroy();
+      reject(new Error(`Cannot connect to ${where}: ${error.message}`, { cause: error }));
+    };
+    const abort = () => fail(new Error("aborted"));
+    if (options.signal?.aborted) return abort();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    socket.once("error", fail);
+    socket.once(options.tls ? "secureConnect" : "connect", () => {
+      socket.off("error", fail);
+      options.signal?.removeEventListener("abort", abort);
+      resolve(transport!);
+    });
+  });
+}
+
+async function listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener> {
+  const handler = (socket: net.Socket) => onConnection(new NodeTransport(socket, false));
+  const server: net.Server = options.tls
+    ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+    : net.createServer(handler);
+  // A failed TLS handshake must not crash the process.
+  server.on("tlsClientError", () => {});
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.hostname ?? "0.0.0.0", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as net.AddressInfo;
+  return {
+    address: { hostname: address.address, port: address.port },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Node's networking for the session.
+ *
+ * @example
+ * ```ts
+ * const listener = await nodeNet.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => transport.destroy());
+ * console.log(listener.address.port);
+ * await listener.close();
+ * ```
+ */
+export const nodeNet: RuntimeNet = { connect, listen };
