@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { WebSocket } from "../src/mod.ts";
 import { accept101, acceptFor, keyOf, type RawSocket, rawServer } from "./_helpers/raw_peer.ts";
-import { closePayload, frame, hex } from "./_helpers/frames.ts";
+import { closePayload, concat, frame, hex } from "./_helpers/frames.ts";
 
 interface Recorded {
   ws: WebSocket;
@@ -74,6 +74,9 @@ describe("RFC 6455 §4.1 client handshake", () => {
     let head = "";
     const server = await rawServer(async (peer) => {
       head = await accept101(peer, "Sec-WebSocket-Protocol: chat\r\n");
+      const close = await peer.readFrame();
+      peer.write(frame({ opcode: 8, payload: close.payload }));
+      peer.end();
     });
     const url = server.url.replace("ws://", "ws://user:p%40ss@") + "/path?q=1";
     const client = record(new WebSocket(url, { protocols: ["chat", "superchat"], headers: { "X-Token": "abc" } }));
@@ -254,13 +257,3 @@ describe("RFC 6455 §5.5 control frames and §7 closing", () => {
     assert.ok(Date.now() - started < 3000);
   });
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}

@@ -164,7 +164,7 @@ describe("RFC 6455 §7 closing, server side", () => {
         const peer = await upgraded(server);
         peer.write(frame({ opcode: 8, payload: closePayload(3001, "later"), mask: true }));
         const reply = await peer.readFrame();
-        assert.deepEqual([...reply.payload], [...closePayload(3001)]);
+        assert.deepEqual([...reply.payload], [...closePayload(3001, "later")], "code and reason echoed");
         await peer.waitEnd();
         peer.destroy();
         await server.shutdown();

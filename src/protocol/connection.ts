@@ -182,8 +182,9 @@ export class Connection {
       const { code, reason } = parseClosePayload(payload);
       this.#listener.closeFrame(code, reason);
       const answered = this.closeSent;
-      // RFC 6455 §5.5.1: echo the status code we received (close() ends a server's TCP after sending).
-      this.close(code, "");
+      // RFC 6455 §5.5.1: echo the status code we received, and its reason, as ws does
+      // (close() ends a server's TCP after sending).
+      this.close(code, reason);
       if (answered && this.#role === "server") this.#listener.endTransport();
     }
   }
