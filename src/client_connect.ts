@@ -102,7 +102,10 @@ export async function connectClient(
     const fail = (error: WebSocketError): void => settle({ done: true, ok: false, error });
     const onAbort = (): void => fail(new WebSocketError("WS_ERR_ABORTED"));
     signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(() => fail(new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT")), options.handshakeTimeout ?? 30_000);
+    const timer = setTimeout(
+      () => fail(new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT")),
+      options.handshakeTimeout ?? 30_000,
+    );
     session.startHandshake({
       data: (bytes) => settle(handshake.receive(bytes)),
       closed: () => settle(handshake.eof()),

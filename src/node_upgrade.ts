@@ -68,7 +68,9 @@ export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
     // The request was parsed by node:http; replaying its head through our own
     // strict parser keeps one set of upgrade rules for every server.
     let text = `${request.method} ${request.url} HTTP/${request.httpVersion}\r\n`;
-    for (let i = 0; i < request.rawHeaders.length; i += 2) text += `${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}\r\n`;
+    for (let i = 0; i < request.rawHeaders.length; i += 2) {
+      text += `${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}\r\n`;
+    }
     const replay = encoder.encode(text + "\r\n");
     const initial = new Uint8Array(replay.length + head.length);
     initial.set(replay);

@@ -39,6 +39,7 @@ export class SafeEventTarget extends EventTarget {
   readonly #wrappers = new WeakMap<object, Map<string, EventListener>>();
   readonly #handlers = new Map<string, { handler: Handler; listener: EventListener | undefined }>();
 
+  /** As `EventTarget.addEventListener`, with the listener wrapped so it cannot throw out of dispatch. */
   override addEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,
@@ -65,6 +66,7 @@ export class SafeEventTarget extends EventTarget {
     super.addEventListener(type, wrapper, options);
   }
 
+  /** As `EventTarget.removeEventListener`, for listeners added here. */
   override removeEventListener(
     type: string,
     listener: EventListenerOrEventListenerObject | null,
@@ -80,7 +82,8 @@ export class SafeEventTarget extends EventTarget {
   }
 
   /** The current `on<type>` handler. */
-  protected getHandler(type: string): Handler {
+  // deno-lint-ignore no-explicit-any -- each subclass types its own on<type> attributes
+  protected getHandler(type: string): any {
     return this.#handlers.get(type)?.handler ?? null;
   }
 

@@ -18,7 +18,13 @@
 
 import { loadCodec } from "./codec/load.ts";
 import { WebSocketError } from "./protocol/errors.ts";
-import { acceptResponse, rejectResponse, ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "./protocol/server_handshake.ts";
+import {
+  acceptResponse,
+  rejectResponse,
+  ServerHandshake,
+  type ServerHandshakeStep,
+  type UpgradeRequest,
+} from "./protocol/server_handshake.ts";
 import { respondHttp } from "./server_http.ts";
 import { reportListenerError } from "./report.ts";
 import { ByteQueue } from "./byte_queue.ts";
@@ -34,7 +40,11 @@ export type UpgradeDecision =
   | { protocol?: string; headers?: Record<string, string> | [string, string][] };
 
 /** What every accepted connection shares: hooks and limits. */
-export interface AcceptOptions extends Pick<WebSocketOptions, "maxPayload" | "maxFragments" | "closeTimeout" | "idleTimeout" | "highWaterMark" | "onBufferFull"> {
+export interface AcceptOptions extends
+  Pick<
+    WebSocketOptions,
+    "maxPayload" | "maxFragments" | "closeTimeout" | "idleTimeout" | "highWaterMark" | "onBufferFull"
+  > {
   /** Called with each open socket (attach listeners here). */
   websocket?: (ws: WebSocket, request: UpgradeInfo) => void;
   /**

@@ -53,14 +53,20 @@ export async function respondHttp(
   fetch: ((request: Request) => Response | Promise<Response>) | undefined,
 ): Promise<void> {
   if (fetch === undefined) {
-    return send(transport, "GET", new Response("Upgrade Required: this endpoint speaks WebSocket\n", {
-      status: 426,
-      headers: { "upgrade": "websocket", "sec-websocket-version": "13", "content-type": "text/plain" },
-    }));
+    return send(
+      transport,
+      "GET",
+      new Response("Upgrade Required: this endpoint speaks WebSocket\n", {
+        status: 426,
+        headers: { "upgrade": "websocket", "sec-websocket-version": "13", "content-type": "text/plain" },
+      }),
+    );
   }
   if (head.headers.has("transfer-encoding")) return send(transport, head.method, new Response(null, { status: 411 }));
   const length = Number(head.headers.get("content-length") ?? "0");
-  if (!Number.isSafeInteger(length) || length < 0) return send(transport, head.method, new Response(null, { status: 400 }));
+  if (!Number.isSafeInteger(length) || length < 0) {
+    return send(transport, head.method, new Response(null, { status: 400 }));
+  }
   if (length > MAX_BODY_BYTES) return send(transport, head.method, new Response(null, { status: 413 }));
   while (body.length < length) await new Promise<void>((resolve) => body.onData = resolve);
   body.onData = undefined;

@@ -18,10 +18,10 @@
 import { type ClientOptions, connectClient } from "./client_connect.ts";
 import { CloseEvent, ErrorEvent } from "./dom.ts";
 import { isValidApplicationCloseCode, MAX_CLOSE_REASON_BYTES } from "./protocol/close_codes.ts";
-import { WebSocketError } from "./protocol/errors.ts";
+import type { WebSocketError } from "./protocol/errors.ts";
 import { normalizeProtocols } from "./protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "./protocol/ws_url.ts";
-import { SafeEventTarget } from "./safe_events.ts";
+import { WebSocketEvents } from "./websocket_events.ts";
 import type { Session, SessionEvents } from "./session.ts";
 import type { NetAddress } from "./transport/types.ts";
 
@@ -63,14 +63,22 @@ let accepting: { session: Session; protocol: string; extensions: string; upgrade
  * ws.addEventListener("close", (event) => console.log(event.code));
  * ```
  */
-export class WebSocket extends SafeEventTarget {
+export class WebSocket extends WebSocketEvents {
+  /** `readyState`: the connection is not yet open. */
   declare static readonly CONNECTING: 0;
+  /** `readyState`: open and ready to communicate. */
   declare static readonly OPEN: 1;
+  /** `readyState`: the closing handshake is under way. */
   declare static readonly CLOSING: 2;
+  /** `readyState`: closed, or could not be opened. */
   declare static readonly CLOSED: 3;
+  /** `readyState`: the connection is not yet open. */
   declare readonly CONNECTING: 0;
+  /** `readyState`: open and ready to communicate. */
   declare readonly OPEN: 1;
+  /** `readyState`: the closing handshake is under way. */
   declare readonly CLOSING: 2;
+  /** `readyState`: closed, or could not be opened. */
   declare readonly CLOSED: 3;
 
   #url: string;
@@ -87,6 +95,10 @@ export class WebSocket extends SafeEventTarget {
   #pumping = false;
   #upgrade: UpgradeInfo | undefined;
 
+  /**
+   * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`). The
+   * second argument is a subprotocol or a list of them, or an options object.
+   */
   constructor(url: string | URL, protocols?: string | string[] | WebSocketOptions) {
     super();
     const server = accepting;
@@ -148,35 +160,6 @@ export class WebSocket extends SafeEventTarget {
   }
   set binaryType(value: BinaryType) {
     if (value === "blob" || value === "arraybuffer") this.#binaryType = value;
-  }
-
-  /** Handler for `open`. */
-  get onopen(): ((event: Event) => unknown) | null {
-    return this.getHandler("open");
-  }
-  set onopen(value: ((event: Event) => unknown) | null) {
-    this.setHandler("open", value);
-  }
-  /** Handler for `message` (a `MessageEvent`). */
-  get onmessage(): ((event: MessageEvent) => unknown) | null {
-    return this.getHandler("message");
-  }
-  set onmessage(value: ((event: MessageEvent) => unknown) | null) {
-    this.setHandler("message", value);
-  }
-  /** Handler for `error`. */
-  get onerror(): ((event: Event) => unknown) | null {
-    return this.getHandler("error");
-  }
-  set onerror(value: ((event: Event) => unknown) | null) {
-    this.setHandler("error", value);
-  }
-  /** Handler for `close` (a `CloseEvent`). */
-  get onclose(): ((event: Event) => unknown) | null {
-    return this.getHandler("close");
-  }
-  set onclose(value: ((event: Event) => unknown) | null) {
-    this.setHandler("close", value);
   }
 
   /** The peer's address (where the runtime tells it). */

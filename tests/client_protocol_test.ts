@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { WebSocket } from "../src/mod.ts";
-import { accept101, acceptFor, keyOf, type RawSocket, rawServer } from "./_helpers/raw_peer.ts";
+import { accept101, acceptFor, keyOf, rawServer, type RawSocket } from "./_helpers/raw_peer.ts";
 import { closePayload, concat, frame, hex } from "./_helpers/frames.ts";
 
 interface Recorded {
@@ -38,7 +38,10 @@ function record(ws: WebSocket): Recorded {
 }
 
 /** Run `script` as the server, connect a client, and wait for its close event. */
-async function against(script: (peer: RawSocket) => Promise<void>, options?: ConstructorParameters<typeof WebSocket>[1]) {
+async function against(
+  script: (peer: RawSocket) => Promise<void>,
+  options?: ConstructorParameters<typeof WebSocket>[1],
+) {
   const server = await rawServer(script);
   try {
     const client = record(new WebSocket(server.url, options));
@@ -50,7 +53,12 @@ async function against(script: (peer: RawSocket) => Promise<void>, options?: Con
 }
 
 /** After a 101, send `bytes` and expect the client to fail with close code `code` on the wire. */
-async function expectFailure(bytes: Uint8Array, wireCode: number, errorCode: string, options?: { maxPayload?: number }) {
+async function expectFailure(
+  bytes: Uint8Array,
+  wireCode: number,
+  errorCode: string,
+  options?: { maxPayload?: number },
+) {
   let sentCode = -1;
   const result = await against(async (peer) => {
     await accept101(peer);
@@ -100,8 +108,10 @@ describe("RFC 6455 §4.1 client handshake", () => {
   it("fails on a wrong Sec-WebSocket-Accept", async () => {
     const result = await against(async (peer) => {
       await peer.readHead();
-      peer.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-        `Sec-WebSocket-Accept: ${acceptFor("wrong")}\r\n\r\n`);
+      peer.write(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+          `Sec-WebSocket-Accept: ${acceptFor("wrong")}\r\n\r\n`,
+      );
     });
     assert.deepEqual(result.log, ["error", "close"]);
     assert.equal(result.errors[0].code, "WS_ERR_HANDSHAKE_ACCEPT");
@@ -121,13 +131,17 @@ describe("RFC 6455 §4.1 client handshake", () => {
   });
 
   it("fails on a subprotocol that was not offered", async () => {
-    const result = await against((peer) => accept101(peer, "Sec-WebSocket-Protocol: other\r\n").then(() => {}), ["chat"]);
+    const result = await against((peer) => accept101(peer, "Sec-WebSocket-Protocol: other\r\n").then(() => {}), [
+      "chat",
+    ]);
     assert.equal(result.errors[0].code, "WS_ERR_HANDSHAKE_SUBPROTOCOL");
     assert.equal(result.closed.code, 1006);
   });
 
   it("fails on an extension that was not offered", async () => {
-    const result = await against((peer) => accept101(peer, "Sec-WebSocket-Extensions: permessage-deflate\r\n").then(() => {}));
+    const result = await against((peer) =>
+      accept101(peer, "Sec-WebSocket-Extensions: permessage-deflate\r\n").then(() => {})
+    );
     assert.equal(result.errors[0].code, "WS_ERR_HANDSHAKE_EXTENSION");
   });
 
@@ -158,23 +172,40 @@ describe("RFC 6455 §4.1 client handshake", () => {
 });
 
 describe("RFC 6455 §5 frames the client must reject (1002/1007/1009)", () => {
-  it("masked server frame", () => expectFailure(frame({ opcode: 1, payload: "hi", mask: true }), 1002, "WS_ERR_UNEXPECTED_MASK"));
+  it("masked server frame", () =>
+    expectFailure(frame({ opcode: 1, payload: "hi", mask: true }), 1002, "WS_ERR_UNEXPECTED_MASK"));
   it("reserved data opcode 0x3", () => expectFailure(frame({ opcode: 3 }), 1002, "WS_ERR_INVALID_OPCODE"));
   it("reserved control opcode 0xB", () => expectFailure(frame({ opcode: 0xb }), 1002, "WS_ERR_INVALID_OPCODE"));
-  it("RSV1 without an extension", () => expectFailure(frame({ opcode: 1, rsv1: true, payload: "x" }), 1002, "WS_ERR_UNEXPECTED_RSV"));
+  it("RSV1 without an extension", () =>
+    expectFailure(frame({ opcode: 1, rsv1: true, payload: "x" }), 1002, "WS_ERR_UNEXPECTED_RSV"));
   it("RSV2 and RSV3", () => expectFailure(frame({ opcode: 2, rsv2: true, rsv3: true }), 1002, "WS_ERR_UNEXPECTED_RSV"));
   it("fragmented control frame", () => expectFailure(frame({ opcode: 9, fin: false }), 1002, "WS_ERR_EXPECTED_FIN"));
-  it("control frame of 126 bytes", () => expectFailure(frame({ opcode: 9, payload: new Uint8Array(126) }), 1002, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH"));
-  it("continuation without a message", () => expectFailure(frame({ opcode: 0, payload: "x" }), 1002, "WS_ERR_INVALID_CONTINUATION"));
+  it("control frame of 126 bytes", () =>
+    expectFailure(frame({ opcode: 9, payload: new Uint8Array(126) }), 1002, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH"));
+  it("continuation without a message", () =>
+    expectFailure(frame({ opcode: 0, payload: "x" }), 1002, "WS_ERR_INVALID_CONTINUATION"));
   it("new message inside a fragmented one", () =>
-    expectFailure(concat([frame({ opcode: 1, fin: false, payload: "a" }), frame({ opcode: 1, payload: "b" })]), 1002, "WS_ERR_EXPECTED_CONTINUATION"));
+    expectFailure(
+      concat([frame({ opcode: 1, fin: false, payload: "a" }), frame({ opcode: 1, payload: "b" })]),
+      1002,
+      "WS_ERR_EXPECTED_CONTINUATION",
+    ));
   it("invalid UTF-8 split across fragments", () =>
-    expectFailure(concat([frame({ opcode: 1, fin: false, payload: hex("ce") }), frame({ opcode: 0, payload: hex("ff") })]), 1007, "WS_ERR_INVALID_UTF8"));
-  it("close with an invalid code", () => expectFailure(frame({ opcode: 8, payload: hex("03 ed") }), 1002, "WS_ERR_INVALID_CLOSE_CODE"));
-  it("close with a 1-byte payload", () => expectFailure(frame({ opcode: 8, payload: hex("03") }), 1002, "WS_ERR_INVALID_CLOSE_PAYLOAD"));
-  it("close with an invalid UTF-8 reason", () => expectFailure(frame({ opcode: 8, payload: hex("03 e8 ff") }), 1007, "WS_ERR_INVALID_UTF8"));
+    expectFailure(
+      concat([frame({ opcode: 1, fin: false, payload: hex("ce") }), frame({ opcode: 0, payload: hex("ff") })]),
+      1007,
+      "WS_ERR_INVALID_UTF8",
+    ));
+  it("close with an invalid code", () =>
+    expectFailure(frame({ opcode: 8, payload: hex("03 ed") }), 1002, "WS_ERR_INVALID_CLOSE_CODE"));
+  it("close with a 1-byte payload", () =>
+    expectFailure(frame({ opcode: 8, payload: hex("03") }), 1002, "WS_ERR_INVALID_CLOSE_PAYLOAD"));
+  it("close with an invalid UTF-8 reason", () =>
+    expectFailure(frame({ opcode: 8, payload: hex("03 e8 ff") }), 1007, "WS_ERR_INVALID_UTF8"));
   it("message over maxPayload", () =>
-    expectFailure(frame({ opcode: 2, payload: new Uint8Array(11) }), 1009, "WS_ERR_MESSAGE_TOO_BIG", { maxPayload: 10 }));
+    expectFailure(frame({ opcode: 2, payload: new Uint8Array(11) }), 1009, "WS_ERR_MESSAGE_TOO_BIG", {
+      maxPayload: 10,
+    }));
 });
 
 describe("RFC 6455 §5.5 control frames and §7 closing", () => {

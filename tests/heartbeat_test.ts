@@ -20,7 +20,11 @@ describe("heartbeat and idle timeout", () => {
 
   it("input keeps the connection alive", async () => {
     const log: string[] = [];
-    const heartbeat = new Heartbeat(60, { ping: () => log.push("ping"), timeout: () => log.push("timeout"), pong: () => {} });
+    const heartbeat = new Heartbeat(60, {
+      ping: () => log.push("ping"),
+      timeout: () => log.push("timeout"),
+      pong: () => {},
+    });
     heartbeat.start();
     for (let i = 0; i < 8; i++) {
       await sleep(15);

@@ -23,7 +23,13 @@ async function upgraded(server: Server, extra = ""): Promise<RawSocket> {
   peer.write(upgradeRequest(server.address.port, "/", extra));
   const head = await peer.readHead();
   assert.match(head, /^HTTP\/1\.1 101 /);
-  assert.match(head, new RegExp(`\\r\\nSec-WebSocket-Accept: ${acceptFor("dGhlIHNhbXBsZSBub25jZQ==").replace(/[+/]/g, "\\$&")}\\r\\n`, "i"));
+  assert.match(
+    head,
+    new RegExp(
+      `\\r\\nSec-WebSocket-Accept: ${acceptFor("dGhlIHNhbXBsZSBub25jZQ==").replace(/[+/]/g, "\\$&")}\\r\\n`,
+      "i",
+    ),
+  );
   return peer;
 }
 
@@ -51,7 +57,13 @@ describe("RFC 6455 §4.2 server handshake", () => {
     const server = await echo();
     const port = server.address.port;
     assert.match(await statusOf(server, upgradeRequest(port).replace(/Sec-WebSocket-Key: .*\r\n/, "")), / 400 /);
-    assert.match(await statusOf(server, upgradeRequest(port).replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Key: short")), / 400 /);
+    assert.match(
+      await statusOf(
+        server,
+        upgradeRequest(port).replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Key: short"),
+      ),
+      / 400 /,
+    );
     assert.match(await statusOf(server, "GARBAGE\r\n\r\n"), / 400 /);
     const version = await rawClient(port);
     version.write(upgradeRequest(port).replace("Version: 13", "Version: 8"));

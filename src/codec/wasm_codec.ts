@@ -105,7 +105,11 @@ class WasmDecoder implements Decoder {
     this.#flags = allow ? this.#flags | abi.FLAG_ALLOW_RSV1 : this.#flags & ~abi.FLAG_ALLOW_RSV1;
     const view = this.#memory.view;
     const current = view.getUint32(this.#state + abi.STATE_FLAGS, true);
-    view.setUint32(this.#state + abi.STATE_FLAGS, (current & ~abi.FLAG_ALLOW_RSV1) | (this.#flags & abi.FLAG_ALLOW_RSV1), true);
+    view.setUint32(
+      this.#state + abi.STATE_FLAGS,
+      (current & ~abi.FLAG_ALLOW_RSV1) | (this.#flags & abi.FLAG_ALLOW_RSV1),
+      true,
+    );
   }
 
   dispose(): void {
@@ -144,7 +148,12 @@ class WasmDecoder implements Decoder {
       const bytes = this.#memory.u8.subarray(pointer, pointer + view.getUint32(d + abi.DESC_LENGTH, true));
       if (kind === abi.KIND_DATA) {
         const flags = word >>> 16;
-        sink.data(bytes, (flags & abi.PIECE_TEXT) !== 0, (flags & abi.PIECE_FIRST) !== 0, (flags & abi.PIECE_LAST) !== 0);
+        sink.data(
+          bytes,
+          (flags & abi.PIECE_TEXT) !== 0,
+          (flags & abi.PIECE_FIRST) !== 0,
+          (flags & abi.PIECE_LAST) !== 0,
+        );
       } else {
         sink.control((word >>> 8) & 0xff, bytes);
       }

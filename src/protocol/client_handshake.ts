@@ -47,7 +47,16 @@ export type ClientHandshakeStep =
   | { done: true; ok: true; protocol: string; extensions: string; headers: Headers; rest: Uint8Array }
   | { done: true; ok: false; error: WebSocketError };
 
-const RESERVED = new Set(["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept"]);
+const RESERVED = new Set([
+  "host",
+  "upgrade",
+  "connection",
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-protocol",
+  "sec-websocket-extensions",
+  "sec-websocket-accept",
+]);
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder();
 const WAITING: ClientHandshakeStep = { done: false };
@@ -77,7 +86,9 @@ export class ClientHandshake {
   constructor(options: ClientHandshakeOptions) {
     this.#options = options;
     this.#key = options.key ?? generateKey();
-    const headers = options.headers instanceof Headers ? [...options.headers] : Array.isArray(options.headers)
+    const headers = options.headers instanceof Headers
+      ? [...options.headers]
+      : Array.isArray(options.headers)
       ? options.headers
       : Object.entries(options.headers ?? {});
     this.#extra = headers.map(([name, value]) => {
@@ -130,7 +141,9 @@ export class ClientHandshake {
   eof(): ClientHandshakeStep {
     if (this.#done) return WAITING;
     if (this.#failed !== undefined) return this.#collectBody(true);
-    return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_MALFORMED", "the connection closed before the handshake response"));
+    return this.#fail(
+      new WebSocketError("WS_ERR_HANDSHAKE_MALFORMED", "the connection closed before the handshake response"),
+    );
   }
 
   #accept(head: ResponseHead): ClientHandshakeStep {
@@ -160,11 +173,13 @@ export class ClientHandshake {
     if (!ended && this.#buffer.length < wanted) return WAITING;
     const { head } = failed;
     const body = utf8.decode(this.#buffer.subarray(0, ended ? limit : wanted));
-    return this.#fail(new WebSocketError(
-      "WS_ERR_HANDSHAKE_STATUS",
-      `the server answered ${head.status} ${head.statusText} instead of 101`,
-      { status: head.status, statusText: head.statusText, headers: head.headers, body },
-    ));
+    return this.#fail(
+      new WebSocketError(
+        "WS_ERR_HANDSHAKE_STATUS",
+        `the server answered ${head.status} ${head.statusText} instead of 101`,
+        { status: head.status, statusText: head.statusText, headers: head.headers, body },
+      ),
+    );
   }
 
   #fail(error: WebSocketError): ClientHandshakeStep {

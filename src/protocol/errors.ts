@@ -23,7 +23,15 @@ export interface ErrorInfo {
   reason: string;
 }
 
-const TABLE = {
+/**
+ * Every failure wasmws reports, by stable code.
+ *
+ * @example
+ * ```ts
+ * ERRORS.WS_ERR_INVALID_UTF8.closeCode; // 1007
+ * ```
+ */
+export const ERRORS = {
   WS_ERR_INVALID_OPCODE: { closeCode: 1002, reason: "reserved opcode" },
   WS_ERR_UNEXPECTED_RSV: { closeCode: 1002, reason: "RSV bits set without a negotiated extension" },
   WS_ERR_EXPECTED_FIN: { closeCode: 1002, reason: "fragmented control frame" },
@@ -56,7 +64,7 @@ const TABLE = {
 } as const satisfies Record<string, ErrorInfo>;
 
 /** A stable error code, e.g. `"WS_ERR_INVALID_UTF8"`. */
-export type ErrorCode = keyof typeof TABLE;
+export type ErrorCode = keyof typeof ERRORS;
 
 /**
  * The table entry for `code`.
@@ -67,7 +75,7 @@ export type ErrorCode = keyof typeof TABLE;
  * ```
  */
 export function errorInfo(code: ErrorCode): ErrorInfo {
-  return TABLE[code];
+  return ERRORS[code];
 }
 
 const PARSER_ERRORS: Record<number, ErrorCode> = {
@@ -120,8 +128,9 @@ export class WebSocketError extends Error {
   /** Extra facts, e.g. `{ status, headers, body }` of a failed handshake. */
   readonly details?: Record<string, unknown>;
 
+  /** An error for `code`; `detail` replaces the table's reason in the message. */
   constructor(code: ErrorCode, detail?: string, details?: Record<string, unknown>, options?: ErrorOptions) {
-    const info = TABLE[code];
+    const info = ERRORS[code];
     super(`Cannot continue the WebSocket connection: ${detail ?? info.reason}`, options);
     this.name = "WebSocketError";
     this.code = code;

@@ -40,7 +40,9 @@ export function parseExtensionHeader(value: string | null): ExtensionOffer[] {
       const eq = param.indexOf("=");
       const key = (eq < 0 ? param : param.slice(0, eq)).trim();
       let val: string | true = eq < 0 ? true : param.slice(eq + 1).trim();
-      if (typeof val === "string" && val.length >= 2 && val.startsWith('"') && val.endsWith('"')) val = val.slice(1, -1);
+      if (typeof val === "string" && val.length >= 2 && val.startsWith('"') && val.endsWith('"')) {
+        val = val.slice(1, -1);
+      }
       if (!isToken(key) || (val !== true && !isToken(val))) {
         throw new WebSocketError("WS_ERR_HANDSHAKE_HEADER", `malformed extension parameter "${param}"`);
       }
@@ -62,7 +64,10 @@ export function parseExtensionHeader(value: string | null): ExtensionOffer[] {
 export function checkResponseExtensions(offered: string[], header: string | null): string {
   for (const extension of parseExtensionHeader(header)) {
     if (!offered.includes(extension.name)) {
-      throw new WebSocketError("WS_ERR_HANDSHAKE_EXTENSION", `the server chose "${extension.name}", which was not offered`);
+      throw new WebSocketError(
+        "WS_ERR_HANDSHAKE_EXTENSION",
+        `the server chose "${extension.name}", which was not offered`,
+      );
     }
   }
   return header?.trim() ?? "";

@@ -134,7 +134,9 @@ function splitLines(bytes: Uint8Array, limits: HeadLimits): string[] {
       line += String.fromCharCode(b);
     }
   }
-  if (line !== "" || lines.length < 2 || lines[lines.length - 1] !== "") throw malformed("head not ended by a blank line");
+  if (line !== "" || lines.length < 2 || lines[lines.length - 1] !== "") {
+    throw malformed("head not ended by a blank line");
+  }
   lines.pop();
   return lines;
 }

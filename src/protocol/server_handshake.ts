@@ -194,7 +194,9 @@ const REASONS: Record<number, string> = {
  */
 export function rejectResponse(status: number, headers: [string, string][] = [], body = ""): Uint8Array {
   const payload = encoder.encode(body);
-  const kept = headers.filter(([name]) => !["content-length", "connection", "transfer-encoding"].includes(name.toLowerCase()));
+  const kept = headers.filter(([name]) =>
+    !["content-length", "connection", "transfer-encoding"].includes(name.toLowerCase())
+  );
   const head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\n${fields(kept)}` +
     `Content-Length: ${payload.length}\r\nConnection: close\r\n\r\n`;
   const bytes = encoder.encode(head);

@@ -41,7 +41,9 @@ interface BunHandlers {
 }
 interface BunApi {
   connect(options: Record<string, unknown> & { socket: BunHandlers }): Promise<BunSocket>;
-  listen(options: Record<string, unknown> & { socket: BunHandlers }): { hostname: string; port: number; stop(closeActive?: boolean): void };
+  listen(
+    options: Record<string, unknown> & { socket: BunHandlers },
+  ): { hostname: string; port: number; stop(closeActive?: boolean): void };
 }
 const Bun = (globalThis as unknown as { Bun: BunApi }).Bun;
 
@@ -173,7 +175,11 @@ async function connect(options: ConnectOptions): Promise<Transport> {
       port: options.port,
       allowHalfOpen: true,
       tls: options.tls
-        ? { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized ?? true, serverName: tls.servername ?? options.hostname }
+        ? {
+          ca: tls.ca,
+          rejectUnauthorized: tls.rejectUnauthorized ?? true,
+          serverName: tls.servername ?? options.hostname,
+        }
         : undefined,
       // The transport exists from `open` on, so no early byte is lost.
       socket: { ...handlers, open: (socket) => void new BunTransport(socket), connectError: () => {} },

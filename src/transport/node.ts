@@ -101,7 +101,6 @@ class NodeTransport implements Transport {
   }
 }
 
-
 /**
  * Wrap a connected `node:net` socket (e.g. from a `node:http` `upgrade` event).
  *
@@ -118,11 +117,12 @@ export function fromNodeSocket(socket: net.Socket): Transport {
 
 function connect(options: ConnectOptions): Promise<Transport> {
   return new Promise((resolve, reject) => {
-    let transport: NodeTransport | undefined;
+    // Node asks onread for its first buffer while connecting, before the transport exists.
+    const made: { transport?: NodeTransport } = {};
     const onread = {
-      buffer: () => transport?.buffer() ?? SPARE,
+      buffer: () => made.transport?.buffer() ?? SPARE,
       callback: (n: number) => {
-        transport?.read(n);
+        made.transport?.read(n);
         return true;
       },
     };
@@ -137,7 +137,7 @@ function connect(options: ConnectOptions): Promise<Transport> {
         onread,
       } as tls.ConnectionOptions)
       : net.connect({ host: options.hostname, port: options.port, onread });
-    transport = new NodeTransport(socket, true);
+    const transport = made.transport = new NodeTransport(socket, true);
     const where = `${options.hostname}:${options.port}`;
     const fail = (error: Error) => {
       options.signal?.removeEventListener("abort", abort);
@@ -151,7 +151,7 @@ function connect(options: ConnectOptions): Promise<Transport> {
     socket.once(options.tls ? "secureConnect" : "connect", () => {
       socket.off("error", fail);
       options.signal?.removeEventListener("abort", abort);
-      resolve(transport!);
+      resolve(transport);
     });
   });
 }

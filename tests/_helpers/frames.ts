@@ -18,7 +18,9 @@ export interface FrameSpec {
 }
 
 export function frame(spec: FrameSpec): Uint8Array {
-  const payload = typeof spec.payload === "string" ? new TextEncoder().encode(spec.payload) : spec.payload ?? new Uint8Array(0);
+  const payload = typeof spec.payload === "string"
+    ? new TextEncoder().encode(spec.payload)
+    : spec.payload ?? new Uint8Array(0);
   const length = spec.length ?? payload.length;
   const lengthBytes = spec.lengthBytes ?? (length < 126 ? 0 : length < 65536 ? 2 : 8);
   const key = spec.mask === true ? crypto.getRandomValues(new Uint8Array(4)) : spec.mask || undefined;

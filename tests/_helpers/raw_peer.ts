@@ -1,7 +1,7 @@
 // Test helper, not a test: a scripted raw TCP peer (a plain `node:net` socket,
 // not a WebSocket library), so tests can send exactly the bytes — broken
 // handshakes, malformed frames — that no real peer would.
-import { createServer, connect, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { createHash } from "node:crypto";
 
 /** One raw connection with awaitable reads. */
@@ -62,7 +62,9 @@ export class RawSocket {
   }
 
   /** Read one whole frame: `{ fin, opcode, masked, payload }` (payload unmasked). */
-  async readFrame(timeout = 5000): Promise<{ fin: boolean; rsv: number; opcode: number; masked: boolean; payload: Uint8Array }> {
+  async readFrame(
+    timeout = 5000,
+  ): Promise<{ fin: boolean; rsv: number; opcode: number; masked: boolean; payload: Uint8Array }> {
     const head = await this.read(2, timeout);
     let length = head[1] & 0x7f;
     if (length === 126) length = new DataView((await this.read(2, timeout)).buffer).getUint16(0);
@@ -70,7 +72,7 @@ export class RawSocket {
     const masked = (head[1] & 0x80) !== 0;
     const key = masked ? await this.read(4, timeout) : undefined;
     const payload = await this.read(length, timeout);
-    if (key) for (let i = 0; i < payload.length; i++) payload[i] ^= key[i & 3];
+    if (key) { for (let i = 0; i < payload.length; i++) payload[i] ^= key[i & 3]; }
     return { fin: (head[0] & 0x80) !== 0, rsv: (head[0] >> 4) & 7, opcode: head[0] & 0x0f, masked, payload };
   }
 
