@@ -126,4 +126,6 @@ if (check && stale.length > 0) {
   console.error(`Stale generated files (run \`npm run build:wasm\`): ${stale.join(", ")}`);
   Deno.exit(1);
 }
-console.log(check ? "generated WASM files are up to date" : `wrote ${stale.length ? stale.join(", ") : "nothing (up to date)"}`);
+console.log(
+  check ? "generated WASM files are up to date" : `wrote ${stale.length ? stale.join(", ") : "nothing (up to date)"}`,
+);

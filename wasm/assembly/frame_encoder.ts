@@ -18,17 +18,17 @@ export function encodeFrame(out: usize, length: u32, first: u32, masked: u32, ke
   let start: usize;
   if (length < 126) {
     start = payload - keyBytes - 2;
-    store<u8>(start + 1, <u8>(maskBit | length));
+    store<u8>(start + 1, <u8> (maskBit | length));
   } else if (length < 65536) {
     start = payload - keyBytes - 4;
-    store<u8>(start + 1, <u8>(maskBit | 126));
-    store<u16>(start + 2, bswap<u16>(<u16>length));
+    store<u8>(start + 1, <u8> (maskBit | 126));
+    store<u16>(start + 2, bswap<u16>(<u16> length));
   } else {
     start = payload - keyBytes - 10;
-    store<u8>(start + 1, <u8>(maskBit | 127));
-    store<u64>(start + 2, bswap<u64>(<u64>length));
+    store<u8>(start + 1, <u8> (maskBit | 127));
+    store<u64>(start + 2, bswap<u64>(<u64> length));
   }
-  store<u8>(start, <u8>first);
+  store<u8>(start, <u8> first);
   if (masked != 0) {
     store<u32>(payload - 4, key);
     mask(payload, length, key, 0);

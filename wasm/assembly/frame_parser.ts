@@ -7,16 +7,60 @@
 // consumed so the caller can call again.
 
 import {
-  DESC_ERROR, DESC_KIND, DESC_LENGTH, DESC_POINTER, DESCRIPTOR_CAPACITY, DESCRIPTOR_SIZE,
-  ERR_CONTROL_TOO_LONG, ERR_EXPECTED_CONTINUATION, ERR_EXPECTED_FIN, ERR_EXPECTED_MASK, ERR_INVALID_CLOSE_CODE,
-  ERR_INVALID_CLOSE_PAYLOAD, ERR_INVALID_CONTINUATION, ERR_INVALID_LENGTH, ERR_INVALID_OPCODE, ERR_INVALID_UTF8,
-  ERR_MESSAGE_TOO_BIG, ERR_TOO_MANY_FRAGMENTS, ERR_UNEXPECTED_MASK, ERR_UNEXPECTED_RSV,
-  FLAG_ALLOW_RSV1, FLAG_DEAD, FLAG_SERVER, KIND_CONTROL, KIND_DATA, KIND_ERROR,
-  PHASE_CONTROL, PHASE_DATA, PHASE_HEADER, PIECE_FIRST, PIECE_LAST, PIECE_TEXT,
-  STATE_CARRY, STATE_CARRY_LENGTH, STATE_CONSUMED, STATE_CONTROL, STATE_CONTROL_BUFFER, STATE_CONTROL_LENGTH,
-  STATE_DESCRIPTORS, STATE_FIRST_PENDING, STATE_FLAGS, STATE_FRAGMENTS, STATE_FRAME, STATE_MASK_KEY,
-  STATE_MASK_PHASE, STATE_MAX_FRAGMENTS, STATE_MAX_PAYLOAD, STATE_MESSAGE_OPCODE, STATE_MESSAGE_SIZE,
-  STATE_PHASE, STATE_REMAINING, STATE_UTF8, UTF8_ACCEPT, UTF8_REJECT,
+  DESC_ERROR,
+  DESC_KIND,
+  DESC_LENGTH,
+  DESC_POINTER,
+  DESCRIPTOR_CAPACITY,
+  DESCRIPTOR_SIZE,
+  ERR_CONTROL_TOO_LONG,
+  ERR_EXPECTED_CONTINUATION,
+  ERR_EXPECTED_FIN,
+  ERR_EXPECTED_MASK,
+  ERR_INVALID_CLOSE_CODE,
+  ERR_INVALID_CLOSE_PAYLOAD,
+  ERR_INVALID_CONTINUATION,
+  ERR_INVALID_LENGTH,
+  ERR_INVALID_OPCODE,
+  ERR_INVALID_UTF8,
+  ERR_MESSAGE_TOO_BIG,
+  ERR_TOO_MANY_FRAGMENTS,
+  ERR_UNEXPECTED_MASK,
+  ERR_UNEXPECTED_RSV,
+  FLAG_ALLOW_RSV1,
+  FLAG_DEAD,
+  FLAG_SERVER,
+  KIND_CONTROL,
+  KIND_DATA,
+  KIND_ERROR,
+  PHASE_CONTROL,
+  PHASE_DATA,
+  PHASE_HEADER,
+  PIECE_FIRST,
+  PIECE_LAST,
+  PIECE_TEXT,
+  STATE_CARRY,
+  STATE_CARRY_LENGTH,
+  STATE_CONSUMED,
+  STATE_CONTROL,
+  STATE_CONTROL_BUFFER,
+  STATE_CONTROL_LENGTH,
+  STATE_DESCRIPTORS,
+  STATE_FIRST_PENDING,
+  STATE_FLAGS,
+  STATE_FRAGMENTS,
+  STATE_FRAME,
+  STATE_MASK_KEY,
+  STATE_MASK_PHASE,
+  STATE_MAX_FRAGMENTS,
+  STATE_MAX_PAYLOAD,
+  STATE_MESSAGE_OPCODE,
+  STATE_MESSAGE_SIZE,
+  STATE_PHASE,
+  STATE_REMAINING,
+  STATE_UTF8,
+  UTF8_ACCEPT,
+  UTF8_REJECT,
 } from "./abi";
 import { mask } from "./mask";
 import { utf8Validate } from "./utf8";
@@ -33,11 +77,10 @@ export function decoderInit(state: usize, flags: u32, maxPayload: f64, maxFragme
 let outState: usize = 0;
 let outCount: u32 = 0;
 
-@inline
 function emit(kind: u32, pointer: usize, length: u32, error: u32): void {
-  const d = outState + STATE_DESCRIPTORS + <usize>(outCount * DESCRIPTOR_SIZE);
+  const d = outState + STATE_DESCRIPTORS + <usize> (outCount * DESCRIPTOR_SIZE);
   store<u32>(d + DESC_KIND, kind);
-  store<u32>(d + DESC_POINTER, <u32>pointer);
+  store<u32>(d + DESC_POINTER, <u32> pointer);
   store<u32>(d + DESC_LENGTH, length);
   store<u32>(d + DESC_ERROR, error);
   outCount++;
@@ -77,7 +120,7 @@ function checkSecondByte(state: usize, b0: u32, b1: u32): u32 {
 }
 
 /** Header length once the first two bytes are known. */
-@inline
+
 function headerLength(b1: u32): u32 {
   const len7 = b1 & 0x7f;
   return (len7 == 126 ? 4 : len7 == 127 ? 10 : 2) + ((b1 & 0x80) != 0 ? 4 : 0);
@@ -85,23 +128,23 @@ function headerLength(b1: u32): u32 {
 
 /** Parse a complete header at `h`; returns an error id or 0. */
 function parseHeader(state: usize, h: usize): u32 {
-  const b0 = <u32>load<u8>(h);
-  const b1 = <u32>load<u8>(h + 1);
+  const b0 = <u32> load<u8>(h);
+  const b1 = <u32> load<u8>(h + 1);
   let error = checkFirstByte(state, b0);
   if (error == 0) error = checkSecondByte(state, b0, b1);
   if (error != 0) return error;
   const len7 = b1 & 0x7f;
-  let length: f64 = <f64>len7;
+  let length: f64 = <f64> len7;
   let p = h + 2;
   if (len7 == 126) {
-    const n = (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1);
+    const n = (<u32> load<u8>(p) << 8) | <u32> load<u8>(p + 1);
     if (n < 126) return ERR_INVALID_LENGTH;
-    length = <f64>n;
+    length = <f64> n;
     p += 2;
   } else if (len7 == 127) {
     const n = bswap<u64>(load<u64>(p));
     if ((n >> 63) != 0 || n <= 0xffff) return ERR_INVALID_LENGTH;
-    length = <f64>n;
+    length = <f64> n;
     p += 8;
   }
   const opcode = b0 & 0x0f;
@@ -171,7 +214,7 @@ function controlFrame(state: usize, pointer: usize, length: u32): bool {
       fail(state, ERR_INVALID_CLOSE_PAYLOAD);
       return false;
     }
-    const code = (<u32>load<u8>(pointer) << 8) | <u32>load<u8>(pointer + 1);
+    const code = (<u32> load<u8>(pointer) << 8) | <u32> load<u8>(pointer + 1);
     const valid = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     if (!valid) {
       fail(state, ERR_INVALID_CLOSE_CODE);
@@ -207,13 +250,13 @@ export function decode(state: usize, input: usize, length: u32): u32 {
       const carry = state + STATE_CARRY;
       let carried = load<u32>(state + STATE_CARRY_LENGTH);
       let header: usize;
-      if (carried == 0 && length - pos >= 2 && length - pos >= headerLength(<u32>load<u8>(input + pos + 1))) {
+      if (carried == 0 && length - pos >= 2 && length - pos >= headerLength(<u32> load<u8>(input + pos + 1))) {
         header = input + pos;
-        pos += headerLength(<u32>load<u8>(input + pos + 1));
+        pos += headerLength(<u32> load<u8>(input + pos + 1));
       } else {
         // Collect the header in the carry area, one needed byte count at a time.
         while (pos < length) {
-          const need: u32 = carried < 2 ? 2 : headerLength(<u32>load<u8>(carry + 1));
+          const need: u32 = carried < 2 ? 2 : headerLength(<u32> load<u8>(carry + 1));
           if (carried >= need) break;
           const take = min<u32>(need - carried, length - pos);
           memory.copy(carry + carried, input + pos, take);
@@ -221,13 +264,15 @@ export function decode(state: usize, input: usize, length: u32): u32 {
           pos += take;
         }
         store<u32>(state + STATE_CARRY_LENGTH, carried);
-        let early: u32 = carried >= 1 ? checkFirstByte(state, <u32>load<u8>(carry)) : 0;
-        if (early == 0 && carried >= 2) early = checkSecondByte(state, <u32>load<u8>(carry), <u32>load<u8>(carry + 1));
+        let early: u32 = carried >= 1 ? checkFirstByte(state, <u32> load<u8>(carry)) : 0;
+        if (early == 0 && carried >= 2) {
+          early = checkSecondByte(state, <u32> load<u8>(carry), <u32> load<u8>(carry + 1));
+        }
         if (early != 0) {
           fail(state, early);
           continue;
         }
-        if (carried < 2 || carried < headerLength(<u32>load<u8>(carry + 1))) break;
+        if (carried < 2 || carried < headerLength(<u32> load<u8>(carry + 1))) break;
         header = carry;
         store<u32>(state + STATE_CARRY_LENGTH, 0);
       }
@@ -237,7 +282,7 @@ export function decode(state: usize, input: usize, length: u32): u32 {
         continue;
       }
       const frame = load<u32>(state + STATE_FRAME);
-      const payload = <u32>load<f64>(state + STATE_REMAINING);
+      const payload = <u32> load<f64>(state + STATE_REMAINING);
       if ((frame & 0x8) != 0) {
         if (length - pos >= payload) {
           if (!controlFrame(state, input + pos, payload)) continue;
@@ -254,17 +299,17 @@ export function decode(state: usize, input: usize, length: u32): u32 {
       }
     } else if (phase == PHASE_DATA) {
       const remaining = load<f64>(state + STATE_REMAINING);
-      const available = <f64>(length - pos);
-      const take = <u32>(remaining < available ? remaining : available);
-      const done = <f64>take == remaining;
-      store<f64>(state + STATE_REMAINING, remaining - <f64>take);
+      const available = <f64> (length - pos);
+      const take = <u32> (remaining < available ? remaining : available);
+      const done = <f64> take == remaining;
+      store<f64>(state + STATE_REMAINING, remaining - <f64> take);
       if (done) store<u32>(state + STATE_PHASE, PHASE_HEADER);
       if (!dataPiece(state, input + pos, take, done)) continue;
       pos += take;
     } else {
-      const buffer = state + STATE_CONTROL + (<usize>load<u32>(state + STATE_CONTROL_BUFFER) << 7);
+      const buffer = state + STATE_CONTROL + (<usize> load<u32>(state + STATE_CONTROL_BUFFER) << 7);
       const have = load<u32>(state + STATE_CONTROL_LENGTH);
-      const total = <u32>load<f64>(state + STATE_REMAINING);
+      const total = <u32> load<f64>(state + STATE_REMAINING);
       const take = min<u32>(total - have, length - pos);
       memory.copy(buffer + have, input + pos, take);
       pos += take;

@@ -2,7 +2,6 @@
 // key is the 4 wire bytes read as a little-endian u32. The bulk runs 64 bytes
 // per iteration in v128 lanes; the phase is kept by rotating the key once.
 
-@inline
 function rotated(key: u32, phase: u32): u32 {
   return rotr<u32>(key, (phase & 3) << 3);
 }
@@ -24,7 +23,7 @@ export function maskCopy(source: usize, target: usize, length: usize, key: u32, 
     i += 16;
   }
   if (i + 8 <= length) {
-    const k64 = (<u64>k << 32) | <u64>k;
+    const k64 = (<u64> k << 32) | <u64> k;
     store<u64>(target + i, load<u64>(source + i) ^ k64);
     i += 8;
   }
@@ -34,7 +33,7 @@ export function maskCopy(source: usize, target: usize, length: usize, key: u32, 
   }
   let rest = k;
   while (i < length) {
-    store<u8>(target + i, load<u8>(source + i) ^ <u8>rest);
+    store<u8>(target + i, load<u8>(source + i) ^ <u8> rest);
     rest >>= 8;
     i++;
   }

@@ -24,7 +24,7 @@ export function utf8Validate(state: u32, pointer: usize, length: usize): u32 {
       while (i + 16 <= length && i8x16.bitmask(v128.load(pointer + i)) == 0) i += 16;
       if (i >= length) break;
     }
-    state = load<u8>(UTF8_TRANSITIONS + (<usize>state << 8) + <usize>load<u8>(pointer + i));
+    state = load<u8>(UTF8_TRANSITIONS + (<usize> state << 8) + <usize> load<u8>(pointer + i));
     if (state == UTF8_REJECT) return UTF8_REJECT;
     i++;
   }
