@@ -46,8 +46,22 @@ export function loadCodec(): Promise<Codec> {
 }
 
 async function instantiate(): Promise<Codec> {
+  return createWasmCodec(await instantiateCore());
+}
+
+/**
+ * A fresh instance of the core with its own memory. The codec uses one; tests
+ * and benchmarks take their own to reach the raw exports without disturbing it.
+ *
+ * @example
+ * ```ts
+ * const instance = await instantiateCore();
+ * console.log(Object.keys(instance.exports));
+ * ```
+ */
+export async function instantiateCore(): Promise<WebAssembly.Instance> {
   const module = provided ?? await WebAssembly.compile(await embeddedBytes());
-  return createWasmCodec(await WebAssembly.instantiate(module, {}));
+  return await WebAssembly.instantiate(module, {});
 }
 
 async function embeddedBytes(): Promise<Uint8Array<ArrayBuffer>> {
