@@ -167,4 +167,44 @@ describe("UTF-8 validation (RFC 3629; Kuhn's stress test)", () => {
       assert.equal(state === REJECT, oracleFailAt(bytes) >= 0);
     }
   });
+
+  it("agrees with the oracle when one byte of a long text is replaced, at every position (SIMD blocks and edges)", () => {
+    const sample = text("κόσμε 日本語 😀 café ascii run of some length, ".repeat(3));
+    for (let position = 0; position < sample.length; position++) {
+      for (const replacement of [0x41, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff]) {
+        const bytes = sample.slice();
+        bytes[position] = replacement;
+        const state = validate(ACCEPT, bytes);
+        const label = `byte ${position} → ${replacement.toString(16)}`;
+        assert.equal(state === ACCEPT, oracleValid(bytes), label);
+        assert.equal(state === REJECT, oracleFailAt(bytes) >= 0, label);
+      }
+    }
+  });
+
+  it("agrees with the oracle on long random strings (16–300 bytes)", () => {
+    const pieces = [
+      [0x41],
+      [0xc3, 0xa9],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xed, 0x9f, 0xbf],
+      [0x80],
+      [0xff],
+      [0xe0, 0x80],
+      [0xf4, 0x90],
+    ];
+    let seed = 777;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+    for (let n = 0; n < 3000; n++) {
+      const parts: number[] = [];
+      const length = 16 + Math.floor(random() * 285);
+      const clean = random() < 0.5;
+      while (parts.length < length) parts.push(...pieces[Math.floor(random() * (clean ? 5 : pieces.length))]);
+      const bytes = Uint8Array.from(parts);
+      const state = validate(ACCEPT, bytes);
+      assert.equal(state === ACCEPT, oracleValid(bytes), `case ${n}`);
+      assert.equal(state === REJECT, oracleFailAt(bytes) >= 0, `case ${n}`);
+    }
+  });
 });
