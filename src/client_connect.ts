@@ -108,7 +108,14 @@ export async function connectClient(
     );
     session.startHandshake({
       data: (bytes) => settle(handshake.receive(bytes)),
-      closed: () => settle(handshake.eof()),
+      closed: (error) => {
+        const step = handshake.eof();
+        // No response at all, and the transport says why (e.g. a certificate Bun rejected after connecting).
+        const noResponse = step.done && !step.ok && step.error.code === "WS_ERR_HANDSHAKE_MALFORMED";
+        if (error !== undefined && noResponse) {
+          fail(new WebSocketError("WS_ERR_CONNECT", error.message, undefined, { cause: error }));
+        } else settle(step);
+      },
     });
     transport.write(handshake.request());
   });

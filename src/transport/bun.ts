@@ -38,6 +38,7 @@ interface BunHandlers {
   close?(socket: BunSocket, error?: Error): void;
   error?(socket: BunSocket, error: Error): void;
   connectError?(socket: BunSocket, error: Error): void;
+  handshake?(socket: BunSocket, success: boolean, authorizationError: Error | null): void;
 }
 interface BunApi {
   connect(options: Record<string, unknown> & { socket: BunHandlers }): Promise<BunSocket>;
@@ -57,6 +58,7 @@ class BunTransport implements Transport {
   #ended = false;
   #closed = false;
   #early: Array<(sink: TransportSink) => void> = [];
+  #tlsError: Error | undefined;
 
   constructor(socket: BunSocket) {
     this.#socket = socket;
@@ -141,9 +143,17 @@ class BunTransport implements Transport {
     else this.#early.push((sink) => sink.end());
   }
 
+  /** Bun reports certificate problems here, not in `close`. */
+  onHandshake(success: boolean, authorizationError: Error | null): void {
+    if (success && authorizationError === null) return;
+    this.#tlsError = authorizationError ?? new Error("TLS handshake failed");
+    this.#socket.terminate();
+  }
+
   onClose(error?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
+    error ??= this.#tlsError;
     this.#queue = [];
     this.#queued = 0;
     if (this.#sink) this.#sink.close(error);
@@ -181,8 +191,16 @@ async function connect(options: ConnectOptions): Promise<Transport> {
           serverName: tls.servername ?? options.hostname,
         }
         : undefined,
-      // The transport exists from `open` on, so no early byte is lost.
-      socket: { ...handlers, open: (socket) => void new BunTransport(socket), connectError: () => {} },
+      // The transport exists from `open` on, so no early byte is lost; with TLS the
+      // promise settles before `open`, and the transport made then must be kept.
+      socket: {
+        ...handlers,
+        open: (socket) => void (socket.data ?? new BunTransport(socket)),
+        handshake: (socket, success, authorizationError) => {
+          if (tls.rejectUnauthorized !== false) socket.data?.onHandshake(success, authorizationError);
+        },
+        connectError: () => {},
+      },
     });
     if (options.signal?.aborted) {
       socket.terminate();

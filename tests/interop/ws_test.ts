@@ -21,7 +21,12 @@ describe("our client → ws server", () => {
   let wss: WebSocketServer;
   let url = "";
   before(async () => {
-    wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false, handleProtocols: (p) => p.has("chat") ? "chat" : false });
+    wss = new WebSocketServer({
+      host: "127.0.0.1",
+      port: 0,
+      perMessageDeflate: false,
+      handleProtocols: (p) => p.has("chat") ? "chat" : false,
+    });
     await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
     url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
     wss.on("connection", (socket, request) => {
@@ -103,7 +108,9 @@ describe("our client → ws server", () => {
   });
 
   it("a message over our maxPayload closes with 1009, seen by the ws server", async () => {
-    const seen = new Promise<number>((resolve) => wss.once("connection", (socket) => socket.once("close", (code) => resolve(code))));
+    const seen = new Promise<number>((resolve) =>
+      wss.once("connection", (socket) => socket.once("close", (code) => resolve(code)))
+    );
     const ws = new WebSocket(url, { maxPayload: 1000 });
     await once(ws, "open");
     ws.send(new Uint8Array(1001));
@@ -128,7 +135,10 @@ describe("ws client → our server", () => {
           if (event.data === "close please") ws.close(4000, "as you wish");
           else ws.send(event.data);
         });
-        ws.addEventListener("close", (event) => closes.push({ code: event.code, reason: event.reason, wasClean: event.wasClean }));
+        ws.addEventListener(
+          "close",
+          (event) => closes.push({ code: event.code, reason: event.reason, wasClean: event.wasClean }),
+        );
       },
     });
     url = `ws://127.0.0.1:${server.address.port}`;
@@ -144,7 +154,9 @@ describe("ws client → our server", () => {
   }
 
   function next(client: WsClient): Promise<{ data: Buffer; binary: boolean }> {
-    return new Promise((resolve) => client.once("message", (data, binary) => resolve({ data: data as Buffer, binary })));
+    return new Promise((resolve) =>
+      client.once("message", (data, binary) => resolve({ data: data as Buffer, binary }))
+    );
   }
 
   it("echoes text as text and binary as binary, up to 16 MiB", async () => {
@@ -177,7 +189,9 @@ describe("ws client → our server", () => {
 
   it("closes from either side with code and reason", async () => {
     const client = await open();
-    const closed = new Promise<[number, string]>((resolve) => client.once("close", (code, reason) => resolve([code, reason.toString()])));
+    const closed = new Promise<[number, string]>((resolve) =>
+      client.once("close", (code, reason) => resolve([code, reason.toString()]))
+    );
     client.send("close please");
     assert.deepEqual(await closed, [4000, "as you wish"]);
     const second = await open();
