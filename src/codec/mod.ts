@@ -76,8 +76,10 @@ export interface FrameSink {
    * far are valid UTF-8 (a sequence may still be open until `last`).
    * `first` marks the start of a message, `last` its end (both may be set,
    * and `view` may be empty, e.g. for an empty message or an empty fragment).
+   * `frameRemaining` (when known) is how many payload bytes of the current
+   * frame are still to come: a hint to size the message buffer once.
    */
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean): void;
+  data(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void;
   /**
    * A whole control frame (ping, pong, close), unmasked. A close payload has
    * already been checked: length 0 or ≥ 2, a code valid on the wire, a

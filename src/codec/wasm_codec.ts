@@ -153,6 +153,7 @@ class WasmDecoder implements Decoder {
           (flags & abi.PIECE_TEXT) !== 0,
           (flags & abi.PIECE_FIRST) !== 0,
           (flags & abi.PIECE_LAST) !== 0,
+          view.getUint32(d + abi.DESC_REMAINING, true),
         );
       } else {
         sink.control((word >>> 8) & 0xff, bytes);

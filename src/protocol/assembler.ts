@@ -39,14 +39,21 @@ export class MessageAssembler {
     this.#deliver = deliver;
   }
 
-  /** Add one piece; `first`/`last` mark the message boundaries. */
-  add(view: Uint8Array, text: boolean, first: boolean, last: boolean): void {
+  /**
+   * Add one piece; `first`/`last` mark the message boundaries; `frameRemaining`
+   * (bytes of the current frame still to come) sizes the buffer in one go.
+   */
+  add(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining = 0): void {
     if (first && last) {
       // The common case: a whole message in one piece needs exactly one copy.
       this.#deliver(text ? decoder.decode(view) : view.slice());
       return;
     }
-    if (first) this.#size = 0;
+    if (first) {
+      this.#size = 0;
+      // Bounded: the decoder already refused frames longer than maxPayload.
+      this.#buffer = new Uint8Array(view.length + Math.min(frameRemaining, 1 << 30));
+    }
     if (view.length > 0) this.#append(view);
     if (!last) return;
     const buffer = this.#buffer;

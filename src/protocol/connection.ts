@@ -90,7 +90,7 @@ export class Connection {
       if (!this.closeReceived) listener.message(data);
     });
     this.#sink = {
-      data: (view, text, first, last) => this.#assembler.add(view, text, first, last),
+      data: (view, text, first, last, remaining) => this.#assembler.add(view, text, first, last, remaining),
       control: (opcode, payload) => this.#control(opcode, payload),
       error: (id) => this.#fail(new WebSocketError(parserErrorCode(id))),
     };

@@ -109,13 +109,15 @@ class DenoTransport implements Transport {
     this.#writing = true;
     try {
       while (this.#queue.length > 0 && !this.#closed) {
-        const chunk = this.#queue[0];
+        // One write op for everything queued: each op is an async round trip into the runtime.
+        const chunk = this.#queue.length === 1 ? this.#queue[0] : this.#gather();
         const n = await this.#conn.write(chunk);
         this.#queued -= n;
         if (n < chunk.length) this.#queue[0] = chunk.subarray(n);
         else this.#queue.shift();
       }
-      if (this.#needDrain && !this.#closed) {
+      // Every write here completes asynchronously, so the session hears each time the queue empties.
+      if (!this.#closed && this.#queue.length === 0) {
         this.#needDrain = false;
         this.#sink?.drain();
       }
@@ -130,6 +132,23 @@ class DenoTransport implements Transport {
     } finally {
       this.#writing = false;
     }
+  }
+
+  /** Join the queued chunks (up to 1 MiB) into the queue's first entry. */
+  #gather(): Uint8Array {
+    let count = 0;
+    let size = 0;
+    while (count < this.#queue.length && (count === 0 || size + this.#queue[count].length <= 1 << 20)) {
+      size += this.#queue[count].length;
+      count++;
+    }
+    const joined = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of this.#queue.splice(0, count, joined)) {
+      joined.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return joined;
   }
 
   #finish(error?: Error): void {

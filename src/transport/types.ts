@@ -38,7 +38,10 @@ export interface TransportSink {
   data(bytes: Uint8Array): void;
   /** The peer half-closed its side (EOF). */
   end(): void;
-  /** The write queue fell to zero after `write` returned false. */
+  /**
+   * The write queue is empty again: after `write` returned false, and on
+   * adapters whose writes always complete asynchronously, after each flush.
+   */
   drain(): void;
   /** The socket is gone (after `destroy`, a fatal error, or both sides ended). Called once. */
   close(error?: Error): void;

@@ -33,6 +33,7 @@ class WorkerdTransport implements Transport {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   #queued = 0;
   #closed = false;
+  #sink: TransportSink | undefined;
   #paused = false;
   #resume: (() => void) | undefined;
 
@@ -47,6 +48,7 @@ class WorkerdTransport implements Transport {
   }
 
   start(sink: TransportSink): void {
+    this.#sink = sink;
     this.#pump(sink);
   }
 
@@ -55,6 +57,7 @@ class WorkerdTransport implements Transport {
     this.#queued += bytes.length;
     this.#writer.write(bytes).then(() => {
       this.#queued -= bytes.length;
+      if (this.#queued === 0) this.#sink?.drain();
     }, () => this.destroy());
     return this.#queued < 64 * 1024;
   }
@@ -87,7 +90,6 @@ class WorkerdTransport implements Transport {
         const { value, done } = await reader.read();
         if (done) break;
         sink.data(value);
-        if (this.#queued === 0) sink.drain();
       }
       sink.end();
       await this.#socket.closed;

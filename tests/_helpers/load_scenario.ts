@@ -22,11 +22,15 @@ async function client(i: number): Promise<void> {
     ws.onerror = () => reject(new Error(`client ${i} failed to open`));
   });
   for (let m = 0; m < MESSAGES; m++) {
-    const reply = new Promise<unknown>((resolve) => ws.addEventListener("message", (event) => resolve(event.data), { once: true }));
+    const reply = new Promise<unknown>((resolve) =>
+      ws.addEventListener("message", (event) => resolve(event.data), { once: true })
+    );
     ws.send(`client ${i} message ${m}`);
     if (await reply === `client ${i} message ${m}`) echoed++;
   }
-  const closed = new Promise<number>((resolve) => ws.addEventListener("close", (event) => resolve(event.code), { once: true }));
+  const closed = new Promise<number>((resolve) =>
+    ws.addEventListener("close", (event) => resolve(event.code), { once: true })
+  );
   opened++;
   if (opened === CLIENTS) allOpen();
   const code = await closed;

@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const script = fileURLToPath(new URL(`../_helpers/load_scenario${import.meta.url.endsWith(".js") ? ".js" : ".ts"}`, import.meta.url));
+const script = fileURLToPath(
+  new URL(`../_helpers/load_scenario${import.meta.url.endsWith(".js") ? ".js" : ".ts"}`, import.meta.url),
+);
 const g = globalThis as { Deno?: { execPath(): string }; process: { execPath: string } };
 const command = g.Deno ? [g.Deno.execPath(), "run", "-A", script] : [g.process.execPath, script];
 

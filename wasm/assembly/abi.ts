@@ -54,11 +54,13 @@ export const PHASE_HEADER: u32 = 0;
 export const PHASE_DATA: u32 = 1;
 export const PHASE_CONTROL: u32 = 2;
 
-// Descriptor: u32 kind | opcode << 8 | flags << 16, u32 pointer, u32 length, u32 error id.
+// Descriptor: u32 kind | opcode << 8 | flags << 16, u32 pointer, u32 length, u32 error id
+// (for data pieces: the bytes of the frame still to come).
 export const DESC_KIND: u32 = 0;
 export const DESC_POINTER: u32 = 4;
 export const DESC_LENGTH: u32 = 8;
 export const DESC_ERROR: u32 = 12;
+export const DESC_REMAINING: u32 = 12;
 export const KIND_DATA: u32 = 1;
 export const KIND_CONTROL: u32 = 2;
 export const KIND_ERROR: u32 = 3;

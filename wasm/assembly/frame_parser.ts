@@ -195,7 +195,10 @@ function dataPiece(state: usize, pointer: usize, length: u32, frameDone: bool): 
   if (load<u32>(state + STATE_FIRST_PENDING) != 0) flags |= PIECE_FIRST;
   if (last) flags |= PIECE_LAST;
   store<u32>(state + STATE_FIRST_PENDING, 0);
-  emit(KIND_DATA | (messageOpcode << 8) | (flags << 16), pointer, length, 0);
+  // The 4th word tells how much of this frame is still to come, so the
+  // assembler can size a multi-read message once instead of growing it.
+  const left = load<f64>(state + STATE_REMAINING);
+  emit(KIND_DATA | (messageOpcode << 8) | (flags << 16), pointer, length, left > 4294967295 ? 0xffffffff : <u32> left);
   if (last) {
     store<u32>(state + STATE_MESSAGE_OPCODE, 0);
     store<u32>(state + STATE_FRAGMENTS, 0);
