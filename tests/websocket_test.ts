@@ -3,6 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, WebSocket } from "../src/mod.ts";
+import { once } from "./_helpers/events.ts";
 
 function domError(name: string) {
   return (error: unknown) => error instanceof DOMException && error.name === name;
@@ -17,10 +18,6 @@ async function echoServer() {
       ws.addEventListener("message", (event) => ws.send((event as MessageEvent).data));
     },
   });
-}
-
-function once<T extends Event>(target: EventTarget, type: string): Promise<T> {
-  return new Promise((resolve) => target.addEventListener(type, (event) => resolve(event as T), { once: true }));
 }
 
 describe("WebSocket constants and shape (WebIDL)", () => {

@@ -20,9 +20,16 @@
 import { acceptKey, generateKey } from "./accept_key.ts";
 import { WebSocketError } from "./errors.ts";
 import { checkResponseExtensions } from "./extensions.ts";
-import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, parseResponseHead, type ResponseHead } from "./http1.ts";
+import {
+  decodeChunked,
+  DEFAULT_MAX_HEAD_BYTES,
+  encodeLatin1,
+  findHeadEnd,
+  formatFields,
+  parseResponseHead,
+  type ResponseHead,
+} from "./http1.ts";
 import { selectProtocol } from "./subprotocols.ts";
-import { isToken } from "./tokens.ts";
 import type { WebSocketUrl } from "./ws_url.ts";
 
 /** Options of a {@link ClientHandshake}. */
@@ -47,17 +54,10 @@ export type ClientHandshakeStep =
   | { done: true; ok: true; protocol: string; extensions: string; headers: Headers; rest: Uint8Array }
   | { done: true; ok: false; error: WebSocketError };
 
-const RESERVED = new Set([
-  "host",
-  "upgrade",
-  "connection",
-  "sec-websocket-key",
-  "sec-websocket-version",
-  "sec-websocket-protocol",
-  "sec-websocket-extensions",
-  "sec-websocket-accept",
-]);
-const encoder = new TextEncoder();
+/** How the body of a refused upgrade ends (RFC 9112 §6.3). */
+type BodyFraming = "none" | "length" | "chunked" | "close";
+
+const RESERVED = new Set(["host", "upgrade", "connection"]);
 const utf8 = new TextDecoder();
 const WAITING: ClientHandshakeStep = { done: false };
 
@@ -80,9 +80,19 @@ export class ClientHandshake {
   readonly #key: string;
   readonly #extra: [string, string][];
   #buffer = new Uint8Array(0);
-  #failed: { head: ResponseHead; bodyLength: number } | undefined;
+  #failed: { head: ResponseHead; framing: BodyFraming; length: number } | undefined;
   #done = false;
 
+  /**
+   * Validate the user headers (a `TypeError` for a bad one, or one the
+   * handshake sets) and pick the key.
+   *
+   * @example
+   * ```ts
+   * import { parseWebSocketUrl } from "./ws_url.ts";
+   * new ClientHandshake({ url: parseWebSocketUrl("ws://h/"), protocols: ["chat"], headers: [["Cookie", "a=1"]] });
+   * ```
+   */
   constructor(options: ClientHandshakeOptions) {
     this.#options = options;
     this.#key = options.key ?? generateKey();
@@ -91,15 +101,26 @@ export class ClientHandshake {
       : Array.isArray(options.headers)
       ? options.headers
       : Object.entries(options.headers ?? {});
-    this.#extra = headers.map(([name, value]) => {
-      if (!isToken(name)) throw new TypeError(`Cannot set header "${name}": not a valid name`);
-      if (/[\r\n\0]/.test(value)) throw new TypeError(`Cannot set header "${name}": its value holds CR, LF or NUL`);
-      if (RESERVED.has(name.toLowerCase())) throw new TypeError(`Cannot set header "${name}": the handshake sets it`);
-      return [name, value];
-    });
+    this.#extra = headers.map(([name, value]) => [String(name), String(value)]);
+    formatFields(this.#extra);
+    for (const [name] of this.#extra) {
+      const folded = name.toLowerCase();
+      if (RESERVED.has(folded) || folded.startsWith("sec-websocket-")) {
+        throw new TypeError(`Cannot set header "${name}": the handshake sets it`);
+      }
+    }
   }
 
-  /** The request head to send. */
+  /**
+   * The request head to send.
+   *
+   * @example
+   * ```ts
+   * import { parseWebSocketUrl } from "./ws_url.ts";
+   * const handshake = new ClientHandshake({ url: parseWebSocketUrl("ws://h/"), protocols: [] });
+   * new TextDecoder().decode(handshake.request()).startsWith("GET / HTTP/1.1\r\n"); // true
+   * ```
+   */
   request(): Uint8Array {
     const { url, protocols } = this.#options;
     let head = `GET ${url.resource} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
@@ -107,11 +128,21 @@ export class ClientHandshake {
     if (protocols.length > 0) head += `Sec-WebSocket-Protocol: ${protocols.join(", ")}\r\n`;
     const userAuth = this.#extra.some(([name]) => name.toLowerCase() === "authorization");
     if (url.authorization !== undefined && !userAuth) head += `Authorization: ${url.authorization}\r\n`;
-    for (const [name, value] of this.#extra) head += `${name}: ${value}\r\n`;
-    return encoder.encode(head + "\r\n");
+    return encodeLatin1(head + formatFields(this.#extra) + "\r\n");
   }
 
-  /** Feed response bytes. */
+  /**
+   * Feed response bytes; `{ done: false }` until the head (or the body of a
+   * refused upgrade) is complete, and after the handshake has ended.
+   *
+   * @example
+   * ```ts
+   * import { parseWebSocketUrl } from "./ws_url.ts";
+   * const handshake = new ClientHandshake({ url: parseWebSocketUrl("ws://h/"), protocols: [] });
+   * handshake.receive(new TextEncoder().encode("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+   * // { done: true, ok: false, error: WebSocketError WS_ERR_HANDSHAKE_STATUS }
+   * ```
+   */
   receive(bytes: Uint8Array): ClientHandshakeStep {
     if (this.#done) return WAITING;
     const previous = this.#buffer.length;
@@ -127,8 +158,7 @@ export class ClientHandshake {
       const head = parseResponseHead(joined.subarray(0, end), { maxHeadBytes: limit });
       this.#buffer = joined.slice(end);
       if (head.status !== 101) {
-        const length = Number(head.headers.get("content-length") ?? "0");
-        this.#failed = { head, bodyLength: Number.isSafeInteger(length) && length > 0 ? length : 0 };
+        this.#failed = { head, ...bodyFraming(head) };
         return this.#collectBody(false);
       }
       return this.#accept(head);
@@ -137,7 +167,17 @@ export class ClientHandshake {
     }
   }
 
-  /** The connection ended: whatever was received decides. */
+  /**
+   * The connection ended: whatever was received decides. Without any
+   * response the error is `WS_ERR_HANDSHAKE_MALFORMED`.
+   *
+   * @example
+   * ```ts
+   * import { parseWebSocketUrl } from "./ws_url.ts";
+   * const handshake = new ClientHandshake({ url: parseWebSocketUrl("ws://h/"), protocols: [] });
+   * handshake.eof(); // { done: true, ok: false, error: WebSocketError WS_ERR_HANDSHAKE_MALFORMED }
+   * ```
+   */
   eof(): ClientHandshakeStep {
     if (this.#done) return WAITING;
     if (this.#failed !== undefined) return this.#collectBody(true);
@@ -167,17 +207,24 @@ export class ClientHandshake {
   }
 
   #collectBody(ended: boolean): ClientHandshakeStep {
-    const failed = this.#failed!;
+    const { head, framing, length } = this.#failed!;
     const limit = this.#options.maxBodyBytes ?? 65536;
-    const wanted = Math.min(failed.bodyLength, limit);
-    if (!ended && this.#buffer.length < wanted) return WAITING;
-    const { head } = failed;
-    const body = utf8.decode(this.#buffer.subarray(0, ended ? limit : wanted));
+    let body: Uint8Array = this.#buffer;
+    let complete = ended || framing === "none";
+    if (framing === "length") complete ||= body.length >= Math.min(length, limit);
+    else if (framing === "chunked") {
+      const decoded = decodeChunked(body);
+      body = decoded.body;
+      complete ||= decoded.complete || body.length >= limit;
+    } else complete ||= body.length >= limit;
+    if (!complete) return WAITING;
+    const end = Math.min(body.length, limit, framing === "length" ? length : Infinity);
+    const text = framing === "none" ? "" : utf8.decode(body.subarray(0, end));
     return this.#fail(
       new WebSocketError(
         "WS_ERR_HANDSHAKE_STATUS",
         `the server answered ${head.status} ${head.statusText} instead of 101`,
-        { status: head.status, statusText: head.statusText, headers: head.headers, body },
+        { status: head.status, statusText: head.statusText, headers: head.headers, body: text },
       ),
     );
   }
@@ -186,4 +233,16 @@ export class ClientHandshake {
     this.#done = true;
     return { done: true, ok: false, error };
   }
+}
+
+function bodyFraming(head: ResponseHead): { framing: BodyFraming; length: number } {
+  if (head.status < 200 || head.status === 204 || head.status === 304) return { framing: "none", length: 0 };
+  const coding = head.headers.get("transfer-encoding");
+  if (coding !== null) {
+    const last = coding.split(",").pop()!.trim().toLowerCase();
+    return { framing: last === "chunked" ? "chunked" : "close", length: 0 };
+  }
+  const length = head.headers.get("content-length");
+  if (length !== null && /^\d{1,15}$/.test(length)) return { framing: "length", length: Number(length) };
+  return { framing: "close", length: 0 };
 }

@@ -56,15 +56,25 @@ export function parseClosePayload(payload: Uint8Array): { code: number; reason: 
 }
 
 /**
- * A close payload: the 2-byte code and the UTF-8 reason.
+ * A close payload: the 2-byte code and the UTF-8 reason. Without a code the
+ * payload is empty, unless there is a reason: then the code is 1000 (as
+ * WHATWG `close()` does). A reason over 123 bytes throws a `RangeError`.
  *
  * @example
  * ```ts
  * encodeClosePayload(1000, "ok"); // Uint8Array [3, 232, 111, 107]
+ * encodeClosePayload(); // Uint8Array []
  * ```
  */
-export function encodeClosePayload(code: number, reason = ""): Uint8Array {
+export function encodeClosePayload(code?: number, reason = ""): Uint8Array {
   const text = encoder.encode(reason);
+  if (text.length > MAX_CLOSE_REASON_BYTES) {
+    throw new RangeError(`Cannot encode close reason: ${text.length} bytes, more than ${MAX_CLOSE_REASON_BYTES}`);
+  }
+  if (code === undefined) {
+    if (text.length === 0) return new Uint8Array(0);
+    code = 1000;
+  }
   const payload = new Uint8Array(2 + text.length);
   payload[0] = code >> 8;
   payload[1] = code & 0xff;

@@ -11,7 +11,7 @@
  */
 
 import { WebSocketError } from "./errors.ts";
-import { isToken, splitList } from "./tokens.ts";
+import { isToken } from "./tokens.ts";
 
 /** One negotiated extension and its parameters. */
 export interface ExtensionOffer {
@@ -32,24 +32,85 @@ export interface ExtensionOffer {
  */
 export function parseExtensionHeader(value: string | null): ExtensionOffer[] {
   if (value === null) return [];
-  return splitList(value).map((item) => {
-    const [name, ...rest] = item.split(";").map((part) => part.trim());
-    if (!isToken(name)) throw new WebSocketError("WS_ERR_HANDSHAKE_HEADER", `malformed extension "${item}"`);
+  const scanner = new Scanner(value);
+  const offers: ExtensionOffer[] = [];
+  // 1#element: empty list elements are allowed and skipped (RFC 9110 §5.6.1).
+  for (;;) {
+    scanner.skipOws();
+    if (scanner.done()) break;
+    if (scanner.take(",")) continue;
+    const name = scanner.token();
     const params: Record<string, string | true> = {};
-    for (const param of rest) {
-      const eq = param.indexOf("=");
-      const key = (eq < 0 ? param : param.slice(0, eq)).trim();
-      let val: string | true = eq < 0 ? true : param.slice(eq + 1).trim();
-      if (typeof val === "string" && val.length >= 2 && val.startsWith('"') && val.endsWith('"')) {
-        val = val.slice(1, -1);
+    for (;;) {
+      scanner.skipOws();
+      if (!scanner.take(";")) break;
+      scanner.skipOws();
+      const key = scanner.token();
+      scanner.skipOws();
+      if (!scanner.take("=")) {
+        params[key] = true;
+        continue;
       }
-      if (!isToken(key) || (val !== true && !isToken(val))) {
-        throw new WebSocketError("WS_ERR_HANDSHAKE_HEADER", `malformed extension parameter "${param}"`);
-      }
-      params[key] = val;
+      scanner.skipOws();
+      params[key] = scanner.peek() === '"' ? scanner.quotedToken() : scanner.token();
     }
-    return { name, params };
-  });
+    offers.push({ name, params });
+    if (!scanner.done() && !scanner.take(",")) scanner.fail();
+  }
+  return offers;
+}
+
+// A cursor over the header value; every read either advances or throws.
+class Scanner {
+  readonly #text: string;
+  #at = 0;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  done(): boolean {
+    return this.#at >= this.#text.length;
+  }
+
+  peek(): string {
+    return this.#text[this.#at];
+  }
+
+  take(char: string): boolean {
+    if (this.#text[this.#at] !== char) return false;
+    this.#at++;
+    return true;
+  }
+
+  skipOws(): void {
+    while (this.peek() === " " || this.peek() === "\t") this.#at++;
+  }
+
+  token(): string {
+    const start = this.#at;
+    while (!this.done() && isToken(this.peek())) this.#at++;
+    if (this.#at === start) this.fail();
+    return this.#text.slice(start, this.#at);
+  }
+
+  // RFC 6455 §9.1: a quoted value must still be a token once unescaped.
+  quotedToken(): string {
+    this.#at++;
+    let text = "";
+    for (;;) {
+      if (this.done()) this.fail();
+      const char = this.#text[this.#at++];
+      if (char === '"') break;
+      text += char === "\\" && !this.done() ? this.#text[this.#at++] : char;
+    }
+    if (!isToken(text)) this.fail();
+    return text;
+  }
+
+  fail(): never {
+    throw new WebSocketError("WS_ERR_HANDSHAKE_HEADER", `malformed Sec-WebSocket-Extensions "${this.#text}"`);
+  }
 }
 
 /**

@@ -19,9 +19,16 @@
 
 import { acceptKey } from "./accept_key.ts";
 import type { WebSocketError } from "./errors.ts";
-import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, type HeadLimits, parseRequestHead, type RequestHead } from "./http1.ts";
+import {
+  DEFAULT_MAX_HEAD_BYTES,
+  encodeLatin1,
+  findHeadEnd,
+  formatFields,
+  type HeadLimits,
+  parseRequestHead,
+  type RequestHead,
+} from "./http1.ts";
 import { parseProtocolHeader } from "./subprotocols.ts";
-import { isToken } from "./tokens.ts";
 
 /** A valid upgrade request. */
 export interface UpgradeRequest {
@@ -74,11 +81,28 @@ export class ServerHandshake {
   #buffer = new Uint8Array(0);
   #done = false;
 
+  /**
+   * A handshake with head limits (16384 bytes and 100 fields by default).
+   *
+   * @example
+   * ```ts
+   * new ServerHandshake({ maxHeadBytes: 4096 });
+   * ```
+   */
   constructor(limits: HeadLimits = {}) {
     this.#limits = limits;
   }
 
-  /** Feed request bytes. */
+  /**
+   * Feed request bytes; `{ done: false }` until the head is complete, and
+   * after the handshake has ended.
+   *
+   * @example
+   * ```ts
+   * const step = new ServerHandshake().receive(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+   * if (step.done && "notUpgrade" in step) console.log(step.notUpgrade.target); // "/"
+   * ```
+   */
   receive(bytes: Uint8Array): ServerHandshakeStep {
     if (this.#done) return WAITING;
     const previous = this.#buffer.length;
@@ -105,8 +129,9 @@ export class ServerHandshake {
     const connection = (headers.get("connection") ?? "").toLowerCase().split(",").map((token) => token.trim());
     const key = headers.get("sec-websocket-key") ?? "";
     if (head.method !== "GET") return this.#reject(400, "the upgrade method must be GET");
-    if (head.version !== "HTTP/1.1") return this.#reject(400, "the upgrade needs HTTP/1.1");
-    if (!headers.has("host")) return this.#reject(400, "Host is missing");
+    if (head.version === "HTTP/1.0") return this.#reject(400, "the upgrade needs HTTP/1.1");
+    const hosts = head.rawHeaders.filter(([name]) => name.toLowerCase() === "host").length;
+    if (hosts !== 1) return this.#reject(400, hosts === 0 ? "Host is missing" : "Host is repeated");
     if (!connection.includes("upgrade")) return this.#reject(400, "Connection does not include upgrade");
     if (!isKey(key)) return this.#reject(400, "Sec-WebSocket-Key is not 16 bytes in base64");
     const version = headers.get("sec-websocket-version") ?? "";
@@ -133,16 +158,20 @@ export class ServerHandshake {
   }
 }
 
+// 16 bytes in base64 are 22 alphabet characters and "=="; atob alone would
+// also take whitespace inside the key.
 function isKey(key: string): boolean {
   if (key.length !== 24 || !key.endsWith("==")) return false;
-  try {
-    return atob(key).length === 16;
-  } catch {
-    return false;
+  for (let i = 0; i < 22; i++) {
+    const c = key[i];
+    const ok = (c >= "A" && c <= "Z") || (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c === "+" || c === "/";
+    if (!ok) return false;
   }
+  return true;
 }
 
 const encoder = new TextEncoder();
+const RESERVED = new Set(["upgrade", "connection", "content-length", "transfer-encoding"]);
 
 /** Options of {@link acceptResponse}. */
 export interface AcceptResponseOptions {
@@ -165,12 +194,21 @@ export interface AcceptResponseOptions {
  * ```
  */
 export function acceptResponse(options: AcceptResponseOptions): Uint8Array {
-  let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-    `Sec-WebSocket-Accept: ${acceptKey(options.key)}\r\n`;
-  if (options.protocol) head += `Sec-WebSocket-Protocol: ${options.protocol}\r\n`;
-  if (options.extensions) head += `Sec-WebSocket-Extensions: ${options.extensions}\r\n`;
-  head += fields(options.headers ?? []);
-  return encoder.encode(head + "\r\n");
+  const own: [string, string][] = [
+    ["Upgrade", "websocket"],
+    ["Connection", "Upgrade"],
+    ["Sec-WebSocket-Accept", acceptKey(options.key)],
+  ];
+  if (options.protocol) own.push(["Sec-WebSocket-Protocol", options.protocol]);
+  if (options.extensions) own.push(["Sec-WebSocket-Extensions", options.extensions]);
+  const extra = options.headers ?? [];
+  for (const [name] of extra) {
+    const folded = String(name).toLowerCase();
+    if (RESERVED.has(folded) || folded.startsWith("sec-websocket-")) {
+      throw new TypeError(`Cannot set header "${name}": the handshake sets it`);
+    }
+  }
+  return encodeLatin1(`HTTP/1.1 101 Switching Protocols\r\n${formatFields([...own, ...extra])}\r\n`);
 }
 
 const REASONS: Record<number, string> = {
@@ -178,9 +216,17 @@ const REASONS: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  413: "Content Too Large",
   426: "Upgrade Required",
+  429: "Too Many Requests",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
   503: "Service Unavailable",
 };
 
@@ -193,25 +239,19 @@ const REASONS: Record<number, string> = {
  * ```
  */
 export function rejectResponse(status: number, headers: [string, string][] = [], body = ""): Uint8Array {
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw new RangeError(`Cannot refuse an upgrade with status ${status}: it must be 200-599`);
+  }
   const payload = encoder.encode(body);
   const kept = headers.filter(([name]) =>
-    !["content-length", "connection", "transfer-encoding"].includes(name.toLowerCase())
+    !["content-length", "connection", "transfer-encoding"].includes(String(name).toLowerCase())
   );
-  const head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\n${fields(kept)}` +
-    `Content-Length: ${payload.length}\r\nConnection: close\r\n\r\n`;
-  const bytes = encoder.encode(head);
-  const out = new Uint8Array(bytes.length + payload.length);
-  out.set(bytes);
-  out.set(payload, bytes.length);
+  const head = encodeLatin1(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\n${formatFields(kept)}` +
+      `Content-Length: ${payload.length}\r\nConnection: close\r\n\r\n`,
+  );
+  const out = new Uint8Array(head.length + payload.length);
+  out.set(head);
+  out.set(payload, head.length);
   return out;
-}
-
-function fields(headers: [string, string][]): string {
-  let text = "";
-  for (const [name, value] of headers) {
-    if (!isToken(name)) throw new TypeError(`Cannot send header "${name}": not a valid name`);
-    if (/[\r\n\0]/.test(value)) throw new TypeError(`Cannot send header "${name}": its value holds CR, LF or NUL`);
-    text += `${name}: ${value}\r\n`;
-  }
-  return text;
 }

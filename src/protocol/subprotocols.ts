@@ -56,8 +56,9 @@ export function selectProtocol(offered: string[], header: string | null): string
 }
 
 /**
- * The server's view of `Sec-WebSocket-Protocol`: the offered tokens
- * (headers may repeat); malformed items are dropped.
+ * The server's view of `Sec-WebSocket-Protocol`: the offered tokens (the
+ * field may repeat; empty list items are skipped). A header holding anything
+ * but tokens offers nothing: `[]`.
  *
  * @example
  * ```ts
@@ -65,5 +66,7 @@ export function selectProtocol(offered: string[], header: string | null): string
  * ```
  */
 export function parseProtocolHeader(value: string | null): string[] {
-  return value === null ? [] : splitList(value).filter(isToken);
+  if (value === null) return [];
+  const list = splitList(value);
+  return list.every(isToken) ? list : [];
 }

@@ -65,11 +65,30 @@ export function parseWebSocketUrl(url: string | URL, base?: string): WebSocketUr
     hostname,
     port,
     host: parsed.host,
-    resource: (parsed.pathname || "/") + parsed.search,
+    // An empty query ("ws://h/?") is still a query: `search` hides it, `href` does not.
+    resource: (parsed.pathname || "/") + (parsed.search === "" && parsed.href.endsWith("?") ? "?" : parsed.search),
   };
   if (parsed.username !== "" || parsed.password !== "") {
-    const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-    result.authorization = `Basic ${toBase64(new TextEncoder().encode(credentials))}`;
+    result.authorization = `Basic ${toBase64(percentDecode(`${parsed.username}:${parsed.password}`))}`;
   }
   return result;
+}
+
+// WHATWG URL "percent-decode": to bytes, not to a string, so "%FF" (not
+// UTF-8) survives where decodeURIComponent would throw.
+function percentDecode(text: string): Uint8Array {
+  const input = new TextEncoder().encode(text);
+  const out: number[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const hex = input[i] === 37 && i + 2 < input.length ? String.fromCharCode(input[i + 1], input[i + 2]) : "";
+    if (hex.length === 2 && isHex(hex)) {
+      out.push(parseInt(hex, 16));
+      i += 2;
+    } else out.push(input[i]);
+  }
+  return new Uint8Array(out);
+}
+
+function isHex(pair: string): boolean {
+  return [...pair].every((c) => (c >= "0" && c <= "9") || (c >= "a" && c <= "f") || (c >= "A" && c <= "F"));
 }

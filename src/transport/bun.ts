@@ -87,8 +87,8 @@ class BunTransport implements Transport {
       if (n >= bytes.length) return true;
       bytes = bytes.subarray(Math.max(n, 0));
     }
-    // Bun does not keep what it could not write: the copy is ours to hold.
-    this.#queue.push(bytes.slice());
+    // Bun keeps nothing it could not write; the caller handed the buffer over (see Transport.write), so no copy.
+    this.#queue.push(bytes);
     this.#queued += bytes.length;
     return false;
   }

@@ -16,7 +16,15 @@
 
 import * as net from "node:net";
 import * as tls from "node:tls";
-import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
+import type {
+  ConnectOptions,
+  Listener,
+  ListenOptions,
+  NetAddress,
+  RuntimeNet,
+  Transport,
+  TransportSink,
+} from "./types.ts";
 
 // Where a read lands when no sink has lent a buffer yet (Node asks for the
 // first buffer while connecting, before the session exists).
@@ -34,14 +42,20 @@ class NodeTransport implements Transport {
     this.#socket = socket;
     this.capabilities = { lentBuffer };
     socket.setNoDelay(true);
+    void this.remoteAddress;
     // An 'error' without a listener would crash the process.
     socket.on("error", (error) => this.#pendingError ??= error);
     socket.on("close", () => this.#close());
   }
 
-  get remoteAddress() {
+  // Kept once known: Node forgets it when the socket closes, and a closed WebSocket still reports its peer.
+  #remote: NetAddress | undefined;
+  get remoteAddress(): NetAddress | undefined {
     const { remoteAddress, remotePort } = this.#socket;
-    return remoteAddress === undefined ? undefined : { hostname: remoteAddress, port: remotePort ?? 0 };
+    if (this.#remote === undefined && remoteAddress !== undefined) {
+      this.#remote = { hostname: remoteAddress, port: remotePort ?? 0 };
+    }
+    return this.#remote;
   }
 
   get writableLength(): number {

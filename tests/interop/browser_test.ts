@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve, type Server } from "../../src/mod.ts";
+import { until } from "../_helpers/events.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const nodeMajor = Number(
@@ -95,7 +96,7 @@ describe("headless Chromium → our server", { skip }, () => {
         close: [4000, "as you wish", true],
         clientClose: [3001, true],
       });
-      for (let i = 0; i < 100 && serverCloses.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      await until(() => serverCloses.length >= 2);
       assert.deepEqual(serverCloses.map(([code, , clean]) => [code, clean]), [[4000, true], [3001, true]]);
     } finally {
       await browser.close();

@@ -3,14 +3,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, type Server, WebSocket } from "../../src/mod.ts";
+import { once, until } from "../_helpers/events.ts";
 
 const Native = (globalThis as { WebSocket?: typeof globalThis.WebSocket }).WebSocket;
 // Node 20 has no global WebSocket (it arrived in Node 22): nothing to test there.
 const skip = Native === undefined ? "this runtime has no native WebSocket client (Node 20)" : undefined;
-
-function once<T = Event>(target: EventTarget, type: string): Promise<T> {
-  return new Promise((resolve) => target.addEventListener(type, (event) => resolve(event as T), { once: true }));
-}
 
 describe("the runtime's native WebSocket → our server", { skip }, () => {
   let server: Server;
@@ -46,7 +43,7 @@ describe("the runtime's native WebSocket → our server", { skip }, () => {
     ws.close(3000, "bye");
     const close = await once<CloseEvent>(ws, "close");
     assert.deepEqual([close.code, close.reason, close.wasClean], [3000, "bye", true]);
-    for (let i = 0; i < 100 && closes.length === count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => closes.length > count);
     assert.deepEqual(closes.slice(count), [[3000, "bye", true]]);
   });
 
@@ -70,6 +67,21 @@ describe("the runtime's native WebSocket → our server", { skip }, () => {
   });
 });
 
+/** Our client: 1 MiB binary and a text message echoed, then a clean close. */
+async function echoAgainst(url: string): Promise<void> {
+  const ws = new WebSocket(url);
+  ws.binaryType = "arraybuffer";
+  await once(ws, "open");
+  const big = new Uint8Array(1 << 20).map((_, i) => i * 5);
+  ws.send(big);
+  assert.deepEqual(new Uint8Array((await once<MessageEvent>(ws, "message")).data), big);
+  ws.send("text");
+  assert.equal((await once<MessageEvent>(ws, "message")).data, "text");
+  ws.close(1000, "done");
+  const close = await once<CloseEvent>(ws, "close");
+  assert.deepEqual([close.code, close.wasClean], [1000, true]);
+}
+
 describe("our client → the runtime's native server", () => {
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
   it(
@@ -85,17 +97,7 @@ describe("our client → the runtime's native server", () => {
           return response;
         },
       );
-      const ws = new WebSocket(`ws://127.0.0.1:${native.addr.port}/`);
-      ws.binaryType = "arraybuffer";
-      await once(ws, "open");
-      const big = new Uint8Array(1 << 20).map((_, i) => i * 5);
-      ws.send(big);
-      assert.deepEqual(new Uint8Array((await once<MessageEvent>(ws, "message")).data), big);
-      ws.send("text");
-      assert.equal((await once<MessageEvent>(ws, "message")).data, "text");
-      ws.close(1000, "done");
-      const close = await once<CloseEvent>(ws, "close");
-      assert.deepEqual([close.code, close.wasClean], [1000, true]);
+      await echoAgainst(`ws://127.0.0.1:${native.addr.port}/`);
       controller.abort();
       await native.finished;
     },
@@ -115,17 +117,7 @@ describe("our client → the runtime's native server", () => {
         },
       },
     });
-    const ws = new WebSocket(`ws://127.0.0.1:${native.port}/`);
-    ws.binaryType = "arraybuffer";
-    await once(ws, "open");
-    const big = new Uint8Array(1 << 20).map((_, i) => i * 5);
-    ws.send(big);
-    assert.deepEqual(new Uint8Array((await once<MessageEvent>(ws, "message")).data), big);
-    ws.send("text");
-    assert.equal((await once<MessageEvent>(ws, "message")).data, "text");
-    ws.close(1000, "done");
-    const close = await once<CloseEvent>(ws, "close");
-    assert.deepEqual([close.code, close.wasClean], [1000, true]);
+    await echoAgainst(`ws://127.0.0.1:${native.port}/`);
     native.stop(true);
   });
 });

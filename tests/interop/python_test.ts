@@ -49,10 +49,7 @@ async def main(uri):
     print(json.dumps(results))
 asyncio.run(main(sys.argv[1]))
 `;
-
-function once<T = Event>(target: EventTarget, type: string): Promise<T> {
-  return new Promise((resolve) => target.addEventListener(type, (event) => resolve(event as T), { once: true }));
-}
+import { once, until } from "../_helpers/events.ts";
 
 describe("our client → Python websockets server", { skip }, () => {
   let peer: { port: number; stop(): void };
@@ -109,7 +106,7 @@ describe("Python websockets client → our server", { skip }, () => {
       ping: true,
       close: [3001, "bye"],
     });
-    for (let i = 0; i < 100 && closes.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => closes.length > 0);
     assert.deepEqual(closes, [[3001, "bye", true]]);
   });
 });

@@ -4,10 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, type Server, WebSocket } from "../../src/mod.ts";
 import { selfSignedCert } from "../_helpers/tls.ts";
-
-function once<T = Event>(target: EventTarget, type: string): Promise<T> {
-  return new Promise((resolve) => target.addEventListener(type, (event) => resolve(event as T), { once: true }));
-}
+import { once } from "../_helpers/events.ts";
 
 describe("wss: TLS with a self-signed certificate", () => {
   let server: Server;

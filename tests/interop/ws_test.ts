@@ -4,12 +4,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { WebSocket as WsClient, WebSocketServer } from "ws";
 import { serve, type Server, WebSocket } from "../../src/mod.ts";
+import { once, until } from "../_helpers/events.ts";
 
 const BIG = 16 * 1024 * 1024;
-
-function once<T = Event>(target: EventTarget, type: string): Promise<T> {
-  return new Promise((resolve) => target.addEventListener(type, (event) => resolve(event as T), { once: true }));
-}
 
 function pattern(length: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -206,7 +203,7 @@ describe("ws client → our server", () => {
     const client = await open();
     const count = closes.length;
     client.terminate();
-    for (let i = 0; i < 100 && closes.length === count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => closes.length > count);
     assert.deepEqual(closes.slice(count), [{ code: 1006, reason: "", wasClean: false }]);
   });
 });

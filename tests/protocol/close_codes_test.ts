@@ -1,0 +1,74 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  encodeClosePayload,
+  isValidApplicationCloseCode,
+  isValidWireCloseCode,
+  MAX_CLOSE_REASON_BYTES,
+  parseClosePayload,
+} from "../../src/protocol/close_codes.ts";
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const fromHex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
+
+describe("RFC 6455 §7.4 status codes on the wire", () => {
+  it("accepts exactly 1000-1003, 1007-1014 and 3000-4999 in 0-65535", () => {
+    const valid: number[] = [];
+    for (let code = 0; code <= 65535; code++) if (isValidWireCloseCode(code)) valid.push(code);
+    const expected = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014];
+    for (let code = 3000; code <= 4999; code++) expected.push(code);
+    assert.deepEqual(valid, expected);
+  });
+
+  it("refuses the codes that must never be sent: 1004, 1005, 1006, 1015", () => {
+    for (const code of [1004, 1005, 1006, 1015, 999, 2999, 5000]) assert.equal(isValidWireCloseCode(code), false);
+  });
+});
+
+describe("WHATWG close(): codes an application may use", () => {
+  it("accepts 1000 and 3000-4999 only", () => {
+    for (const code of [1000, 3000, 3999, 4000, 4999]) assert.equal(isValidApplicationCloseCode(code), true);
+    for (const code of [0, 999, 1001, 1002, 1005, 1006, 1011, 1015, 2999, 5000, 65535]) {
+      assert.equal(isValidApplicationCloseCode(code), false, String(code));
+    }
+  });
+});
+
+describe("RFC 6455 §5.5.1 close payload", () => {
+  it("reads an empty payload as 1005 with no reason", () => {
+    assert.deepEqual(parseClosePayload(new Uint8Array(0)), { code: 1005, reason: "" });
+  });
+
+  it("reads the big-endian code and the UTF-8 reason", () => {
+    assert.deepEqual(parseClosePayload(fromHex("03e8")), { code: 1000, reason: "" });
+    assert.deepEqual(parseClosePayload(fromHex("0fa0" + "6279c3a9")), { code: 4000, reason: "byé" });
+  });
+
+  it("keeps a leading BOM in the reason (UTF-8 decode without BOM)", () => {
+    assert.deepEqual(parseClosePayload(fromHex("03e8efbbbf78")), { code: 1000, reason: "\uFEFFx" });
+  });
+
+  it("writes the code big-endian followed by the reason", () => {
+    assert.equal(hex(encodeClosePayload(1000, "ok")), "03e86f6b");
+    assert.equal(hex(encodeClosePayload(4999)), "1387");
+    assert.equal(hex(encodeClosePayload(1001, "€")), "03e9e282ac");
+  });
+
+  it("writes nothing without a code, and code 1000 when only a reason is given", () => {
+    assert.equal(hex(encodeClosePayload()), "");
+    assert.equal(hex(encodeClosePayload(undefined, "x")), "03e878");
+  });
+
+  it("round-trips", () => {
+    for (const [code, reason] of [[1000, ""], [1011, "oops"], [3001, "😀 ".repeat(20)]] as const) {
+      assert.deepEqual(parseClosePayload(encodeClosePayload(code, reason)), { code, reason });
+    }
+  });
+
+  it("allows a reason of exactly 123 bytes and refuses 124 (a control frame holds 125)", () => {
+    assert.equal(MAX_CLOSE_REASON_BYTES, 123);
+    assert.equal(encodeClosePayload(1000, "a".repeat(123)).length, 125);
+    assert.throws(() => encodeClosePayload(1000, "a".repeat(124)), RangeError);
+    assert.throws(() => encodeClosePayload(1000, "é".repeat(62)), /Cannot encode close reason/);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { sha1 } from "../../src/protocol/sha1.ts";
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe("FIPS 180-4 SHA-1", () => {
+  it("matches the published test vectors", () => {
+    assert.equal(hex(sha1(new Uint8Array(0))), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    assert.equal(hex(sha1(text("abc"))), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    assert.equal(
+      hex(sha1(text("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))),
+      "84983e441c3bd26ebaae4aa1f95129e5e54670f1",
+    );
+    assert.equal(hex(sha1(new Uint8Array(1_000_000).fill(0x61))), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+  });
+
+  it("matches crypto.subtle.digest on every length 0-200 across the padding boundaries", async () => {
+    const input = crypto.getRandomValues(new Uint8Array(200));
+    for (let length = 0; length <= 200; length++) {
+      const bytes = input.slice(0, length);
+      const expected = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes));
+      assert.equal(hex(sha1(bytes)), hex(expected), `length ${length}`);
+    }
+  });
+
+  it("matches crypto.subtle.digest on random inputs of random length", async () => {
+    for (let round = 0; round < 50; round++) {
+      const bytes = crypto.getRandomValues(new Uint8Array(Math.floor(Math.random() * 5000)));
+      const expected = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes));
+      assert.equal(hex(sha1(bytes)), hex(expected));
+    }
+  });
+
+  it("reads only the view it is given, not the whole underlying buffer", () => {
+    const backing = text("xxabcxx");
+    assert.equal(hex(sha1(backing.subarray(2, 5))), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  });
+});

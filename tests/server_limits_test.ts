@@ -1,0 +1,119 @@
+// Server limits and the node:http attachment: maxConnections, a slow reader
+// against the high-water mark, the idle timeout with its ping, upgradeHandler().
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { serve, WebSocket } from "../src/mod.ts";
+import { upgradeHandler } from "../src/node_upgrade.ts";
+import { rawClient, upgradeRequest } from "./_helpers/raw_peer.ts";
+import { frame } from "./_helpers/frames.ts";
+import { once, until } from "./_helpers/events.ts";
+
+describe("server limits", () => {
+  it("maxConnections: connections beyond the limit are refused, others keep working", async () => {
+    const server = await serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      maxConnections: 2,
+      websocket: (ws) => ws.addEventListener("message", (e) => ws.send(e.data)),
+    });
+    const url = `ws://127.0.0.1:${server.address.port}/`;
+    const first = new WebSocket(url);
+    const second = new WebSocket(url);
+    await Promise.all([once(first, "open"), once(second, "open")]);
+    const third = new WebSocket(url);
+    const close = await once<CloseEvent>(third, "close");
+    assert.equal(close.code, 1006);
+    first.send("still here");
+    assert.equal((await once<MessageEvent>(first, "message")).data, "still here");
+    first.close();
+    second.close();
+    await Promise.all([once(first, "close"), once(second, "close")]);
+    await server.shutdown();
+  });
+
+  it("a peer that stops reading: onBufferFull 'close' gives up on it (1008 sent, then dropped) instead of buffering without bound", async () => {
+    const closed = new Promise<CloseEvent>((resolve) => {
+      void serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        highWaterMark: 1 << 20,
+        onBufferFull: "close",
+        closeTimeout: 300,
+        websocket(ws) {
+          ws.addEventListener("close", (event) => resolve(event));
+          const chunk = new Uint8Array(256 * 1024);
+          const pump = () => {
+            for (let i = 0; i < 16 && ws.readyState === WebSocket.OPEN; i++) ws.send(chunk);
+            if (ws.readyState === WebSocket.OPEN) setTimeout(pump, 5);
+          };
+          pump();
+        },
+      }).then(async (server) => {
+        const peer = await rawClient(server.address.port);
+        peer.socket.pause(); // never read
+        peer.write(upgradeRequest(server.address.port));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        peer.destroy();
+        await server.shutdown({ timeout: 200 });
+      });
+    });
+    const event = await closed;
+    assert.equal(event.wasClean, false);
+  });
+
+  it("idle timeout: a silent peer is pinged, then dropped", async () => {
+    const server = await serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 150 });
+    const peer = await rawClient(server.address.port);
+    peer.write(upgradeRequest(server.address.port));
+    await peer.readHead();
+    const ping = await peer.readFrame(2000);
+    assert.equal(ping.opcode, 0x9, "the server pings a silent peer");
+    await peer.waitEnd(3000);
+    peer.destroy();
+    await until(() => server.clients.size === 0);
+    assert.equal(server.clients.size, 0);
+    await server.shutdown();
+  });
+
+  it("idle timeout: a peer that answers pings stays connected", async () => {
+    const server = await serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 100 });
+    const peer = await rawClient(server.address.port);
+    peer.write(upgradeRequest(server.address.port));
+    await peer.readHead();
+    for (let i = 0; i < 3; i++) {
+      const ping = await peer.readFrame(2000);
+      assert.equal(ping.opcode, 0x9);
+      peer.write(frame({ opcode: 0xa, payload: ping.payload, mask: true }));
+    }
+    assert.equal(server.clients.size, 1);
+    peer.destroy();
+    await server.shutdown();
+  });
+});
+
+describe("node:http attachment (upgradeHandler)", () => {
+  it("serves pages through node:http and sockets through the upgrade event, then shuts down", async () => {
+    const sockets = upgradeHandler({
+      upgrade: ({ headers }) => headers.get("authorization") === "Bearer ok",
+      websocket: (ws) => ws.addEventListener("message", (event) => ws.send(`echo: ${event.data}`)),
+    });
+    const http = createServer((_request, response) => response.end("a page"));
+    http.on("upgrade", sockets.handleUpgrade);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const port = (http.address() as { port: number }).port;
+    assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), "a page");
+    const refused = new WebSocket(`ws://127.0.0.1:${port}/`);
+    const error = await once<Event & { error: { code: string; details: { status: number } } }>(refused, "error");
+    assert.equal(error.error.details.status, 403);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { Authorization: "Bearer ok" } });
+    await once(ws, "open");
+    ws.send("hi");
+    assert.equal((await once<MessageEvent>(ws, "message")).data, "echo: hi");
+    assert.equal(sockets.clients.size, 1);
+    const closed = once<CloseEvent>(ws, "close");
+    await sockets.shutdown();
+    assert.equal((await closed).code, 1001);
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  });
+});

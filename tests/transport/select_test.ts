@@ -1,0 +1,144 @@
+// The runtime's adapter, chosen by selectRuntime(): each runtime's run of the
+// suite exercises its own adapter (Deno, Bun or Node) through the Transport contract.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { runtimeName, selectRuntime } from "../../src/transport/select.ts";
+import type { Transport, TransportSink } from "../../src/transport/types.ts";
+
+const g = globalThis as { Deno?: unknown; Bun?: unknown };
+
+/** A sink that records everything; with `lend`, reads land in slices of one big buffer. */
+function recordingSink(lend = false) {
+  const big = new Uint8Array(1 << 22);
+  let offset = 0;
+  let lent = new Uint8Array(0);
+  const received: Uint8Array[] = [];
+  const log: string[] = [];
+  let closed!: () => void;
+  const closedPromise = new Promise<void>((resolve) => closed = resolve);
+  const sink: TransportSink = {
+    buffer() {
+      if (!lend) throw new Error("this sink does not lend");
+      if (offset + 65536 > big.length) offset = 0;
+      lent = big.subarray(offset, offset + 65536);
+      return lent;
+    },
+    read(n) {
+      received.push(lent.slice(0, n));
+      offset += n;
+      log.push("read");
+    },
+    data(bytes) {
+      received.push(bytes.slice());
+      log.push("data");
+    },
+    end: () => log.push("end"),
+    drain: () => log.push("drain"),
+    close: (error) => {
+      log.push(error ? "close:error" : "close");
+      closed();
+    },
+  };
+  const total = () => received.reduce((n, chunk) => n + chunk.length, 0);
+  const bytes = () => {
+    const out = new Uint8Array(total());
+    let at = 0;
+    for (const chunk of received) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return out;
+  };
+  return { sink, log, total, bytes, closed: closedPromise };
+}
+
+async function until(ready: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`Cannot wait any longer: ${ready.toString()} is still false`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe("transport selection and the Transport contract", () => {
+  it("names the runtime it runs on", () => {
+    assert.equal(runtimeName(), g.Bun ? "bun" : g.Deno ? "deno" : "node");
+  });
+
+  it("connect/listen: 1 MiB each way, the lent-buffer path when offered, end and close", async () => {
+    const net = await selectRuntime();
+    let accepted: Transport | undefined;
+    let serverSide = recordingSink(false);
+    const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
+      accepted = transport;
+      serverSide = recordingSink(transport.capabilities.lentBuffer);
+      transport.start(serverSide.sink);
+    });
+    assert.ok(listener.address.port > 0);
+    const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
+    const clientSide = recordingSink(client.capabilities.lentBuffer);
+    client.start(clientSide.sink);
+    const payload = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 13) & 0xff);
+    client.write(payload);
+    await until(() => serverSide.total() === payload.length);
+    assert.deepEqual(serverSide.bytes(), payload);
+    accepted!.write(payload);
+    await until(() => clientSide.total() === payload.length);
+    assert.deepEqual(clientSide.bytes(), payload);
+    if (client.capabilities.lentBuffer) assert.ok(clientSide.log.includes("read"), "reads landed in the lent buffer");
+    assert.ok(accepted!.remoteAddress?.hostname.includes("127.0.0.1"));
+    client.end();
+    await until(() => serverSide.log.includes("end"));
+    accepted!.end();
+    await Promise.all([clientSide.closed, serverSide.closed]);
+    // Once both sides have ended, some runtimes (Bun) report only the close: that is enough.
+    assert.equal(clientSide.log.filter((entry) => entry.startsWith("close")).length, 1);
+    await listener.close();
+  });
+
+  it("backpressure: write returns false against a peer that does not read, drain follows once it does", async () => {
+    const net = await selectRuntime();
+    let accepted: Transport | undefined;
+    let serverSide = recordingSink(false);
+    const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
+      accepted = transport;
+      serverSide = recordingSink(transport.capabilities.lentBuffer);
+      transport.start(serverSide.sink);
+      transport.pause();
+    });
+    const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
+    const clientSide = recordingSink(client.capabilities.lentBuffer);
+    client.start(clientSide.sink);
+    await until(() => accepted !== undefined);
+    const chunk = new Uint8Array(256 * 1024);
+    let accepted_ = true;
+    for (let i = 0; i < 64 && accepted_; i++) accepted_ = client.write(chunk);
+    assert.equal(accepted_, false, "write reports a full queue");
+    assert.ok(client.writableLength > 0);
+    accepted!.resume();
+    await until(() => clientSide.log.includes("drain"), 10_000);
+    client.destroy();
+    accepted!.destroy();
+    await Promise.all([clientSide.closed, serverSide.closed]);
+    await listener.close();
+  });
+
+  it("destroy() closes once; a refused connection rejects with a clear message", async () => {
+    const net = await selectRuntime();
+    const listener = await net.listen(
+      { hostname: "127.0.0.1", port: 0 },
+      (transport) => transport.start(recordingSink(transport.capabilities.lentBuffer).sink),
+    );
+    const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
+    const side = recordingSink(client.capabilities.lentBuffer);
+    client.start(side.sink);
+    client.destroy();
+    client.destroy();
+    await side.closed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(side.log.filter((entry) => entry.startsWith("close")).length, 1);
+    const port = listener.address.port;
+    await listener.close();
+    await assert.rejects(net.connect({ hostname: "127.0.0.1", port }), /^Error: Cannot connect to 127\.0\.0\.1:\d+: /);
+  });
+});
