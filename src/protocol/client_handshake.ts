@@ -20,15 +20,9 @@
 import { acceptKey, generateKey } from "./accept_key.ts";
 import { WebSocketError } from "./errors.ts";
 import { checkResponseExtensions } from "./extensions.ts";
-import {
-  decodeChunked,
-  DEFAULT_MAX_HEAD_BYTES,
-  encodeLatin1,
-  findHeadEnd,
-  formatFields,
-  parseResponseHead,
-  type ResponseHead,
-} from "./http1.ts";
+import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, parseResponseHead, type ResponseHead } from "./http1.ts";
+import { decodeChunked } from "./http1_chunked.ts";
+import { encodeLatin1, formatFields } from "./http1_write.ts";
 import { selectProtocol } from "./subprotocols.ts";
 import type { WebSocketUrl } from "./ws_url.ts";
 

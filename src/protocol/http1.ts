@@ -113,73 +113,6 @@ export function parseResponseHead(bytes: Uint8Array, limits: HeadLimits = {}): R
   return { version, status: Number(code), statusText: line.slice(13), headers, rawHeaders };
 }
 
-/** What {@link decodeChunked} found so far. */
-export interface ChunkedBody {
-  /** The data of the chunks received in full or in part. */
-  body: Uint8Array;
-  /** The last chunk (size 0) has arrived. */
-  complete: boolean;
-}
-
-/**
- * Decode a `Transfer-Encoding: chunked` body as far as it has arrived
- * (RFC 9112 §7.1); trailers are ignored. Used only to show the body of a
- * refused upgrade, so a malformed chunk ends the body instead of throwing.
- *
- * @example
- * ```ts
- * decodeChunked(new TextEncoder().encode("3\r\nabc\r\n0\r\n\r\n")); // { body: "abc" bytes, complete: true }
- * ```
- */
-export function decodeChunked(bytes: Uint8Array): ChunkedBody {
-  const parts: Uint8Array[] = [];
-  let at = 0;
-  let complete = false;
-  while (at < bytes.length) {
-    let size = 0;
-    let digits = 0;
-    let i = at;
-    for (; i < bytes.length && digits <= 8; i++, digits++) {
-      const value = hexValue(bytes[i]);
-      if (value < 0) break;
-      size = size * 16 + value;
-    }
-    const lineEnd = findLineEnd(bytes, i);
-    if (lineEnd < 0) break;
-    if (digits === 0 || digits > 8) {
-      complete = true;
-      break;
-    }
-    if (size === 0) {
-      complete = true;
-      break;
-    }
-    const end = Math.min(lineEnd + size, bytes.length);
-    parts.push(bytes.subarray(lineEnd, end));
-    at = end + 2;
-  }
-  const body = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    body.set(part, offset);
-    offset += part.length;
-  }
-  return { body, complete };
-}
-
-function hexValue(byte: number): number {
-  if (byte >= 48 && byte <= 57) return byte - 48;
-  if (byte >= 97 && byte <= 102) return byte - 87;
-  if (byte >= 65 && byte <= 70) return byte - 55;
-  return -1;
-}
-
-// The index after the next CRLF at or after `from` (chunk extensions are skipped), or -1.
-function findLineEnd(bytes: Uint8Array, from: number): number {
-  for (let i = from + 1; i < bytes.length; i++) if (bytes[i] === 10 && bytes[i - 1] === 13) return i + 1;
-  return -1;
-}
-
 function splitLines(bytes: Uint8Array, limits: HeadLimits): string[] {
   if (bytes.length > (limits.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES)) {
     throw new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE");
@@ -254,57 +187,6 @@ function isTarget(value: string): boolean {
     if (c <= 32 || c >= 127) return false;
   }
   return true;
-}
-
-/**
- * True when `value` may be sent as a field value: no control characters but
- * HTAB, and no character above U+00FF (heads are written as latin1).
- *
- * @example
- * ```ts
- * isFieldValue("a=1; Path=/"); // true
- * isFieldValue("a\r\nInjected: 1"); // false
- * ```
- */
-export function isFieldValue(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 32 && c !== 9) || c === 127 || c > 255) return false;
-  }
-  return true;
-}
-
-/**
- * Serialize header fields, refusing a bad name or a value that could split
- * the head (CR, LF, NUL) with a `TypeError`.
- *
- * @example
- * ```ts
- * formatFields([["Set-Cookie", "id=1"]]); // "Set-Cookie: id=1\r\n"
- * ```
- */
-export function formatFields(fields: Iterable<[string, string]>): string {
-  let text = "";
-  for (const [name, value] of fields) {
-    if (!isToken(name)) throw new TypeError(`Cannot set header "${name}": not a valid name`);
-    if (!isFieldValue(value)) throw new TypeError(`Cannot set header "${name}": its value holds a control character`);
-    text += `${name}: ${value}\r\n`;
-  }
-  return text;
-}
-
-/**
- * A head as bytes, one byte per character (latin1), the way it is parsed.
- *
- * @example
- * ```ts
- * encodeLatin1("caf\u00e9"); // Uint8Array [99, 97, 102, 233]
- * ```
- */
-export function encodeLatin1(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
 }
 
 function malformed(detail: string): WebSocketError {

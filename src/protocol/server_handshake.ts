@@ -19,15 +19,8 @@
 
 import { acceptKey } from "./accept_key.ts";
 import type { WebSocketError } from "./errors.ts";
-import {
-  DEFAULT_MAX_HEAD_BYTES,
-  encodeLatin1,
-  findHeadEnd,
-  formatFields,
-  type HeadLimits,
-  parseRequestHead,
-  type RequestHead,
-} from "./http1.ts";
+import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, type HeadLimits, parseRequestHead, type RequestHead } from "./http1.ts";
+import { encodeLatin1, formatFields } from "./http1_write.ts";
 import { parseProtocolHeader } from "./subprotocols.ts";
 
 /** A valid upgrade request. */

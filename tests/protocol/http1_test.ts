@@ -1,16 +1,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  decodeChunked,
   DEFAULT_MAX_HEAD_BYTES,
   DEFAULT_MAX_HEADERS,
-  encodeLatin1,
   findHeadEnd,
-  formatFields,
-  isFieldValue,
   parseRequestHead,
   parseResponseHead,
 } from "../../src/protocol/http1.ts";
+import { decodeChunked } from "../../src/protocol/http1_chunked.ts";
+import { encodeLatin1, formatFields, isFieldValue } from "../../src/protocol/http1_write.ts";
 import { WebSocketError } from "../../src/protocol/errors.ts";
 
 const latin1 = (s: string) => encodeLatin1(s);
