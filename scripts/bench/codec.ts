@@ -47,12 +47,13 @@ function jsUnmask(bytes: Uint8Array): void {
 }
 
 type Row = Record<string, number | string>;
-const results: { runtime: string; version: string; unmask: Row[]; utf8: Row[]; frames: Row } = {
+const results: { runtime: string; version: string; unmask: Row[]; utf8: Row[]; frames: Row; crossover: Row[] } = {
   runtime: "",
   version: "",
   unmask: [],
   utf8: [],
   frames: {},
+  crossover: [],
 };
 const g = globalThis as {
   Deno?: { version: { deno: string } };
@@ -165,6 +166,20 @@ for (const [kind, sample] of [["ascii", ASCII], ["mixed", MIXED]] as const) {
     wasm: (wasmRate / stream.length) * count,
     js: (jsRate / stream.length) * count,
   };
+}
+
+// The JS/WASM crossover for masking client frames being sent (copy into WASM, mask, copy out vs a JS loop).
+{
+  const jsOnly = createWasmCodec(await instantiateCore(), { jsMaskBelow: Infinity }).encoder("client");
+  const wasmOnly = createWasmCodec(await instantiateCore(), { jsMaskBelow: 0 }).encoder("client");
+  for (const size of [16, 64, 256, 512, 1024, 2048, 4096, 65536]) {
+    const payload = new Uint8Array(size).fill(1);
+    results.crossover.push({
+      size,
+      js: rate(size, () => jsOnly.encode(2, payload)),
+      wasm: rate(size, () => wasmOnly.encode(2, payload)),
+    });
+  }
 }
 
 console.log(JSON.stringify(results));

@@ -80,6 +80,21 @@ for (const r of results) {
   );
 }
 
+lines.push("", "### Masking a client frame being sent: JS loop vs a trip through WASM (GB/s of payload)", "");
+lines.push("| payload | " + results.map((r) => `${r.runtime}: JS | ${r.runtime}: WASM`).join(" | ") + " |");
+lines.push("|---|" + results.map(() => "---:|---:").join("|") + "|");
+results[0].crossover.forEach((row, i) => {
+  lines.push(
+    `| ${size(row.size)} | ` + results.map((r) =>
+      `${gbs(r.crossover[i].js)} | ${gbs(r.crossover[i].wasm)}`
+    ).join(" | ") + " |",
+  );
+});
+lines.push(
+  "",
+  "The codec masks client frames in JS below the crossover (`jsMaskBelow`, 512 B) and through WASM above it.",
+);
+
 const file = join(root, "BENCHMARKS.md");
 const begin = "<!-- codec:start -->";
 const end = "<!-- codec:end -->";

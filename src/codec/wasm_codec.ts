@@ -22,9 +22,17 @@ import { JsMasker, MaskKeys } from "./mask_keys.ts";
 /** Bytes one read may land in WASM memory. */
 export const READ_SIZE = 64 * 1024;
 
-// Measured (scripts/bench/codec.ts): below this many payload bytes, building a
-// binary frame in JS beats copying it into WASM memory and out again.
-const JS_BINARY_BELOW = 1024;
+/** Tuning of {@link createWasmCodec}. */
+export interface WasmCodecOptions {
+  /**
+   * Client frames with fewer payload bytes are masked by a JS loop; longer
+   * ones go through WASM in scratch-sized pieces. The default is the
+   * crossover measured by scripts/bench/codec.ts (see BENCHMARKS.md).
+   */
+  jsMaskBelow?: number;
+}
+
+const JS_MASK_BELOW = 512;
 
 /** The raw exports of wasm/assembly/index.ts. */
 export interface WasmExports {
@@ -47,7 +55,7 @@ export interface WasmExports {
  * const decoder = createWasmCodec(instance).decoder({ role: "server", maxPayload: 1 << 20, maxFragments: 1000 });
  * ```
  */
-export function createWasmCodec(instance: WebAssembly.Instance): Codec {
+export function createWasmCodec(instance: WebAssembly.Instance, options: WasmCodecOptions = {}): Codec {
   const wasm = instance.exports as unknown as WasmExports;
   const memory = new WasmMemory(wasm.memory, wasm.heapBase());
   const scratch = memory.alloc(abi.ENCODE_HEADROOM + READ_SIZE);
@@ -55,7 +63,15 @@ export function createWasmCodec(instance: WebAssembly.Instance): Codec {
   const masker = new JsMasker();
   return {
     decoder: (options) => new WasmDecoder(wasm, memory, options),
-    encoder: (role) => new WasmEncoder(wasm, memory, scratch, role === "client" ? keys : undefined, masker),
+    encoder: (role) =>
+      new WasmEncoder(
+        wasm,
+        memory,
+        scratch,
+        role === "client" ? keys : undefined,
+        masker,
+        options.jsMaskBelow ?? JS_MASK_BELOW,
+      ),
   };
 }
 
@@ -169,13 +185,22 @@ class WasmEncoder implements Encoder {
   readonly #scratch: number;
   readonly #keys: MaskKeys | undefined;
   readonly #masker: JsMasker;
+  readonly #jsMaskBelow: number;
 
-  constructor(wasm: WasmExports, memory: WasmMemory, scratch: number, keys: MaskKeys | undefined, masker: JsMasker) {
+  constructor(
+    wasm: WasmExports,
+    memory: WasmMemory,
+    scratch: number,
+    keys: MaskKeys | undefined,
+    masker: JsMasker,
+    jsMaskBelow: number,
+  ) {
     this.#wasm = wasm;
     this.#memory = memory;
     this.#scratch = scratch;
     this.#keys = keys;
     this.#masker = masker;
+    this.#jsMaskBelow = jsMaskBelow;
   }
 
   encode(opcode: number, payload: Uint8Array, fin = true, rsv1 = false): Uint8Array {
@@ -188,7 +213,7 @@ class WasmEncoder implements Encoder {
     writeHeader(frame, first, length, masked, key);
     if (!masked) {
       frame.set(payload, headerLength);
-    } else if (length < JS_BINARY_BELOW) {
+    } else if (length < this.#jsMaskBelow) {
       this.#masker.maskInto(payload, frame, headerLength, key);
     } else {
       // Through WASM in scratch-sized pieces: SIMD masking beats a JS loop even with the copies.
