@@ -42,7 +42,8 @@ delete env.FORCE_COLOR;
 function run(command, args, cwd = root) {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so a timeout also ends the runner's test children.
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
     const take = (stream, sink) =>
       stream.on("data", (chunk) => {
@@ -59,7 +60,11 @@ function run(command, args, cwd = root) {
     const timer = setTimeout(() => {
       output += `\nTimed out after ${STEP_TIMEOUT_S} s\n`;
       process.stderr.write(`\n*** ${command} timed out after ${STEP_TIMEOUT_S} s\n`);
-      child.kill("SIGKILL");
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
     }, STEP_TIMEOUT_S * 1000);
     child.on("close", (code) => {
       clearTimeout(timer);

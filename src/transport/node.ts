@@ -15,6 +15,7 @@
  */
 
 import * as net from "node:net";
+import process from "node:process";
 import * as tls from "node:tls";
 import type {
   ConnectOptions,
@@ -37,6 +38,7 @@ class NodeTransport implements Transport {
   #closed = false;
   #pendingError: Error | undefined;
   #lent: Uint8Array = SPARE;
+  #corked = false;
 
   constructor(socket: net.Socket, lentBuffer: boolean) {
     this.#socket = socket;
@@ -88,9 +90,26 @@ class NodeTransport implements Transport {
   }
 
   write(bytes: Uint8Array): boolean {
-    if (this.#socket.destroyed || this.#socket.writableEnded) return false;
-    return this.#socket.write(bytes);
+    const socket = this.#socket;
+    if (socket.destroyed || socket.writableEnded) return false;
+    // Everything written in one turn of the event loop leaves in one writev:
+    // a read full of small messages answers with one syscall, not one each.
+    if (this.#corked) return socket.write(bytes);
+    this.#corked = true;
+    socket.cork();
+    process.nextTick(this.#uncork);
+    // A corked batch leaves in one writev, and every callback of the batch
+    // fires once it is flushed: the first one tells the session, even when
+    // the socket never went over its high-water mark (no 'drain').
+    return socket.write(bytes, this.#flushed);
   }
+
+  readonly #flushed = (): void => this.#sink?.drain();
+
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#socket.uncork();
+  };
 
   pause(): void {
     this.#socket.pause();

@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, WebSocket } from "../../src/mod.ts";
-import { accept101, rawClient, type RawSocket, rawServer, upgradeRequest } from "../_helpers/raw_peer.ts";
+import { accept101, rawClient, rawServer, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
 import { frame } from "../_helpers/frames.ts";
 
 const LENGTHS = [0, 1, 125, 126, 127, 65535, 65536, 16 * 1024 * 1024];
@@ -47,7 +47,9 @@ describe("RFC 6455 §5.2 framing: the client role", () => {
       await accept101(peer);
       for (const length of LENGTHS) {
         for (const opcode of [1, 2]) {
-          const payload = opcode === 1 ? new TextEncoder().encode("é".repeat(length >> 1) + "a".repeat(length & 1)) : pattern(length);
+          const payload = opcode === 1
+            ? new TextEncoder().encode("é".repeat(length >> 1) + "a".repeat(length & 1))
+            : pattern(length);
           const bytes = frame({ opcode, payload });
           if (length <= 127) await sendSlowly(peer, bytes);
           else peer.write(bytes);
@@ -84,7 +86,9 @@ describe("RFC 6455 §5.2 framing: the server role", () => {
     await peer.readHead();
     for (const length of LENGTHS) {
       for (const opcode of [1, 2]) {
-        const payload = opcode === 1 ? new TextEncoder().encode("é".repeat(length >> 1) + "a".repeat(length & 1)) : pattern(length);
+        const payload = opcode === 1
+          ? new TextEncoder().encode("é".repeat(length >> 1) + "a".repeat(length & 1))
+          : pattern(length);
         const bytes = frame({ opcode, payload, mask: true });
         if (length <= 127) await sendSlowly(peer, bytes);
         else peer.write(bytes);
