@@ -3,7 +3,7 @@
 // system Node 20 can run it. Filters: `npm test -- --only deno,bun,static`
 // (static, deno, bun, node20, node22, node24).
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -37,6 +37,9 @@ function testFiles(dir) {
 const STEP_TIMEOUT_S = 300;
 const env = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
 delete env.FORCE_COLOR;
+// The interop tests record their cells here; the last step turns them into INTEROP.md.
+env.WASMWS_INTEROP_DIR = join(root, ".interop");
+rmSync(env.WASMWS_INTEROP_DIR, { recursive: true, force: true });
 
 /** Run a command, echo its output, resolve with { code, output, seconds }. */
 function run(command, args, cwd = root) {
@@ -141,6 +144,9 @@ if (nodes.length > 0) {
     }
   }
 }
+
+// Only a run of every runtime can tell a missing cell from a filtered one.
+if (only === undefined) await step("interop matrix → INTEROP.md", process.execPath, ["scripts/interop_matrix.mjs"]);
 
 console.log("\n=== summary");
 let passed = 0;
