@@ -173,7 +173,8 @@ export class Connection {
     if (this.closeReceived) return;
     if (opcode === OPCODE_PING) {
       const copy = payload.slice();
-      this.pong(copy);
+      // §5.5.2: a ping is answered until the peer's close arrives, even after ours was sent.
+      this.#listener.write(this.#encoder.encode(OPCODE_PONG, copy), 0);
       this.#listener.ping(copy);
     } else if (opcode === OPCODE_PONG) {
       this.#listener.pong(payload.slice());
@@ -190,7 +191,8 @@ export class Connection {
   }
 
   #fail(error: WebSocketError): void {
-    if (this.failed) return;
+    // §1.4: after the peer's close frame, whatever follows is discarded, broken or not.
+    if (this.failed || this.closeReceived) return;
     this.failed = true;
     this.close(error.closeCode, errorInfo(error.code).reason);
     this.closeReceived = true;

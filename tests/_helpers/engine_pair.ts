@@ -160,3 +160,28 @@ export async function outcome(pair: Pair): Promise<string> {
 export function failedWith(closeCode: number, error: string, before: string[] = []): string {
   return [closeCode, ...before, `error:${error}`, "close:1006:false"].join(" ");
 }
+
+/** One connection in `role`: run `script` on it, then finish it; resolves with its {@link outcome}. */
+export async function exchange(
+  role: Role,
+  script: (pair: Pair) => void | Promise<void>,
+  options: Options = {},
+): Promise<string> {
+  const h = await harness(role, options);
+  try {
+    const pair = await h.open();
+    await script(pair);
+    return await outcome(pair);
+  } finally {
+    await h.close();
+  }
+}
+
+/** We close with `code`; the peer answers and ends TCP: a clean close. */
+export async function closeCleanly(pair: Pair, code = 1000): Promise<CloseEvent> {
+  pair.ws.close(code);
+  await pair.readClose();
+  pair.send({ opcode: 8 });
+  pair.peer.end();
+  return await pair.closed;
+}

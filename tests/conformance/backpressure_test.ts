@@ -4,7 +4,7 @@
 // onBufferFull "close" gives up on the peer instead of buffering forever.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { harness, ROLES } from "../_helpers/engine_pair.ts";
+import { closeCleanly, harness, ROLES } from "../_helpers/engine_pair.ts";
 
 const CHUNK = 64 * 1024;
 const HIGH_WATER = 1024 * 1024;
@@ -41,11 +41,7 @@ for (const role of ROLES) {
       await pair.ws.drained();
       assert.equal(pair.ws.bufferedAmount, 0);
       assert.ok(peak <= HIGH_WATER + CHUNK, `peak bufferedAmount ${peak}`);
-      pair.ws.close();
-      await pair.readClose();
-      pair.send({ opcode: 8 });
-      pair.peer.end();
-      await pair.closed;
+      await closeCleanly(pair);
       await h.close();
     });
 

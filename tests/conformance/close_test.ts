@@ -102,6 +102,23 @@ for (const role of ROLES) {
       assert.equal(event.wasClean, true);
     });
 
+    it("broken frames after the peer's close are discarded: the close stays clean (§1.4)", async () => {
+      const h = await harness(role);
+      const pair = await h.open();
+      const mask = role === "server";
+      pair.peer.write(concat([
+        frame({ opcode: 8, payload: closePayload(1000), mask }),
+        frame({ opcode: 8, payload: closePayload(5000), mask }),
+        frame({ opcode: 0, payload: "orphan", mask }),
+        frame({ opcode: 3, mask }),
+      ]));
+      const { reply, event } = await finish(pair);
+      await h.close();
+      assert.equal(reply.code, 1000);
+      assert.deepEqual(pair.log, ["close:1000:true"]);
+      assert.equal(event.wasClean, true);
+    });
+
     it("close() twice sends one close frame; the peer's answer completes a clean close", async () => {
       const h = await harness(role);
       const pair = await h.open();

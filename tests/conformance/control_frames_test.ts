@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { concat, frame } from "../_helpers/frames.ts";
-import { failedWith, harness, outcome, ROLES } from "../_helpers/engine_pair.ts";
+import { exchange, failedWith, harness, outcome, ROLES } from "../_helpers/engine_pair.ts";
 
 const bytesOf = (length: number) => Uint8Array.from({ length }, (_, i) => (i * 13 + length) & 0xff);
 
@@ -32,33 +32,38 @@ for (const role of ROLES) {
       );
     });
 
-    it("a ping of 126 bytes fails the connection with 1002", async () => {
+    it("a ping that arrives after we sent our close is still answered (§5.5.2)", async () => {
       const h = await harness(role);
       const pair = await h.open();
-      pair.send({ opcode: 9, payload: bytesOf(126) });
-      const result = await outcome(pair);
+      pair.ws.close(1000);
+      pair.send({ opcode: 9, payload: "still?" });
+      const { code } = await pair.readClose();
+      const pong = await pair.peer.readFrame();
+      assert.deepEqual([code, pong.opcode, new TextDecoder().decode(pong.payload)], [1000, 10, "still?"]);
+      pair.send({ opcode: 8, payload: Uint8Array.of(3, 232) });
+      if (role === "client") pair.peer.end();
+      const event = await pair.closed;
       await h.close();
-      assert.equal(result, failedWith(1002, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH"));
+      assert.deepEqual([event.code, event.wasClean], [1000, true]);
+    });
+
+    it("a ping of 126 bytes fails the connection with 1002", async () => {
+      const seen = await exchange(role, (pair) => pair.send({ opcode: 9, payload: bytesOf(126) }));
+      assert.equal(seen, failedWith(1002, "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH"));
     });
 
     it("a fragmented ping fails the connection with 1002", async () => {
-      const h = await harness(role);
-      const pair = await h.open();
-      pair.send({ opcode: 9, fin: false, payload: "a" });
-      const result = await outcome(pair);
-      await h.close();
-      assert.equal(result, failedWith(1002, "WS_ERR_EXPECTED_FIN"));
+      const seen = await exchange(role, (pair) => pair.send({ opcode: 9, fin: false, payload: "a" }));
+      assert.equal(seen, failedWith(1002, "WS_ERR_EXPECTED_FIN"));
     });
 
     it("an unsolicited pong is reported, not answered, and the connection goes on", async () => {
-      const h = await harness(role);
-      const pair = await h.open();
-      pair.send({ opcode: 10, payload: "tick" });
-      pair.send({ opcode: 1, payload: "still here" });
-      pair.send({ opcode: 8 });
-      const result = await outcome(pair);
-      await h.close();
-      assert.equal(result, "1005 pong:4 message:text:still here close:1005:true");
+      const seen = await exchange(role, (pair) => {
+        pair.send({ opcode: 10, payload: "tick" });
+        pair.send({ opcode: 1, payload: "still here" });
+        pair.send({ opcode: 8 });
+      });
+      assert.equal(seen, "1005 pong:4 message:text:still here close:1005:true");
     });
 
     it("pings and pongs between fragments are answered at once; the message arrives whole", async () => {

@@ -3,7 +3,7 @@
 // announced length is over the limit refused before its payload arrives.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { failedWith, harness, outcome, pool, ROLES } from "../_helpers/engine_pair.ts";
+import { exchange, failedWith, harness, outcome, pool, ROLES } from "../_helpers/engine_pair.ts";
 
 const LIMIT = 1000;
 
@@ -35,20 +35,19 @@ for (const role of ROLES) {
     });
 
     it("a frame announcing more than the limit fails with 1009 before any payload is sent", async () => {
-      const h = await harness(role, { maxPayload: LIMIT });
-      const pair = await h.open();
-      pair.send({ opcode: 1, length: 2 ** 40, payload: new Uint8Array(0) });
-      const seen = await outcome(pair);
-      await h.close();
+      const seen = await exchange(
+        role,
+        (pair) => pair.send({ opcode: 1, length: 2 ** 40, payload: new Uint8Array(0) }),
+        { maxPayload: LIMIT },
+      );
       assert.equal(seen, failedWith(1009, "WS_ERR_MESSAGE_TOO_BIG"));
     });
 
     it("a frame with the top bit of its 64-bit length set fails with 1002", async () => {
-      const h = await harness(role);
-      const pair = await h.open();
-      pair.send({ opcode: 2, length: 2 ** 63, lengthBytes: 8, payload: new Uint8Array(0) });
-      const seen = await outcome(pair);
-      await h.close();
+      const seen = await exchange(
+        role,
+        (pair) => pair.send({ opcode: 2, length: 2 ** 63, lengthBytes: 8, payload: new Uint8Array(0) }),
+      );
       assert.equal(seen, failedWith(1002, "WS_ERR_INVALID_PAYLOAD_LENGTH"));
     });
   });

@@ -3,7 +3,7 @@
 // as the first frame, inside a fragmented message and after a valid one.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { failedWith, harness, outcome, type Pair, pool, ROLES } from "../_helpers/engine_pair.ts";
+import { closeCleanly, failedWith, harness, outcome, type Pair, pool, ROLES } from "../_helpers/engine_pair.ts";
 
 const RESERVED_OPCODES = [3, 4, 5, 6, 7, 11, 12, 13, 14, 15];
 
@@ -95,11 +95,7 @@ for (const role of ROLES) {
         await pair.peer.read(9);
       }
       if (role === "client") assert.equal(keys.size, 8, "no key reused");
-      pair.ws.close();
-      await pair.readClose();
-      pair.send({ opcode: 8 });
-      pair.peer.end();
-      await pair.closed;
+      await closeCleanly(pair);
       await h.close();
     });
   });

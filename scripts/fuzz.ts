@@ -1,0 +1,95 @@
+// The long engine fuzz run: the generator and runner of tests/fuzz/ on many
+// more inputs, both roles.
+//   deno run -A scripts/fuzz.ts [--inputs N] [--seed S] [--from I] [--role client|server]
+// N inputs per role (default 1,000,000) from index I (default 0); without
+// --seed a fresh one is drawn, so each run explores new inputs. A finding is
+// replayed with `--seed S --from I --inputs 1 --role R`. Exits 1 on any
+// mismatch or exception.
+import type { Role } from "../src/codec/mod.ts";
+import { createFuzzCodec, type Finding, fuzzBatch } from "../tests/_helpers/engine_fuzz.ts";
+
+function option(name: string, fallback: number): number {
+  const at = Deno.args.indexOf(`--${name}`);
+  if (at === -1) return fallback;
+  const value = Number(Deno.args[at + 1]);
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`Cannot use --${name} ${Deno.args[at + 1]}`);
+  return value;
+}
+
+const inputs = option("inputs", 1_000_000);
+const seed = option("seed", crypto.getRandomValues(new Uint32Array(1))[0]);
+const from = option("from", 0);
+const roleAt = Deno.args.indexOf("--role");
+const roles: Role[] = roleAt === -1 ? ["client", "server"] : [Deno.args[roleAt + 1] as Role];
+if (!roles.every((role) => role === "client" || role === "server")) {
+  throw new RangeError("Cannot use --role: client or server");
+}
+
+const BATCH = 1000;
+const SHOW = 5;
+const PROGRESS_MS = 5000;
+const MiB = 1024 * 1024;
+
+const fuzz = await createFuzzCodec();
+const peak = { rss: 0, heap: 0, wasm: 0 };
+const sampleMemory = () => {
+  const usage = Deno.memoryUsage();
+  peak.rss = Math.max(peak.rss, usage.rss);
+  peak.heap = Math.max(peak.heap, usage.heapUsed);
+  peak.wasm = Math.max(peak.wasm, fuzz.memoryBytes());
+};
+
+const shown: Finding[] = [];
+const signatures = new Map<string, { count: number; first: Finding }>();
+let mismatches = 0;
+let crashes = 0;
+let slowest = { ms: 0, seed: 0, role: "client" as Role };
+console.log(`engine fuzz: seed ${seed}, ${inputs} inputs per role from index ${from}, roles ${roles.join(", ")}`);
+const started = performance.now();
+
+for (const role of roles) {
+  const roleStarted = performance.now();
+  let reported = roleStarted;
+  for (let done = 0; done < inputs;) {
+    const count = Math.min(BATCH, inputs - done);
+    const result = fuzzBatch(fuzz, role, seed, from + done, count);
+    done += count;
+    for (const finding of result.findings) {
+      mismatches++;
+      if (finding.crash) crashes++;
+      if (shown.length < SHOW || (finding.crash && shown.every((f) => !f.crash))) shown.push(finding);
+      const entry = signatures.get(finding.signature);
+      if (entry === undefined) signatures.set(finding.signature, { count: 1, first: finding });
+      else entry.count++;
+    }
+    if (result.slowest.ms > slowest.ms) slowest = { ...result.slowest, role };
+    sampleMemory();
+    const now = performance.now();
+    if (now - reported >= PROGRESS_MS || done === inputs) {
+      reported = now;
+      const rate = Math.round(done / ((now - roleStarted) / 1000));
+      console.log(
+        `  ${role}: ${done}/${inputs} inputs, ${rate} inputs/s, ${mismatches} mismatches, ${crashes} crashes`,
+      );
+    }
+  }
+}
+
+const seconds = (performance.now() - started) / 1000;
+const total = inputs * roles.length;
+console.log(`\n${total} inputs in ${seconds.toFixed(1)} s: ${Math.round(total / seconds)} inputs/s`);
+console.log(`slowest input: ${slowest.ms.toFixed(1)} ms (${slowest.role}, input seed ${slowest.seed})`);
+console.log(
+  `peak memory: RSS ${(peak.rss / MiB).toFixed(1)} MiB, JS heap ${(peak.heap / MiB).toFixed(1)} MiB, ` +
+    `codec (WASM) ${(peak.wasm / MiB).toFixed(2)} MiB`,
+);
+console.log(`mismatches: ${mismatches} (crashes: ${crashes})`);
+for (const [signature, { count, first }] of signatures) {
+  console.log(
+    `  ${count} × ${signature}; replay: --seed ${seed} --from ${first.index} --inputs 1 --role ${
+      signature.split(":")[0]
+    }`,
+  );
+}
+for (const finding of shown) console.log(`\n${finding.report}`);
+Deno.exit(mismatches > 0 ? 1 : 0);
