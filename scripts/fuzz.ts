@@ -1,5 +1,5 @@
-// The long engine fuzz run: the generator and runner of tests/fuzz/ on many
-// more inputs, both roles.
+// The long fuzz run: the generators and checks of tests/fuzz/ on many more
+// inputs, both roles — frame streams through the engine, then handshakes.
 //   deno run -A scripts/fuzz.ts [--inputs N] [--seed S] [--from I] [--role client|server]
 // N inputs per role (default 1,000,000) from index I (default 0); without
 // --seed a fresh one is drawn, so each run explores new inputs. A finding is
@@ -7,6 +7,12 @@
 // mismatch or exception.
 import type { Role } from "../src/codec/mod.ts";
 import { createFuzzCodec, type Finding, fuzzBatch } from "../tests/_helpers/engine_fuzz.ts";
+import {
+  checkMutatedRequest,
+  checkMutatedResponse,
+  checkRequest,
+  checkResponse,
+} from "../tests/_helpers/handshake_fuzz_check.ts";
 
 function option(name: string, fallback: number): number {
   const at = Deno.args.indexOf(`--${name}`);
@@ -75,15 +81,32 @@ for (const role of roles) {
   }
 }
 
+// The opening handshake: half built cases with known verdicts, half byte mutations (server reads requests, client responses).
+const handshakeProblems: string[] = [];
+for (const role of roles) {
+  const roleStarted = performance.now();
+  const [built, mutated] = role === "server"
+    ? [checkRequest, checkMutatedRequest]
+    : [checkResponse, checkMutatedResponse];
+  for (let i = from; i < from + inputs; i++) {
+    const problem = i % 2 === 0 ? built(seed, i).wrong : mutated(seed, i);
+    if (problem !== undefined) handshakeProblems.push(`${role} ${problem}`);
+  }
+  const rate = Math.round(inputs / ((performance.now() - roleStarted) / 1000));
+  console.log(`  ${role} handshakes: ${inputs} inputs, ${rate} inputs/s, ${handshakeProblems.length} problems so far`);
+  sampleMemory();
+}
+
 const seconds = (performance.now() - started) / 1000;
-const total = inputs * roles.length;
+const total = 2 * inputs * roles.length;
 console.log(`\n${total} inputs in ${seconds.toFixed(1)} s: ${Math.round(total / seconds)} inputs/s`);
 console.log(`slowest input: ${slowest.ms.toFixed(1)} ms (${slowest.role}, input seed ${slowest.seed})`);
 console.log(
   `peak memory: RSS ${(peak.rss / MiB).toFixed(1)} MiB, JS heap ${(peak.heap / MiB).toFixed(1)} MiB, ` +
     `codec (WASM) ${(peak.wasm / MiB).toFixed(2)} MiB`,
 );
-console.log(`mismatches: ${mismatches} (crashes: ${crashes})`);
+console.log(`mismatches: ${mismatches} (crashes: ${crashes}); handshake problems: ${handshakeProblems.length}`);
+for (const problem of handshakeProblems.slice(0, SHOW)) console.log(`  ${problem}`);
 for (const [signature, { count, first }] of signatures) {
   console.log(
     `  ${count} × ${signature}; replay: --seed ${seed} --from ${first.index} --inputs 1 --role ${
@@ -92,4 +115,4 @@ for (const [signature, { count, first }] of signatures) {
   );
 }
 for (const finding of shown) console.log(`\n${finding.report}`);
-Deno.exit(mismatches > 0 ? 1 : 0);
+Deno.exit(mismatches > 0 || handshakeProblems.length > 0 ? 1 : 0);

@@ -14,6 +14,8 @@
  * @module
  */
 
+import { GrowingBuffer } from "./growing_buffer.ts";
+
 // Validation already happened in the codec, so decoding cannot fail; the
 // default (BOM-stripping) decoder is the WHATWG "UTF-8 decode".
 const decoder = new TextDecoder();
@@ -32,8 +34,7 @@ export class MessageAssembler {
   readonly #deliver: (data: string | Uint8Array) => void;
   // One growing buffer rather than a list of pieces: 100,000 one-byte
   // fragments must not cost 100,000 objects.
-  #buffer = new Uint8Array(0);
-  #size = 0;
+  readonly #buffer = new GrowingBuffer();
 
   constructor(deliver: (data: string | Uint8Array) => void) {
     this.#deliver = deliver;
@@ -49,29 +50,14 @@ export class MessageAssembler {
       this.#deliver(text ? decoder.decode(view) : view.slice());
       return;
     }
-    if (first) {
-      this.#size = 0;
-      // Bounded: the decoder already refused frames longer than maxPayload.
-      this.#buffer = new Uint8Array(view.length + Math.min(frameRemaining, 1 << 30));
-    }
-    if (view.length > 0) this.#append(view);
+    // Bounded: the decoder already refused frames longer than maxPayload.
+    if (first) this.#buffer.reset(view.length + Math.min(frameRemaining, 1 << 30));
+    if (view.length > 0) this.#buffer.append(view);
     if (!last) return;
-    const buffer = this.#buffer;
-    const size = this.#size;
-    this.#buffer = new Uint8Array(0);
-    this.#size = 0;
-    if (text) this.#deliver(decoder.decode(buffer.subarray(0, size)));
-    else this.#deliver(size === buffer.length ? buffer : buffer.slice(0, size));
-  }
-
-  #append(view: Uint8Array): void {
-    const needed = this.#size + view.length;
-    if (needed > this.#buffer.length) {
-      const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2, 1024));
-      grown.set(this.#buffer.subarray(0, this.#size));
-      this.#buffer = grown;
-    }
-    this.#buffer.set(view, this.#size);
-    this.#size = needed;
+    if (text) {
+      const message = decoder.decode(this.#buffer.view);
+      this.#buffer.reset();
+      this.#deliver(message);
+    } else this.#deliver(this.#buffer.take());
   }
 }

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { GrowingBuffer } from "./growing_buffer.ts";
 import { acceptKey, generateKey } from "./accept_key.ts";
 import { WebSocketError } from "./errors.ts";
 import { checkResponseExtensions } from "./extensions.ts";
@@ -73,7 +74,7 @@ export class ClientHandshake {
   readonly #options: ClientHandshakeOptions;
   readonly #key: string;
   readonly #extra: [string, string][];
-  #buffer = new Uint8Array(0);
+  readonly #buffer = new GrowingBuffer();
   #failed: { head: ResponseHead; framing: BodyFraming; length: number } | undefined;
   #done = false;
 
@@ -140,17 +141,17 @@ export class ClientHandshake {
   receive(bytes: Uint8Array): ClientHandshakeStep {
     if (this.#done) return WAITING;
     const previous = this.#buffer.length;
-    const joined = new Uint8Array(previous + bytes.length);
-    joined.set(this.#buffer);
-    joined.set(bytes, previous);
-    this.#buffer = joined;
+    this.#buffer.append(bytes);
     if (this.#failed !== undefined) return this.#collectBody(false);
+    const joined = this.#buffer.view;
     const end = findHeadEnd(joined, Math.max(0, previous - 3));
     const limit = this.#options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES;
     if (end < 0) return joined.length > limit ? this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE")) : WAITING;
     try {
       const head = parseResponseHead(joined.subarray(0, end), { maxHeadBytes: limit });
-      this.#buffer = joined.slice(end);
+      const rest = joined.slice(end);
+      this.#buffer.reset();
+      this.#buffer.append(rest);
       if (head.status !== 101) {
         this.#failed = { head, ...bodyFraming(head) };
         return this.#collectBody(false);
@@ -182,6 +183,10 @@ export class ClientHandshake {
 
   #accept(head: ResponseHead): ClientHandshakeStep {
     const headers = head.headers;
+    // RFC 6455 §4.1: the upgrade is an HTTP/1.1 mechanism; HTTP/1.0 has no 101.
+    if (head.version === "HTTP/1.0") {
+      return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_MALFORMED", "a 101 response must be HTTP/1.1"));
+    }
     if (headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_HEADER", "Upgrade is not websocket"));
     }
@@ -195,15 +200,14 @@ export class ClientHandshake {
     const protocol = selectProtocol(this.#options.protocols, headers.get("sec-websocket-protocol"));
     const extensions = checkResponseExtensions([], headers.get("sec-websocket-extensions"));
     this.#done = true;
-    const rest = this.#buffer;
-    this.#buffer = new Uint8Array(0);
+    const rest = this.#buffer.take();
     return { done: true, ok: true, protocol, extensions, headers, rest };
   }
 
   #collectBody(ended: boolean): ClientHandshakeStep {
     const { head, framing, length } = this.#failed!;
     const limit = this.#options.maxBodyBytes ?? 65536;
-    let body: Uint8Array = this.#buffer;
+    let body: Uint8Array = this.#buffer.view;
     let complete = ended || framing === "none";
     if (framing === "length") complete ||= body.length >= Math.min(length, limit);
     else if (framing === "chunked") {

@@ -18,6 +18,7 @@
  */
 
 import { acceptKey } from "./accept_key.ts";
+import { GrowingBuffer } from "./growing_buffer.ts";
 import type { WebSocketError } from "./errors.ts";
 import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, type HeadLimits, parseRequestHead, type RequestHead } from "./http1.ts";
 import { encodeLatin1, formatFields } from "./http1_write.ts";
@@ -71,7 +72,7 @@ const WAITING: ServerHandshakeStep = { done: false };
  */
 export class ServerHandshake {
   readonly #limits: HeadLimits;
-  #buffer = new Uint8Array(0);
+  readonly #buffer = new GrowingBuffer();
   #done = false;
 
   /**
@@ -99,10 +100,8 @@ export class ServerHandshake {
   receive(bytes: Uint8Array): ServerHandshakeStep {
     if (this.#done) return WAITING;
     const previous = this.#buffer.length;
-    const joined = new Uint8Array(previous + bytes.length);
-    joined.set(this.#buffer);
-    joined.set(bytes, previous);
-    this.#buffer = joined;
+    this.#buffer.append(bytes);
+    const joined = this.#buffer.view;
     const end = findHeadEnd(joined, Math.max(0, previous - 3));
     const limit = this.#limits.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES;
     if (end < 0) return joined.length > limit ? this.#reject(431, "request head too large") : WAITING;
@@ -115,7 +114,7 @@ export class ServerHandshake {
       return this.#reject(tooLarge ? 431 : 400, (error as Error).message);
     }
     const rest = joined.slice(end);
-    this.#buffer = new Uint8Array(0);
+    this.#buffer.reset();
     const headers = head.headers;
     const upgrade = (headers.get("upgrade") ?? "").toLowerCase().split(",").map((token) => token.trim());
     if (!upgrade.includes("websocket")) return { done: true, notUpgrade: head, rest };
@@ -123,6 +122,8 @@ export class ServerHandshake {
     const key = headers.get("sec-websocket-key") ?? "";
     if (head.method !== "GET") return this.#reject(400, "the upgrade method must be GET");
     if (head.version === "HTTP/1.0") return this.#reject(400, "the upgrade needs HTTP/1.1");
+    // RFC 6455 §4.1: the request target is the resource name, a path.
+    if (!head.target.startsWith("/")) return this.#reject(400, "the request target must be a path");
     const hosts = head.rawHeaders.filter(([name]) => name.toLowerCase() === "host").length;
     if (hosts !== 1) return this.#reject(400, hosts === 0 ? "Host is missing" : "Host is repeated");
     if (!connection.includes("upgrade")) return this.#reject(400, "Connection does not include upgrade");
@@ -146,7 +147,7 @@ export class ServerHandshake {
 
   #reject(status: number, body: string, headers: [string, string][] = []): ServerHandshakeStep {
     this.#done = true;
-    this.#buffer = new Uint8Array(0);
+    this.#buffer.reset();
     return { done: true, reject: { status, headers, body: `${body}\n` } };
   }
 }

@@ -176,6 +176,10 @@ describe("RFC 6455 §4.1 client validates the response", () => {
     ok(step);
   });
 
+  it("fails with WS_ERR_HANDSHAKE_MALFORMED on an HTTP/1.0 101 (the upgrade is HTTP/1.1's)", () => {
+    failed(handshake().receive(latin1(response().replace("HTTP/1.1", "HTTP/1.0"))), "WS_ERR_HANDSHAKE_MALFORMED");
+  });
+
   it("fails with WS_ERR_HANDSHAKE_HEADER on a wrong or missing Upgrade", () => {
     for (const upgrade of ["", "Upgrade: h2c", "Upgrade: websocket2", "Upgrade: websocket, h2c"]) {
       const head = response().replace("Upgrade: websocket\r\n", upgrade ? upgrade + "\r\n" : "");

@@ -173,6 +173,7 @@ describe("RFC 6455 §4.2.1 refusing a bad upgrade", () => {
     ["a malformed head", "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n bad fold\r\n\r\n", 400],
     ["a bare LF", "GET / HTTP/1.1\nHost: h\r\n\r\n", 400],
     ["a bad request line", "GET /a b HTTP/1.1\r\n\r\n", 400],
+    ["a target that is not a path", upgradeRequest(replace("GET", "GET chat HTTP/1.1")), 400],
     ["too many fields", upgradeRequest(add(...Array.from({ length: 96 }, (_, i) => `X-${i}: ${i}`))), 431],
   ];
   for (const [name, request, status] of cases) {
