@@ -1,6 +1,7 @@
 // The long fuzz run: the generators and checks of tests/fuzz/ on many more
 // inputs, both roles — frame streams through the engine, then handshakes.
 //   deno run -A scripts/fuzz.ts [--inputs N] [--seed S] [--from I] [--role client|server]
+//                               [--phase engine|handshakes]
 // N inputs per role (default 1,000,000) from index I (default 0); without
 // --seed a fresh one is drawn, so each run explores new inputs. A finding is
 // replayed with `--seed S --from I --inputs 1 --role R`. Exits 1 on any
@@ -25,6 +26,8 @@ function option(name: string, fallback: number): number {
 const inputs = option("inputs", 1_000_000);
 const seed = option("seed", crypto.getRandomValues(new Uint32Array(1))[0]);
 const from = option("from", 0);
+const phaseAt = Deno.args.indexOf("--phase");
+const phases = phaseAt === -1 ? ["engine", "handshakes"] : [Deno.args[phaseAt + 1]];
 const roleAt = Deno.args.indexOf("--role");
 const roles: Role[] = roleAt === -1 ? ["client", "server"] : [Deno.args[roleAt + 1] as Role];
 if (!roles.every((role) => role === "client" || role === "server")) {
@@ -53,7 +56,7 @@ let slowest = { ms: 0, seed: 0, role: "client" as Role };
 console.log(`engine fuzz: seed ${seed}, ${inputs} inputs per role from index ${from}, roles ${roles.join(", ")}`);
 const started = performance.now();
 
-for (const role of roles) {
+for (const role of phases.includes("engine") ? roles : []) {
   const roleStarted = performance.now();
   let reported = roleStarted;
   for (let done = 0; done < inputs;) {
@@ -83,7 +86,7 @@ for (const role of roles) {
 
 // The opening handshake: half built cases with known verdicts, half byte mutations (server reads requests, client responses).
 const handshakeProblems: string[] = [];
-for (const role of roles) {
+for (const role of phases.includes("handshakes") ? roles : []) {
   const roleStarted = performance.now();
   const [built, mutated] = role === "server"
     ? [checkRequest, checkMutatedRequest]
@@ -98,7 +101,7 @@ for (const role of roles) {
 }
 
 const seconds = (performance.now() - started) / 1000;
-const total = 2 * inputs * roles.length;
+const total = phases.length * inputs * roles.length;
 console.log(`\n${total} inputs in ${seconds.toFixed(1)} s: ${Math.round(total / seconds)} inputs/s`);
 console.log(`slowest input: ${slowest.ms.toFixed(1)} ms (${slowest.role}, input seed ${slowest.seed})`);
 console.log(
