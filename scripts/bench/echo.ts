@@ -74,11 +74,10 @@ async function rss(pid: number): Promise<number> {
   return Number(status.match(/VmRSS:\s+(\d+) kB/)![1]) * 1024;
 }
 
-async function idleMemory(proc: Proc, count: number): Promise<number> {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const before = await rss(proc.pid);
+/** Open `count` idle ws connections from a child process; resolves once they are open, with a stop(). */
+async function idleClients(url: string, count: number): Promise<() => Promise<void>> {
   const client = new Deno.Command(NODE, {
-    args: ["scripts/bench/idle_client.ts", proc.url, String(count)],
+    args: ["scripts/bench/idle_client.ts", url, String(count)],
     cwd: root,
     stdin: "piped",
     stdout: "piped",
@@ -90,13 +89,29 @@ async function idleMemory(proc: Proc, count: number): Promise<number> {
     if (done) break;
     text += value;
   }
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  const after = await rss(proc.pid);
-  const writer = client.stdin.getWriter();
-  await writer.write(new TextEncoder().encode("close\n")).catch(() => {});
-  await writer.close().catch(() => {});
   reader.releaseLock();
-  await client.status;
+  return async () => {
+    const writer = client.stdin.getWriter();
+    await writer.write(new TextEncoder().encode("close\n")).catch(() => {});
+    await writer.close().catch(() => {});
+    await client.status;
+  };
+}
+
+/**
+ * Memory per idle connection: the server's RSS growth from `base` to
+ * `base + count` connections, so start-up costs (modules, the WASM core,
+ * first-connection caches) cancel out.
+ */
+async function idleMemory(proc: Proc, base: number, count: number): Promise<number> {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+  const stopBase = await idleClients(proc.url, base);
+  await settle();
+  const before = await rss(proc.pid);
+  const stopMore = await idleClients(proc.url, count);
+  await settle();
+  const after = await rss(proc.pid);
+  await Promise.all([stopBase(), stopMore()]);
   return (after - before) / count;
 }
 
@@ -134,8 +149,9 @@ for (const [name, command, script] of SERVERS) {
   console.error(`server ${name}…`);
   const server = await startServer(command, script);
   try {
+    // Memory first, on a fresh process: what a throughput run leaves behind is not the connections' cost.
+    const memory = await idleMemory(server, 100, quick ? 100 : 1000).catch(() => undefined);
     const result = await runClient(RUNTIMES.node, "ws", server.url);
-    const memory = await idleMemory(server, quick ? 100 : 1000).catch(() => undefined);
     serverRows.push({ server: name, result, memory });
   } finally {
     await stop(server);
@@ -195,9 +211,9 @@ for (const { runtime, results } of clientRows) {
 }
 lines.push("", "### Servers, driven by the same client (`ws` on Node 24)", "");
 lines.push(
-  `| server | ${METRICS.map(([, label]) => label).join(" | ")} | idle memory per connection (KiB, ${
-    quick ? 100 : 1000
-  } connections) |`,
+  `| server | ${
+    METRICS.map(([, label]) => label).join(" | ")
+  } | idle memory per connection (KiB, RSS growth from 100 to ${quick ? 200 : 1100} connections) |`,
 );
 lines.push(`|---|${METRICS.map(() => "---:").join("|")}|---:|`);
 for (const { server, result, memory } of serverRows) {
