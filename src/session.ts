@@ -25,6 +25,7 @@ import { WebSocketError } from "./protocol/errors.ts";
 import type { Transport, TransportSink } from "./transport/types.ts";
 import { SendLedger } from "./send_ledger.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { EventQueue } from "./event_queue.ts";
 import { reportListenerError } from "./report.ts";
 
 /** What the session tells its owner, one call per event, in order, each after the previous one's microtasks. */
@@ -93,8 +94,7 @@ export class Session {
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #ledger: SendLedger;
   readonly #heartbeat: Heartbeat;
-  readonly #queue: Array<() => void> = [];
-  #flushing = false;
+  readonly #queue = new EventQueue();
   readonly #sink: TransportSink;
   #resolveClosed!: () => void;
   /** Resolves once the transport is gone. */
@@ -114,7 +114,7 @@ export class Session {
     this.#heartbeat = new Heartbeat(this.#options.idleTimeout, {
       ping: (payload) => this.#connection?.ping(payload),
       timeout: () => this.#failWith(new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
-      pong: (payload, rtt) => this.#enqueue(() => this.#events.pong?.(payload, rtt)),
+      pong: (payload, rtt) => this.#queue.push(() => this.#events.pong?.(payload, rtt)),
     });
     this.#sink = {
       buffer: () => this.#buffer(),
@@ -146,14 +146,14 @@ export class Session {
     this.#handshake = undefined;
     this.#connection = new Connection(codec, role, {
       write: (bytes, payloadBytes) => this.#write(bytes, payloadBytes),
-      message: (data) => this.#enqueue(() => this.#events.message?.(data)),
-      ping: (payload) => this.#enqueue(() => this.#events.ping?.(payload)),
+      message: (data) => this.#queue.push(() => this.#events.message?.(data)),
+      ping: (payload) => this.#queue.push(() => this.#events.ping?.(payload)),
       pong: (payload) => this.#heartbeat.pongReceived(payload),
       closeFrame: (code, reason) => {
         this.#closeCode = code;
         this.#closeReason = reason;
         this.#armCloseTimer();
-        this.#enqueue(() => this.#events.closing?.(code, reason));
+        this.#queue.push(() => this.#events.closing?.(code, reason));
       },
       fail: (error) => {
         this.#error = error;
@@ -164,10 +164,10 @@ export class Session {
       },
     }, this.#options.limits);
     this.#heartbeat.start();
-    if (opened !== undefined) this.#enqueue(opened);
+    if (opened !== undefined) this.#queue.push(opened);
     if (!handshakeRunning) this.transport.start(this.#sink);
     this.#connection.push(rest);
-    this.#flush();
+    void this.#queue.flush();
   }
 
   /** Application bytes handed to `send` but not yet to the operating system. */
@@ -234,14 +234,14 @@ export class Session {
     }
     this.#heartbeat.received();
     this.#connection!.commit(n);
-    this.#flush();
+    void this.#queue.flush();
   }
 
   #data(bytes: Uint8Array): void {
     if (this.#connection !== undefined) {
       this.#heartbeat.received();
       this.#connection.push(bytes);
-      this.#flush();
+      void this.#queue.flush();
     } else {
       this.#handshake?.data(bytes.slice());
     }
@@ -267,13 +267,13 @@ export class Session {
       return;
     }
     // Not now: the decoder may be inside the very call that closed us.
-    this.#enqueue(() => connection.dispose());
+    this.#queue.push(() => connection.dispose());
     const wasClean = connection.closingHandshakeDone && !connection.failed && this.#error === undefined;
     const code = this.#closeCode;
     const reason = this.#closeReason;
     const failure = this.#error;
     // WHATWG "the WebSocket connection is closed": error (if it failed), then close, in one task.
-    this.#enqueue(() => {
+    this.#queue.push(() => {
       if (failure !== undefined) {
         try {
           this.#events.error?.(failure);
@@ -283,7 +283,7 @@ export class Session {
       }
       this.#events.close?.(code, reason, wasClean);
     });
-    this.#flush();
+    void this.#queue.flush();
   }
 
   #write(bytes: Uint8Array, payloadBytes: number): void {
@@ -309,30 +309,5 @@ export class Session {
   #armCloseTimer(): void {
     if (this.#closeTimer !== undefined || this.#closed) return;
     this.#closeTimer = setTimeout(() => this.transport.destroy(), this.#options.closeTimeout);
-  }
-
-  #enqueue(event: () => void): void {
-    this.#queue.push(event);
-  }
-
-  // Events are delivered one at a time with a microtask checkpoint between
-  // them, so promise continuations of one handler run before the next event,
-  // close to the browser's one-task-per-event model without a timer per event.
-  async #flush(): Promise<void> {
-    if (this.#flushing) return;
-    this.#flushing = true;
-    try {
-      while (this.#queue.length > 0) {
-        const event = this.#queue.shift()!;
-        try {
-          event();
-        } catch (error) {
-          reportListenerError(error);
-        }
-        await null;
-      }
-    } finally {
-      this.#flushing = false;
-    }
   }
 }

@@ -24,6 +24,7 @@ import { parseWebSocketUrl } from "./protocol/ws_url.ts";
 import { WebSocketEvents } from "./websocket_events.ts";
 import type { Session, SessionEvents } from "./session.ts";
 import type { NetAddress } from "./transport/types.ts";
+import { bytesOf, isBinary, type Outgoing, sizeOf, toArrayBuffer } from "./message_data.ts";
 
 /** Options accepted as the second constructor argument, beyond a protocol list. */
 export interface WebSocketOptions extends ClientOptions {
@@ -47,8 +48,6 @@ export interface UpgradeInfo {
 
 /** How `binaryType` presents binary messages. */
 export type BinaryType = "blob" | "arraybuffer";
-
-type Outgoing = string | ArrayBufferLike | ArrayBufferView | Blob;
 
 const encoder = new TextEncoder();
 let accepting: { session: Session; protocol: string; extensions: string; upgrade: UpgradeInfo } | undefined;
@@ -309,28 +308,4 @@ Object.defineProperty(WebSocket.prototype, Symbol.toStringTag, { value: "WebSock
 
 function limitsOf(options: WebSocketOptions) {
   return { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 };
-}
-
-function isBinary(data: unknown): data is ArrayBufferLike | ArrayBufferView | Blob {
-  return data instanceof ArrayBuffer || ArrayBuffer.isView(data) || data instanceof Blob ||
-    (typeof SharedArrayBuffer !== "undefined" && data instanceof SharedArrayBuffer);
-}
-
-function sizeOf(data: Outgoing): number {
-  if (typeof data === "string") return encoder.encode(data).length;
-  if (data instanceof Blob) return data.size;
-  return data.byteLength;
-}
-
-function bytesOf(data: ArrayBufferLike | ArrayBufferView): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
-
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  const buffer = bytes.buffer as ArrayBuffer;
-  return bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
-    ? buffer
-    : buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }

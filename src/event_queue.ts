@@ -1,0 +1,66 @@
+/**
+ * The order in which the application sees a connection's events. Events
+ * are delivered one at a time with a microtask checkpoint between them, so
+ * the promise continuations of one handler run before the next event starts:
+ * close to the browser's one-task-per-event model, without a timer per event.
+ *
+ * @example
+ * ```ts
+ * import { EventQueue } from "./event_queue.ts";
+ * const queue = new EventQueue();
+ * queue.push(() => console.log("open"));
+ * queue.push(() => console.log("message"));
+ * await queue.flush(); // logs "open", then "message"
+ * ```
+ * @module
+ */
+
+import { reportListenerError } from "./report.ts";
+
+/**
+ * A first-in, first-out queue of event deliveries.
+ *
+ * @example
+ * ```ts
+ * const queue = new EventQueue();
+ * queue.push(() => { throw new Error("a listener bug"); }); // reported, not thrown
+ * void queue.flush();
+ * ```
+ */
+export class EventQueue {
+  #events: Array<() => void> = [];
+  #head = 0;
+  #flushing = false;
+
+  /** Queue a delivery; it runs at the next {@link EventQueue.flush}. */
+  push(event: () => void): void {
+    this.#events.push(event);
+  }
+
+  /** Deliver everything queued, including what is queued meanwhile; a no-op while already flushing. */
+  async flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      while (this.#head < this.#events.length) {
+        const event = this.#events[this.#head++];
+        // A connection that never goes quiet must not keep every delivered event.
+        if (this.#head >= 1024) {
+          this.#events = this.#events.slice(this.#head);
+          this.#head = 0;
+        }
+        try {
+          event();
+        } catch (error) {
+          reportListenerError(error);
+        }
+        await null;
+      }
+      // A fresh array rather than length = 0: an idle connection should not keep a burst's capacity.
+      this.#events = [];
+      this.#head = 0;
+    } finally {
+      this.#flushing = false;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { EventQueue } from "../src/event_queue.ts";
+
+describe("EventQueue", () => {
+  it("delivers in order, with promise continuations of one event before the next event", async () => {
+    const queue = new EventQueue();
+    const seen: string[] = [];
+    queue.push(() => {
+      seen.push("a");
+      Promise.resolve().then(() => seen.push("a's continuation"));
+    });
+    queue.push(() => seen.push("b"));
+    await queue.flush();
+    assert.deepEqual(seen, ["a", "a's continuation", "b"]);
+  });
+
+  it("delivers what is queued during a flush, once, and a second flush meanwhile is a no-op", async () => {
+    const queue = new EventQueue();
+    const seen: number[] = [];
+    queue.push(() => {
+      seen.push(1);
+      queue.push(() => seen.push(2));
+      void queue.flush();
+    });
+    await queue.flush();
+    await queue.flush();
+    assert.deepEqual(seen, [1, 2]);
+  });
+
+  it("a throwing event is reported and the next one still runs", async () => {
+    const queue = new EventQueue();
+    const errors: unknown[] = [];
+    const log = console.error;
+    console.error = (error: unknown) => errors.push(error);
+    try {
+      queue.push(() => {
+        throw new Error("listener bug");
+      });
+      let ran = false;
+      queue.push(() => ran = true);
+      await queue.flush();
+      assert.equal(ran, true);
+      assert.equal(errors.length, 1);
+    } finally {
+      console.error = log;
+    }
+  });
+
+  it("keeps order across thousands of events (past its compaction point)", async () => {
+    const queue = new EventQueue();
+    const seen: number[] = [];
+    for (let i = 0; i < 5000; i++) queue.push(() => seen.push(i));
+    await queue.flush();
+    assert.deepEqual(seen, Array.from({ length: 5000 }, (_, i) => i));
+  });
+});
