@@ -36,8 +36,9 @@ type Handler = ((event: Event) => unknown) | null;
  */
 export class SafeEventTarget extends EventTarget {
   // listener → "type|capture" → the wrapper registered with the native target
-  readonly #wrappers = new WeakMap<object, Map<string, EventListener>>();
-  readonly #handlers = new Map<string, { handler: Handler; listener: EventListener | undefined }>();
+  // Both made on first use: most sockets use one style or the other, and idle servers hold many sockets.
+  #wrappers: WeakMap<object, Map<string, EventListener>> | undefined;
+  #handlers: Map<string, { handler: Handler; listener: EventListener | undefined }> | undefined;
 
   /** As `EventTarget.addEventListener`, with the listener wrapped so it cannot throw out of dispatch. */
   override addEventListener(
@@ -47,8 +48,9 @@ export class SafeEventTarget extends EventTarget {
   ): void {
     if (listener === null || listener === undefined) return;
     const key = `${type}|${captureOf(options)}`;
-    let byKey = this.#wrappers.get(listener);
-    if (byKey === undefined) this.#wrappers.set(listener, byKey = new Map());
+    const wrappers = this.#wrappers ??= new WeakMap();
+    let byKey = wrappers.get(listener);
+    if (byKey === undefined) wrappers.set(listener, byKey = new Map());
     let wrapper = byKey.get(key);
     if (wrapper === undefined) {
       const once = typeof options === "object" && options.once === true;
@@ -74,7 +76,7 @@ export class SafeEventTarget extends EventTarget {
   ): void {
     if (listener === null || listener === undefined) return;
     const key = `${type}|${captureOf(options)}`;
-    const byKey = this.#wrappers.get(listener);
+    const byKey = this.#wrappers?.get(listener);
     const wrapper = byKey?.get(key);
     if (wrapper === undefined) return;
     byKey!.delete(key);
@@ -84,7 +86,7 @@ export class SafeEventTarget extends EventTarget {
   /** The current `on<type>` handler. */
   // deno-lint-ignore no-explicit-any -- each subclass types its own on<type> attributes
   protected getHandler(type: string): any {
-    return this.#handlers.get(type)?.handler ?? null;
+    return this.#handlers?.get(type)?.handler ?? null;
   }
 
   /**
@@ -93,8 +95,9 @@ export class SafeEventTarget extends EventTarget {
    */
   protected setHandler(type: string, value: unknown): void {
     const handler = typeof value === "function" ? value as (event: Event) => unknown : null;
-    let slot = this.#handlers.get(type);
-    if (slot === undefined) this.#handlers.set(type, slot = { handler: null, listener: undefined });
+    const handlers = this.#handlers ??= new Map();
+    let slot = handlers.get(type);
+    if (slot === undefined) handlers.set(type, slot = { handler: null, listener: undefined });
     slot.handler = handler;
     if (handler === null && slot.listener !== undefined) {
       super.removeEventListener(type, slot.listener);

@@ -155,7 +155,12 @@ async function upgrade(
     : Object.entries(accepted.headers);
   const codec = await loadCodec();
   transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
-  const ws = WebSocket._accept(session, protocol, "", info);
+  // The socket keeps the fields as sent, not the Headers: idle connections are many, and most never ask.
+  const ws = WebSocket._accept(session, protocol, "", {
+    url: info.url,
+    remoteAddress: info.remoteAddress,
+    fields: request.rawHeaders.map(([name, value]) => `${name}: ${value}`).join("\r\n"),
+  });
   session.setEvents(ws._events());
   registered(ws, session);
   try {

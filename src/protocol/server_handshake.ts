@@ -32,6 +32,8 @@ export interface UpgradeRequest {
   target: string;
   /** All request headers. */
   headers: Headers;
+  /** The header fields as sent, in order. */
+  rawHeaders: [string, string][];
   /** `Sec-WebSocket-Key`. */
   key: string;
   /** `Sec-WebSocket-Version` (13). */
@@ -136,6 +138,7 @@ export class ServerHandshake {
         method: head.method,
         target: head.target,
         headers,
+        rawHeaders: head.rawHeaders,
         key,
         version,
         protocols: parseProtocolHeader(headers.get("sec-websocket-protocol")),
