@@ -124,18 +124,21 @@ describe("RFC 6455 §4.2 server handshake", () => {
     });
     const port = server.address.port;
     const peer = await rawClient(port);
-    peer.write(upgradeRequest(port, "/room?id=7", "X-Token: a: b\r\nCookie: x=1\r\nCookie: y=2\r\n"));
-    await peer.readHead();
-    const request = accepted!.request!;
-    assert.equal(request.url, `ws://127.0.0.1:${port}/room?id=7`);
-    assert.equal(request.headers.get("x-token"), "a: b");
-    assert.equal(request.headers.get("cookie"), "x=1, y=2");
-    assert.equal(request.headers.get("sec-websocket-version"), "13");
-    assert.equal(request.remoteAddress?.hostname, "127.0.0.1");
-    assert.equal(accepted!.request, request, "the same object each time");
-    assert.deepEqual([...request.headers], [...(given as { headers: Headers }).headers]);
-    peer.destroy();
-    await server.shutdown();
+    try {
+      peer.write(upgradeRequest(port, "/room?id=7", "X-Token: a: b\r\nX-Many: 1\r\nX-Many: 2\r\n"));
+      await peer.readHead();
+      const request = accepted!.request!;
+      assert.equal(request.url, `ws://127.0.0.1:${port}/room?id=7`);
+      assert.equal(request.headers.get("x-token"), "a: b");
+      assert.equal(request.headers.get("x-many"), "1, 2");
+      assert.equal(request.headers.get("sec-websocket-version"), "13");
+      assert.equal(request.remoteAddress?.hostname, "127.0.0.1");
+      assert.equal(accepted!.request, request, "the same object each time");
+      assert.deepEqual([...request.headers], [...(given as { headers: Headers }).headers]);
+    } finally {
+      peer.destroy();
+      await server.shutdown();
+    }
   });
 
   it("serves plain HTTP through fetch on the same port", async () => {

@@ -31,6 +31,13 @@ import type {
 // first buffer while connecting, before the session exists).
 const SPARE = new Uint8Array(65536);
 
+// Each socket points at its transport, so one set of listener functions serves
+// every connection (a closure per event per socket adds up on a server with
+// many idle sockets).
+const OWNER = Symbol("wasmws transport");
+type OwnedSocket = net.Socket & { [OWNER]?: NodeTransport };
+const ownerOf = (socket: net.Socket): NodeTransport => (socket as OwnedSocket)[OWNER]!;
+
 class NodeTransport implements Transport {
   readonly capabilities: { lentBuffer: boolean };
   readonly #socket: net.Socket;
@@ -45,9 +52,35 @@ class NodeTransport implements Transport {
     this.capabilities = { lentBuffer };
     socket.setNoDelay(true);
     void this.remoteAddress;
+    (socket as OwnedSocket)[OWNER] = this;
     // An 'error' without a listener would crash the process.
-    socket.on("error", (error) => this.#pendingError ??= error);
-    socket.on("close", () => this.#close());
+    socket.on("error", NodeTransport.#onError);
+    socket.on("close", NodeTransport.#onClose);
+  }
+
+  static #onError(this: net.Socket, error: Error): void {
+    ownerOf(this).#pendingError ??= error;
+  }
+
+  static #onClose(this: net.Socket): void {
+    ownerOf(this).#close();
+  }
+
+  static #onData(this: net.Socket, chunk: Uint8Array): void {
+    ownerOf(this).#sink?.data(chunk);
+  }
+
+  static #onEnd(this: net.Socket): void {
+    ownerOf(this).#sink?.end();
+  }
+
+  static #onDrain(this: net.Socket): void {
+    ownerOf(this).#sink?.drain();
+  }
+
+  static #uncork(transport: NodeTransport): void {
+    transport.#corked = false;
+    transport.#socket.uncork();
   }
 
   // Kept once known: Node forgets it when the socket closes, and a closed WebSocket still reports its peer.
@@ -66,9 +99,9 @@ class NodeTransport implements Transport {
 
   start(sink: TransportSink): void {
     this.#sink = sink;
-    if (!this.capabilities.lentBuffer) this.#socket.on("data", (chunk: Uint8Array) => sink.data(chunk));
-    this.#socket.on("end", () => sink.end());
-    this.#socket.on("drain", () => sink.drain());
+    if (!this.capabilities.lentBuffer) this.#socket.on("data", NodeTransport.#onData);
+    this.#socket.on("end", NodeTransport.#onEnd);
+    this.#socket.on("drain", NodeTransport.#onDrain);
     if (this.#closed) sink.close(this.#pendingError);
   }
 
@@ -97,7 +130,7 @@ class NodeTransport implements Transport {
     if (this.#corked) return socket.write(bytes);
     this.#corked = true;
     socket.cork();
-    process.nextTick(this.#uncork);
+    process.nextTick(NodeTransport.#uncork, this);
     // A corked batch leaves in one writev, and every callback of the batch
     // fires once it is flushed: the first one tells the session, even when
     // the socket never went over its high-water mark (no 'drain').
@@ -105,11 +138,6 @@ class NodeTransport implements Transport {
   }
 
   readonly #flushed = (): void => this.#sink?.drain();
-
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    this.#socket.uncork();
-  };
 
   pause(): void {
     this.#socket.pause();
