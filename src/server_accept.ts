@@ -30,7 +30,8 @@ import { reportListenerError } from "./report.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import { Session } from "./session.ts";
 import type { NetAddress, Transport } from "./transport/types.ts";
-import { type UpgradeInfo, WebSocket, type WebSocketOptions } from "./websocket.ts";
+import { WebSocket, type WebSocketOptions } from "./websocket.ts";
+import { keepRequest, type UpgradeInfo } from "./upgrade_info.ts";
 
 /** The answer of an `upgrade` hook. */
 export type UpgradeDecision =
@@ -156,11 +157,7 @@ async function upgrade(
   const codec = await loadCodec();
   transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
   // The socket keeps the fields as sent, not the Headers: idle connections are many, and most never ask.
-  const ws = WebSocket._accept(session, protocol, "", {
-    url: info.url,
-    remoteAddress: info.remoteAddress,
-    fields: request.rawHeaders.map(([name, value]) => `${name}: ${value}`).join("\r\n"),
-  });
+  const ws = WebSocket._accept(session, protocol, "", keepRequest(info.url, info.remoteAddress, request.rawHeaders));
   session.setEvents(ws._events());
   registered(ws, session);
   try {

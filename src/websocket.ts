@@ -25,6 +25,9 @@ import { WebSocketEvents } from "./websocket_events.ts";
 import type { Session, SessionEvents } from "./session.ts";
 import type { NetAddress } from "./transport/types.ts";
 import { bytesOf, isBinary, type Outgoing, sizeOf, toArrayBuffer } from "./message_data.ts";
+import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
+
+export type { UpgradeInfo } from "./upgrade_info.ts";
 
 /** Options accepted as the second constructor argument, beyond a protocol list. */
 export interface WebSocketOptions extends ClientOptions {
@@ -36,31 +39,10 @@ export interface WebSocketOptions extends ClientOptions {
   maxFragments?: number;
 }
 
-/** What an accepted (server-side) socket knows about its upgrade request. */
-export interface UpgradeInfo {
-  /** The request URL (`ws://host/path?query`). */
-  url: string;
-  /** The request headers. */
-  headers: Headers;
-  /** The peer's address. */
-  remoteAddress: NetAddress | undefined;
-}
-
 /** How `binaryType` presents binary messages. */
 export type BinaryType = "blob" | "arraybuffer";
 
 const encoder = new TextEncoder();
-/**
- * What an accepted socket keeps of its upgrade request: the header fields as
- * one "name: value" line each (one flat string costs far less than a
- * `Headers` per idle connection); `request` builds the `Headers` when asked.
- */
-interface KeptRequest {
-  url: string;
-  remoteAddress: NetAddress | undefined;
-  fields: string;
-}
-
 let accepting: { session: Session; protocol: string; extensions: string; upgrade: KeptRequest } | undefined;
 
 /**
@@ -179,14 +161,8 @@ export class WebSocket extends WebSocketEvents {
   }
   /** On an accepted socket: the upgrade request's URL and headers. */
   get request(): UpgradeInfo | undefined {
-    const kept = this.#upgrade;
-    if (kept === undefined || this.#request !== undefined) return this.#request;
-    const lines = kept.fields === "" ? [] : kept.fields.split("\r\n");
-    // Field names are tokens (no colon), so the first colon ends the name.
-    const headers = new Headers(
-      lines.map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
-    );
-    return this.#request = { url: kept.url, headers, remoteAddress: kept.remoteAddress };
+    if (this.#upgrade !== undefined) this.#request ??= restoreRequest(this.#upgrade);
+    return this.#request;
   }
 
   /**
