@@ -149,9 +149,9 @@ export class ClientHandshake {
     if (end < 0) return joined.length > limit ? this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE")) : WAITING;
     try {
       const head = parseResponseHead(joined.subarray(0, end), { maxHeadBytes: limit });
-      const rest = joined.slice(end);
+      // reset() swaps in a new array, so `joined` still holds the bytes after the head.
       this.#buffer.reset();
-      this.#buffer.append(rest);
+      this.#buffer.append(joined.subarray(end));
       if (head.status !== 101) {
         this.#failed = { head, ...bodyFraming(head) };
         return this.#collectBody(false);

@@ -141,9 +141,15 @@ export class Connection {
     return this.#sendFrame(OPCODE_PING, payload, 0);
   }
 
-  /** Send a pong (at most 125 bytes; the caller checks). */
+  /**
+   * Send a pong (at most 125 bytes; the caller checks). Unlike data, a pong
+   * may follow our close frame (§5.5.2: pings are answered until the peer's
+   * close arrives); false once the peer's close arrived.
+   */
   pong(payload: Uint8Array): boolean {
-    return this.#sendFrame(OPCODE_PONG, payload, 0);
+    if (this.closeReceived) return false;
+    this.#listener.write(this.#encoder.encode(OPCODE_PONG, payload), 0);
+    return true;
   }
 
   /**
@@ -173,8 +179,7 @@ export class Connection {
     if (this.closeReceived) return;
     if (opcode === OPCODE_PING) {
       const copy = payload.slice();
-      // §5.5.2: a ping is answered until the peer's close arrives, even after ours was sent.
-      this.#listener.write(this.#encoder.encode(OPCODE_PONG, copy), 0);
+      this.pong(copy);
       this.#listener.ping(copy);
     } else if (opcode === OPCODE_PONG) {
       this.#listener.pong(payload.slice());

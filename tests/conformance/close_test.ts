@@ -4,16 +4,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { closePayload, concat, frame } from "../_helpers/frames.ts";
-import { finish as finishPair, harness, type Pair, pool, ROLES } from "../_helpers/engine_pair.ts";
+import { finish, harness, pool, ROLES } from "../_helpers/engine_pair.ts";
 
 /** §7.4: what may appear on the wire (1004–1006 and 1015 are reserved; 1012–1014 are IANA-registered). */
 function validOnTheWire(code: number): boolean {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
-}
-
-async function finish(pair: Pair) {
-  const { code, reason, event } = await finishPair(pair);
-  return { reply: { code, reason }, event };
 }
 
 for (const role of ROLES) {
@@ -25,13 +20,13 @@ for (const role of ROLES) {
         await pool(5001, 48, async (code) => {
           const pair = await h.open();
           pair.send({ opcode: 8, payload: closePayload(code) });
-          const { reply, event } = await finish(pair);
+          const { code: echoed, event } = await finish(pair);
           const expected = validOnTheWire(code)
             ? `${code} ${code}:true`
             : `1002 1006:false error:WS_ERR_INVALID_CLOSE_CODE`;
           const seen = validOnTheWire(code)
-            ? `${reply.code} ${event.code}:${event.wasClean}`
-            : `${reply.code} ${event.code}:${event.wasClean} ${pair.log[0]}`;
+            ? `${echoed} ${event.code}:${event.wasClean}`
+            : `${echoed} ${event.code}:${event.wasClean} ${pair.log[0]}`;
           if (seen !== expected) wrong.push(`${code}: expected ${expected}, got ${seen}`);
         });
       } finally {
@@ -46,9 +41,9 @@ for (const role of ROLES) {
       const h = await harness(role);
       const pair = await h.open();
       pair.send({ opcode: 8 });
-      const { reply, event } = await finish(pair);
+      const { code, event } = await finish(pair);
       await h.close();
-      assert.equal(reply.code, 1005, "no status code in our answer either");
+      assert.equal(code, 1005, "no status code in our answer either");
       assert.deepEqual([event.code, event.reason, event.wasClean], [1005, "", true]);
     });
 
@@ -56,9 +51,9 @@ for (const role of ROLES) {
       const h = await harness(role);
       const pair = await h.open();
       pair.send({ opcode: 8, payload: Uint8Array.of(3) });
-      const { reply, event } = await finish(pair);
+      const { code, event } = await finish(pair);
       await h.close();
-      assert.equal(reply.code, 1002);
+      assert.equal(code, 1002);
       assert.deepEqual(pair.log, ["error:WS_ERR_INVALID_CLOSE_PAYLOAD", "close:1006:false"]);
       assert.equal(event.wasClean, false);
     });
@@ -68,10 +63,10 @@ for (const role of ROLES) {
       const pair = await h.open();
       const reason = "é".repeat(61) + "x";
       pair.send({ opcode: 8, payload: closePayload(4321, reason) });
-      const { reply, event } = await finish(pair);
+      const { code, reason: echoedReason, event } = await finish(pair);
       await h.close();
-      assert.equal(reply.code, 4321);
-      assert.equal(new TextDecoder().decode(reply.reason), reason);
+      assert.equal(code, 4321);
+      assert.equal(new TextDecoder().decode(echoedReason), reason);
       assert.deepEqual([event.code, event.reason, event.wasClean], [4321, reason, true]);
     });
 
@@ -79,9 +74,9 @@ for (const role of ROLES) {
       const h = await harness(role);
       const pair = await h.open();
       pair.send({ opcode: 8, payload: concat([closePayload(1000), Uint8Array.of(0xce, 0xba, 0xe1, 0xbd)]) });
-      const { reply, event } = await finish(pair);
+      const { code, event } = await finish(pair);
       await h.close();
-      assert.equal(reply.code, 1007);
+      assert.equal(code, 1007);
       assert.deepEqual(pair.log, ["error:WS_ERR_INVALID_UTF8", "close:1006:false"]);
       assert.equal(event.code, 1006);
     });
@@ -95,9 +90,9 @@ for (const role of ROLES) {
         frame({ opcode: 1, payload: "after", mask: role === "server" }),
         frame({ opcode: 8, payload: closePayload(3001), mask: role === "server" }),
       ]));
-      const { reply, event } = await finish(pair);
+      const { code, event } = await finish(pair);
       await h.close();
-      assert.equal(reply.code, 1000);
+      assert.equal(code, 1000);
       assert.deepEqual(pair.log, ["message:text:before", "close:1000:true"]);
       assert.equal(event.wasClean, true);
     });
@@ -112,9 +107,9 @@ for (const role of ROLES) {
         frame({ opcode: 0, payload: "orphan", mask }),
         frame({ opcode: 3, mask }),
       ]));
-      const { reply, event } = await finish(pair);
+      const { code, event } = await finish(pair);
       await h.close();
-      assert.equal(reply.code, 1000);
+      assert.equal(code, 1000);
       assert.deepEqual(pair.log, ["close:1000:true"]);
       assert.equal(event.wasClean, true);
     });
@@ -124,8 +119,8 @@ for (const role of ROLES) {
       const pair = await h.open();
       pair.ws.close(3000, "first");
       pair.ws.close(3001, "second");
-      const reply = await pair.readClose();
-      assert.equal(reply.code, 3000);
+      const { code } = await pair.readClose();
+      assert.equal(code, 3000);
       pair.send({ opcode: 8, payload: closePayload(3000, "ack") });
       if (role === "client") pair.peer.end();
       const event = await pair.closed;
