@@ -17,7 +17,7 @@
 
 import { type Codec, type Encoder, OPCODE_BINARY } from "./codec/mod.ts";
 import { headerLength } from "./protocol/connection.ts";
-import type { Session } from "./session.ts";
+import type { Session, SessionTracker } from "./session.ts";
 import type { WebSocket } from "./websocket.ts";
 
 /** Options of a shutdown. */
@@ -39,21 +39,27 @@ export interface ShutdownOptions {
  * console.log(registry.size, registry.clients.size);
  * ```
  */
-export class ClientRegistry {
+export class ClientRegistry implements SessionTracker {
   /** The open WebSocket connections. */
   readonly clients: Set<WebSocket> = new Set();
   readonly #pending = new Set<Session>();
-  readonly #sessions = new WeakMap<WebSocket, Session>();
-  readonly #encoder: Encoder;
+  readonly #open = new Map<Session, WebSocket>();
+  #encoder: Encoder | undefined;
   #shutdown: Promise<void> | undefined;
+  #allGone: (() => void) | undefined;
 
-  constructor(codec: Codec) {
+  constructor(codec?: Codec) {
+    if (codec !== undefined) this.useCodec(codec);
+  }
+
+  /** Broadcasts encode with `codec`'s server encoder (given later when the codec still loads). */
+  useCodec(codec: Codec): void {
     this.#encoder = codec.encoder("server");
   }
 
   /** Connections, handshaking or open. */
   get size(): number {
-    return this.clients.size + this.#pending.size;
+    return this.#open.size + this.#pending.size;
   }
 
   /** True once shutdown began: accept nothing more. */
@@ -63,27 +69,41 @@ export class ClientRegistry {
 
   /** Track a session from its first byte. */
   track(session: Session): void {
+    // It may have failed already, inside the call that made it.
+    if (session.isClosed) return;
     this.#pending.add(session);
-    session.closed.then(() => this.#pending.delete(session));
+    session.tracker = this;
   }
 
   /** The session's handshake succeeded: it is now `ws`. */
   opened(session: Session, ws: WebSocket): void {
     this.#pending.delete(session);
+    this.#open.set(session, ws);
     this.clients.add(ws);
-    this.#sessions.set(ws, session);
-    session.closed.then(() => this.clients.delete(ws));
+  }
+
+  /** The session's transport is gone. */
+  untrack(session: Session): void {
+    this.#pending.delete(session);
+    const ws = this.#open.get(session);
+    if (ws !== undefined) {
+      this.#open.delete(session);
+      this.clients.delete(ws);
+    }
+    if (this.size === 0) this.#allGone?.();
   }
 
   /** Send to every open client (or those `filter` keeps); returns how many. */
   broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number {
+    const encoder = this.#encoder;
+    if (encoder === undefined || this.#open.size === 0) return 0;
     // Server frames are never masked, so one encoding serves every client.
-    const frame = typeof data === "string" ? this.#encoder.encodeText(data) : this.#encoder.encode(OPCODE_BINARY, data);
+    const frame = typeof data === "string" ? encoder.encodeText(data) : encoder.encode(OPCODE_BINARY, data);
     const payloadBytes = typeof data === "string" ? frame.length - headerLength(frame) : data.length;
     let count = 0;
-    for (const ws of this.clients) {
+    for (const [session, ws] of this.#open) {
       if (ws.readyState !== 1 || (filter !== undefined && !filter(ws))) continue;
-      if (this.#sessions.get(ws)?.sendFrame(frame, payloadBytes)) count++;
+      if (session.sendFrame(frame, payloadBytes)) count++;
     }
     return count;
   }
@@ -94,14 +114,14 @@ export class ClientRegistry {
   }
 
   async #closeAll(options: ShutdownOptions): Promise<void> {
+    const gone = new Promise<void>((resolve) => this.#allGone = resolve);
+    if (this.size === 0) return;
     for (const session of this.#pending) session.terminate();
-    const sessions = [...this.clients].map((ws) => this.#sessions.get(ws)!);
-    for (const session of sessions) session.close(options.code ?? 1001, options.reason ?? "");
-    const gone = Promise.all([...sessions, ...this.#pending].map((session) => session.closed));
+    for (const session of this.#open.keys()) session.close(options.code ?? 1001, options.reason ?? "");
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), options.timeout ?? 5000));
     if (await Promise.race([gone, late]) === "late") {
-      for (const session of sessions) session.terminate();
+      for (const session of [...this.#pending, ...this.#open.keys()]) session.terminate();
     }
     clearTimeout(timer);
     await gone;

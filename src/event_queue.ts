@@ -28,25 +28,27 @@ import { reportListenerError } from "./report.ts";
  * ```
  */
 export class EventQueue {
-  #events: Array<() => void> = [];
+  // Made on first use and dropped when delivered: an idle connection keeps no array.
+  #events: Array<() => void> | undefined;
   #head = 0;
   #flushing = false;
 
   /** Queue a delivery; it runs at the next {@link EventQueue.flush}. */
   push(event: () => void): void {
-    this.#events.push(event);
+    (this.#events ??= []).push(event);
   }
 
   /** Deliver everything queued, including what is queued meanwhile; a no-op while already flushing. */
   async flush(): Promise<void> {
-    if (this.#flushing) return;
+    if (this.#flushing || this.#events === undefined) return;
     this.#flushing = true;
     try {
-      while (this.#head < this.#events.length) {
-        const event = this.#events[this.#head++];
+      let events: Array<() => void> | undefined;
+      while ((events = this.#events) !== undefined && this.#head < events.length) {
+        const event = events[this.#head++];
         // A connection that never goes quiet must not keep every delivered event.
         if (this.#head >= 1024) {
-          this.#events = this.#events.slice(this.#head);
+          this.#events = events.slice(this.#head);
           this.#head = 0;
         }
         try {
@@ -56,8 +58,8 @@ export class EventQueue {
         }
         await null;
       }
-      // A fresh array rather than length = 0: an idle connection should not keep a burst's capacity.
-      this.#events = [];
+      // Dropped rather than emptied: an idle connection should not keep a burst's capacity.
+      this.#events = undefined;
       this.#head = 0;
     } finally {
       this.#flushing = false;

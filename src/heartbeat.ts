@@ -10,7 +10,6 @@
  * const heartbeat = new Heartbeat(30_000, {
  *   ping: (payload) => console.log("ping", payload.length),
  *   timeout: () => console.log("peer is gone"),
- *   pong: (payload, rtt) => console.log("rtt", rtt),
  * });
  * heartbeat.start();
  * heartbeat.stop();
@@ -24,8 +23,6 @@ export interface HeartbeatActions {
   ping(payload: Uint8Array): void;
   /** The peer stayed silent too long. */
   timeout(): void;
-  /** Report a pong; `rtt` in ms when it answers one of our pings. */
-  pong(payload: Uint8Array, rtt: number | undefined): void;
 }
 
 /**
@@ -33,9 +30,9 @@ export interface HeartbeatActions {
  *
  * @example
  * ```ts
- * const heartbeat = new Heartbeat(0, { ping() {}, timeout() {}, pong: (_, rtt) => console.log(rtt) });
+ * const heartbeat = new Heartbeat(0, { ping() {}, timeout() {} });
  * heartbeat.pingSent(new Uint8Array([1]));
- * heartbeat.pongReceived(new Uint8Array([1])); // logs a round-trip time
+ * console.log(heartbeat.pongReceived(new Uint8Array([1]))); // a round-trip time in ms
  * ```
  */
 export class Heartbeat {
@@ -78,15 +75,16 @@ export class Heartbeat {
     this.#pings.push({ payload, at: performance.now() });
   }
 
-  /** A pong arrived: match it to the oldest ping with the same payload. */
-  pongReceived(payload: Uint8Array): void {
+  /**
+   * A pong arrived: match it to the oldest ping with the same payload and
+   * return the round-trip time in ms (undefined for an unsolicited pong).
+   */
+  pongReceived(payload: Uint8Array): number | undefined {
     const index = this.#pings.findIndex((ping) => sameBytes(ping.payload, payload));
-    let rtt: number | undefined;
-    if (index >= 0) {
-      rtt = performance.now() - this.#pings[index].at;
-      this.#pings.splice(0, index + 1);
-    }
-    this.#actions.pong(payload, rtt);
+    if (index < 0) return undefined;
+    const rtt = performance.now() - this.#pings[index].at;
+    this.#pings.splice(0, index + 1);
+    return rtt;
   }
 
   #check(): void {

@@ -56,15 +56,13 @@ const encoder = new TextEncoder();
  */
 export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
   let codec: Codec | undefined;
-  let registry: ClientRegistry | undefined;
+  const registry = new ClientRegistry();
   const ready = loadCodec().then((loaded) => {
     codec = loaded;
-    registry = new ClientRegistry(loaded);
+    registry.useCodec(loaded);
   });
-  const clients = new Set<WebSocket>();
   const accept = (request: IncomingMessage, socket: Duplex, head: Uint8Array): void => {
-    const registryNow = registry!;
-    if (registryNow.closing) return void socket.destroy();
+    if (registry.closing) return void socket.destroy();
     // The request was parsed by node:http; replaying its head through our own
     // strict parser keeps one set of upgrade rules for every server.
     let text = `${request.method} ${request.url} HTTP/${request.httpVersion}\r\n`;
@@ -75,23 +73,18 @@ export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
     const initial = new Uint8Array(replay.length + head.length);
     initial.set(replay);
     initial.set(head, replay.length);
-    const transport = fromNodeSocket(socket as Socket);
-    registryNow.track(acceptTransport(transport, options, (ws, session) => {
-      registryNow.opened(session, ws);
-      clients.add(ws);
-      session.closed.then(() => clients.delete(ws));
-    }, initial));
+    acceptTransport(fromNodeSocket(socket as Socket), options, registry, initial);
   };
   return {
     handleUpgrade(request, socket, head) {
       if (codec !== undefined) accept(request, socket, head);
       else ready.then(() => accept(request, socket, head));
     },
-    clients,
-    broadcast: (data, filter) => registry?.broadcast(data, filter) ?? 0,
+    clients: registry.clients,
+    broadcast: (data, filter) => registry.broadcast(data, filter),
     shutdown: async (shutdownOptions) => {
       await ready;
-      await registry!.shutdown(shutdownOptions);
+      await registry.shutdown(shutdownOptions);
     },
   };
 }

@@ -35,9 +35,10 @@ type Handler = ((event: Event) => unknown) | null;
  * ```
  */
 export class SafeEventTarget extends EventTarget {
-  // listener → "type|capture" → the wrapper registered with the native target
-  // Both made on first use: most sockets use one style or the other, and idle servers hold many sockets.
-  #wrappers: WeakMap<object, Map<string, EventListener>> | undefined;
+  // Registered wrappers as flat triples: listener, "type|capture", wrapper.
+  // Both lists are made on first use and searched linearly: a socket has a
+  // handful of listeners, and idle servers hold many sockets.
+  #wrappers: unknown[] | undefined;
   #handlers: Map<string, { handler: Handler; listener: EventListener | undefined }> | undefined;
 
   /** As `EventTarget.addEventListener`, with the listener wrapped so it cannot throw out of dispatch. */
@@ -48,14 +49,11 @@ export class SafeEventTarget extends EventTarget {
   ): void {
     if (listener === null || listener === undefined) return;
     const key = `${type}|${captureOf(options)}`;
-    const wrappers = this.#wrappers ??= new WeakMap();
-    let byKey = wrappers.get(listener);
-    if (byKey === undefined) wrappers.set(listener, byKey = new Map());
-    let wrapper = byKey.get(key);
+    let wrapper = this.#find(listener, key);
     if (wrapper === undefined) {
       const once = typeof options === "object" && options.once === true;
-      wrapper = (event: Event) => {
-        if (once) byKey.delete(key);
+      const registered: EventListener = wrapper = (event: Event) => {
+        if (once) this.#forget(registered);
         try {
           if (typeof listener === "function") listener.call(this, event);
           else listener.handleEvent(event);
@@ -63,7 +61,9 @@ export class SafeEventTarget extends EventTarget {
           reportListenerError(error);
         }
       };
-      byKey.set(key, wrapper);
+      // A literal for the first: push() would reserve room for 17 entries.
+      if (this.#wrappers === undefined) this.#wrappers = [listener, key, wrapper];
+      else this.#wrappers.push(listener, key, wrapper);
     }
     super.addEventListener(type, wrapper, options);
   }
@@ -75,12 +75,25 @@ export class SafeEventTarget extends EventTarget {
     options?: boolean | EventListenerOptions,
   ): void {
     if (listener === null || listener === undefined) return;
-    const key = `${type}|${captureOf(options)}`;
-    const byKey = this.#wrappers?.get(listener);
-    const wrapper = byKey?.get(key);
+    const wrapper = this.#find(listener, `${type}|${captureOf(options)}`);
     if (wrapper === undefined) return;
-    byKey!.delete(key);
+    this.#forget(wrapper);
     super.removeEventListener(type, wrapper, options);
+  }
+
+  #find(listener: unknown, key: string): EventListener | undefined {
+    const wrappers = this.#wrappers;
+    if (wrappers === undefined) return undefined;
+    for (let i = 0; i < wrappers.length; i += 3) {
+      if (wrappers[i] === listener && wrappers[i + 1] === key) return wrappers[i + 2] as EventListener;
+    }
+    return undefined;
+  }
+
+  #forget(wrapper: EventListener): void {
+    const wrappers = this.#wrappers!;
+    const i = wrappers.indexOf(wrapper);
+    if (i >= 2) wrappers.splice(i - 2, 3);
   }
 
   /** The current `on<type>` handler. */

@@ -34,14 +34,15 @@ export interface QueueLength {
  */
 export class SendLedger {
   readonly #queue: QueueLength;
-  // Parallel FIFOs: cumulative frame-byte offset where each frame ends, and its payload bytes.
-  #ends: number[] = [];
-  #payloads: number[] = [];
+  // A FIFO of pairs: the cumulative frame-byte offset where a frame ends, and
+  // its payload bytes. Empty between bursts, made on first use (idle
+  // connections are many).
+  #frames: number[] | undefined;
   #head = 0;
   #written = 0;
   #buffered = 0;
   #scheduled = false;
-  #waiters: Array<() => void> = [];
+  #waiters: Array<() => void> | undefined;
   #closed = false;
 
   constructor(queue: QueueLength) {
@@ -57,8 +58,7 @@ export class SendLedger {
   wrote(frameBytes: number, payloadBytes: number): void {
     this.#written += frameBytes;
     if (payloadBytes === 0) return;
-    this.#ends.push(this.#written);
-    this.#payloads.push(payloadBytes);
+    (this.#frames ??= []).push(this.#written, payloadBytes);
     this.#buffered += payloadBytes;
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -73,15 +73,17 @@ export class SendLedger {
   /** Drop what the transport has flushed; wake `drained()` waiters at zero. */
   settle(): void {
     if (this.#closed) return;
-    const flushed = this.#written - this.#queue.writableLength;
-    while (this.#head < this.#ends.length && this.#ends[this.#head] <= flushed) {
-      this.#buffered -= this.#payloads[this.#head];
-      this.#head++;
-    }
-    if (this.#head === this.#ends.length) {
-      this.#ends = [];
-      this.#payloads = [];
-      this.#head = 0;
+    const frames = this.#frames;
+    if (frames !== undefined) {
+      const flushed = this.#written - this.#queue.writableLength;
+      while (this.#head < frames.length && frames[this.#head] <= flushed) {
+        this.#buffered -= frames[this.#head + 1];
+        this.#head += 2;
+      }
+      if (this.#head === frames.length) {
+        this.#frames = undefined;
+        this.#head = 0;
+      }
     }
     if (this.#buffered === 0) this.#wake();
   }
@@ -89,7 +91,7 @@ export class SendLedger {
   /** Resolves when nothing is buffered (at once if nothing is). */
   drained(): Promise<void> {
     if (this.#buffered === 0 || this.#closed) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return new Promise((resolve) => (this.#waiters ??= []).push(resolve));
   }
 
   /** The transport is gone: what is buffered stays buffered (WHATWG), and waiters are released. */
@@ -105,7 +107,8 @@ export class SendLedger {
 
   #wake(): void {
     const waiters = this.#waiters;
-    this.#waiters = [];
+    if (waiters === undefined) return;
+    this.#waiters = undefined;
     for (const wake of waiters) wake();
   }
 }

@@ -78,7 +78,7 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8080, tls: options.tls },
     (transport) => {
       if (registry.closing || registry.size >= maxConnections) return transport.destroy();
-      registry.track(acceptTransport(transport, options, (ws, session) => registry.opened(session, ws)));
+      acceptTransport(transport, options, registry);
     },
   );
   const server: Server = {

@@ -17,21 +17,20 @@
  */
 
 import { loadCodec } from "./codec/load.ts";
+import type { Codec } from "./codec/mod.ts";
 import { WebSocketError } from "./protocol/errors.ts";
-import {
-  acceptResponse,
-  rejectResponse,
-  ServerHandshake,
-  type ServerHandshakeStep,
-  type UpgradeRequest,
-} from "./protocol/server_handshake.ts";
+import type { HeadLimits } from "./protocol/http1.ts";
+import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "./protocol/server_handshake.ts";
+import { acceptResponse, rejectResponse } from "./protocol/server_responses.ts";
 import { respondHttp } from "./server_http.ts";
 import { reportListenerError } from "./report.ts";
 import { ByteQueue } from "./byte_queue.ts";
-import { Session } from "./session.ts";
-import type { NetAddress, Transport } from "./transport/types.ts";
+import { Session, type SessionOptions } from "./session.ts";
+import type { ClientRegistry } from "./client_registry.ts";
+import type { Transport } from "./transport/types.ts";
 import { WebSocket, type WebSocketOptions } from "./websocket.ts";
-import { keepRequest, type UpgradeInfo } from "./upgrade_info.ts";
+import { keepRequest, type KeptRequest, type UpgradeInfo, upgradeInfo } from "./upgrade_info.ts";
+import { requestUrl } from "./request_url.ts";
 
 /** The answer of an `upgrade` hook. */
 export type UpgradeDecision =
@@ -65,85 +64,88 @@ export interface AcceptOptions extends
 }
 
 /**
- * Run the opening handshake on `transport`; `registered(ws)` is told of the
- * socket once it is open so the server can track (and later shut down) it.
+ * Run the opening handshake on `transport`, tracked by `registry` from the
+ * first byte, and registered there as open once it is (so the server can
+ * broadcast to it and shut it down).
  *
  * @example
  * ```ts
+ * import { ClientRegistry } from "./client_registry.ts";
  * import type { Transport } from "./transport/types.ts";
  * declare const transport: Transport;
- * acceptTransport(transport, {}, (ws) => console.log("open", ws.url));
+ * const registry = new ClientRegistry();
+ * acceptTransport(transport, { websocket: (ws) => console.log("open", ws.url) }, registry);
  * ```
  */
 export function acceptTransport(
   transport: Transport,
   options: AcceptOptions,
-  registered: (ws: WebSocket, session: Session) => void,
+  registry: ClientRegistry,
   initial?: Uint8Array,
-): Session {
-  const session = new Session(transport, {}, {
-    limits: { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 },
-    closeTimeout: options.closeTimeout,
-    idleTimeout: options.idleTimeout,
-    highWaterMark: options.highWaterMark,
-    onBufferFull: options.onBufferFull,
-  });
-  const handshake = new ServerHandshake({ maxHeadBytes: options.maxHeadBytes, maxHeaders: options.maxHeaders });
+): void {
+  const shared = sharedOf(options);
+  const session = new Session(transport, NO_EVENTS, shared.session);
+  const handshake = new ServerHandshake(shared.limits);
   let finished = false;
   // Bytes that arrive after the head while the application decides: the first frames, or a request body.
   const late = new ByteQueue();
-  const timer = setTimeout(() => finish(() => transport.destroy()), options.handshakeTimeout ?? 10_000);
-  function finish(then: () => void): void {
-    if (finished) return;
+  const timer = setTimeout(() => finish() && transport.destroy(), options.handshakeTimeout ?? 10_000);
+  // True for the one caller that ends the handshake phase.
+  function finish(): boolean {
+    if (finished) return false;
     finished = true;
     clearTimeout(timer);
-    then();
+    return true;
   }
   const onStep = (step: ServerHandshakeStep): void => {
-    if (!step.done || finished) return;
-    finish(() => {
-      if ("reject" in step) {
-        answer(transport, rejectResponse(step.reject.status, step.reject.headers, step.reject.body));
-      } else if ("notUpgrade" in step) {
-        late.push(step.rest);
-        respondHttp(transport, step.notUpgrade, late, options.fetch);
-      } else {
-        late.push(step.rest);
-        upgrade(session, step.request, late, options, registered).catch((error) => {
-          console.error(error);
-          answer(transport, rejectResponse(500));
-        });
-      }
-    });
+    if (!step.done || !finish()) return;
+    if ("reject" in step) {
+      answer(transport, rejectResponse(step.reject.status, step.reject.headers, step.reject.body));
+    } else if ("notUpgrade" in step) {
+      late.push(step.rest);
+      respondHttp(transport, step.notUpgrade, late, options.fetch);
+    } else {
+      late.push(step.rest);
+      upgrade(session, step.request, late, options, registry).catch((error) => {
+        console.error(error);
+        answer(transport, rejectResponse(500));
+      });
+    }
   };
   session.startHandshake({
     data: (bytes) => finished ? late.push(bytes) : onStep(handshake.receive(bytes)),
-    closed: () => finish(() => {}),
+    closed: finish,
   });
+  registry.track(session);
   if (initial !== undefined && initial.length > 0) onStep(handshake.receive(initial));
-  return session;
 }
 
+// The async part stays small: every local here lives in a suspended frame
+// per connection until the codec is there.
 async function upgrade(
   session: Session,
   request: UpgradeRequest,
   late: ByteQueue,
   options: AcceptOptions,
-  registered: (ws: WebSocket, session: Session) => void,
+  registry: ClientRegistry,
 ): Promise<void> {
   const transport = session.transport;
-  const info: UpgradeInfo = {
-    url: requestUrl(request, transport.remoteAddress),
-    headers: request.headers,
-    remoteAddress: transport.remoteAddress,
-  };
-  const decision = await options.upgrade?.({ ...info, protocols: request.protocols });
+  const remoteAddress = transport.remoteAddress;
+  const host = request.fields.get("host") ?? remoteAddress?.hostname ?? "localhost";
+  // The socket keeps the fields as sent, not the Headers: idle connections are many, and most never ask.
+  const kept = keepRequest(requestUrl(request.target, host), remoteAddress, request.fields);
+  // Each info builds the (shared) Headers only if the application reads it.
+  const pending = options.upgrade?.(
+    Object.assign(upgradeInfo(kept.url, remoteAddress, request.fields), { protocols: request.protocols }),
+  );
+  // Nothing to wait for without a hook: no promise per connection for it.
+  const decision = pending === undefined ? undefined : await pending;
   if (decision === false) return answer(transport, rejectResponse(403));
   if (decision instanceof Response) {
     const body = await decision.text();
     return answer(transport, rejectResponse(decision.status, [...decision.headers], body));
   }
-  const accepted = typeof decision === "object" && decision !== null ? decision : {};
+  const accepted = typeof decision === "object" && decision !== null ? decision : NO_CHOICE;
   // As ws does: without a choice, the first offered subprotocol is taken.
   const protocol = accepted.protocol ?? request.protocols[0] ?? "";
   if (protocol !== "" && !request.protocols.includes(protocol)) {
@@ -154,30 +156,58 @@ async function upgrade(
     : Array.isArray(accepted.headers)
     ? accepted.headers
     : Object.entries(accepted.headers);
-  const codec = await loadCodec();
-  transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
-  // The socket keeps the fields as sent, not the Headers: idle connections are many, and most never ask.
-  const ws = WebSocket._accept(session, protocol, "", keepRequest(info.url, info.remoteAddress, request.rawHeaders));
-  session.setEvents(ws._events());
-  registered(ws, session);
+  open(session, request, late, options, registry, kept, protocol, headers, await loadCodec());
+}
+
+function open(
+  session: Session,
+  request: UpgradeRequest,
+  late: ByteQueue,
+  options: AcceptOptions,
+  registry: ClientRegistry,
+  kept: KeptRequest,
+  protocol: string,
+  headers: [string, string][] | undefined,
+  codec: Codec,
+): void {
+  session.transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
+  const ws = WebSocket._accept(session, protocol, "", kept);
+  session.setEvents(ws);
+  registry.opened(session, ws);
   try {
-    options.websocket?.(ws, info);
+    options.websocket?.(ws, upgradeInfo(kept.url, kept.remoteAddress, request.fields));
   } catch (error) {
     reportListenerError(error);
   }
-  session.open(codec, "server", late.take());
+  // An empty take() would make a fresh empty array per connection.
+  session.open(codec, "server", late.length === 0 ? EMPTY : late.take());
+}
+
+const NO_EVENTS = {};
+const NO_CHOICE: Exclude<UpgradeDecision, void | boolean | Response> = {};
+const EMPTY = new Uint8Array(0);
+
+// One SessionOptions and one set of head limits per server, shared by all its connections.
+const sharedOptions = new WeakMap<AcceptOptions, { session: SessionOptions; limits: HeadLimits }>();
+function sharedOf(options: AcceptOptions): { session: SessionOptions; limits: HeadLimits } {
+  let resolved = sharedOptions.get(options);
+  if (resolved === undefined) {
+    resolved = {
+      session: {
+        limits: { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 },
+        closeTimeout: options.closeTimeout,
+        idleTimeout: options.idleTimeout,
+        highWaterMark: options.highWaterMark,
+        onBufferFull: options.onBufferFull,
+      },
+      limits: { maxHeadBytes: options.maxHeadBytes, maxHeaders: options.maxHeaders },
+    };
+    sharedOptions.set(options, resolved);
+  }
+  return resolved;
 }
 
 function answer(transport: Transport, bytes: Uint8Array): void {
   transport.write(bytes);
   transport.end();
-}
-
-function requestUrl(request: UpgradeRequest, remote: NetAddress | undefined): string {
-  const host = request.headers.get("host") ?? remote?.hostname ?? "localhost";
-  try {
-    return new URL(request.target, `ws://${host}`).href;
-  } catch {
-    return `ws://localhost${request.target.startsWith("/") ? request.target : "/"}`;
-  }
 }

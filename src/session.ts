@@ -3,16 +3,18 @@
  * the sans-I/O connection, and owns timers, `bufferedAmount`, drain and the
  * order of events. Client and server, every runtime, share it.
  *
+ * A session is its transport's sink and its connection's listener itself,
+ * and makes its heartbeat only when asked for one: a server holds many idle
+ * sessions, and callback objects full of closures per connection add up.
+ *
  * @example
  * ```ts
  * import { Session } from "./session.ts";
+ * import { ON_MESSAGE } from "./session_contract.ts";
  * import { loadCodec } from "./codec/load.ts";
  * import type { Transport } from "./transport/types.ts";
  * declare const transport: Transport;
- * const session = new Session(transport, {
- *   message: (data) => console.log(data),
- *   close: (code, reason, wasClean) => console.log(code, reason, wasClean),
- * });
+ * const session = new Session(transport, { [ON_MESSAGE]: (data) => console.log(data) });
  * session.open(await loadCodec(), "server", new Uint8Array(0));
  * session.send("hello");
  * ```
@@ -20,53 +22,30 @@
  */
 
 import type { Codec, Role } from "./codec/mod.ts";
-import { Connection, type ConnectionLimits, DEFAULT_LIMITS } from "./protocol/connection.ts";
+import { Connection, type ConnectionListener, DEFAULT_LIMITS } from "./protocol/connection.ts";
 import { WebSocketError } from "./protocol/errors.ts";
 import type { Transport, TransportSink } from "./transport/types.ts";
 import { SendLedger } from "./send_ledger.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
 import { reportListenerError } from "./report.ts";
+import {
+  type HandshakeReader,
+  ON_CLOSE,
+  ON_CLOSING,
+  ON_ERROR,
+  ON_MESSAGE,
+  ON_PING,
+  ON_PONG,
+  type SessionEvents,
+  type SessionOptions,
+  type SessionTracker,
+} from "./session_contract.ts";
 
-/** What the session tells its owner, one call per event, in order, each after the previous one's microtasks. */
-export interface SessionEvents {
-  /** A whole message. */
-  message?(data: string | Uint8Array): void;
-  /** A ping arrived (already answered). */
-  ping?(payload: Uint8Array): void;
-  /** A pong arrived; `rtt` in ms when it answers one of our pings. */
-  pong?(payload: Uint8Array, rtt: number | undefined): void;
-  /** The peer's close frame arrived: the closing handshake started or finished. */
-  closing?(code: number, reason: string): void;
-  /** The connection failed (protocol violation, timeout, buffer full); called right before `close`. */
-  error?(error: WebSocketError | Error): void;
-  /** The connection is closed; nothing follows. */
-  close?(code: number, reason: string, wasClean: boolean): void;
-}
-
-/** Timers and limits of one session. */
-export interface SessionOptions {
-  /** Message limits. */
-  limits?: ConnectionLimits;
-  /** After our close frame (or the peer's), wait this long for the transport to close, then destroy it. Default 5000 ms. */
-  closeTimeout?: number;
-  /** Ping after this long without input and fail after as long again without any; 0 turns it off (default). */
-  idleTimeout?: number;
-  /** Bytes queued in the transport above which `onBufferFull` applies. Default 16 MiB. */
-  highWaterMark?: number;
-  /** Above the high-water mark: `"wait"` (default; use `drained()`) or `"close"` (fail with 1008). */
-  onBufferFull?: "wait" | "close";
-}
-
-/** Receives transport bytes while the opening handshake runs (before {@link Session.open}). */
-export interface HandshakeReader {
-  /** Bytes of the HTTP head (and maybe of the first frames). */
-  data(bytes: Uint8Array): void;
-  /** The transport ended or failed before the handshake finished. */
-  closed(error?: Error): void;
-}
+export type { HandshakeReader, SessionEvents, SessionOptions, SessionTracker } from "./session_contract.ts";
 
 const HANDSHAKE_READ_SIZE = 16 * 1024;
+const DEFAULT_HIGH_WATER_MARK = 16 * 1024 * 1024;
 
 /**
  * One connection's driver.
@@ -79,10 +58,13 @@ const HANDSHAKE_READ_SIZE = 16 * 1024;
  * session.close(1000, "done");
  * ```
  */
-export class Session {
+export class Session implements TransportSink, ConnectionListener {
   readonly transport: Transport;
+  /** Told when the transport is gone. */
+  tracker: SessionTracker | undefined;
   #events: SessionEvents;
-  readonly #options: Required<Omit<SessionOptions, "limits">> & { limits: ConnectionLimits };
+  // Kept as given, defaults applied where used: a server shares one object among all its sessions.
+  readonly #options: SessionOptions;
   #connection: Connection | undefined;
   #handshake: HandshakeReader | undefined;
   #scratch: Uint8Array | undefined;
@@ -93,37 +75,14 @@ export class Session {
   #closed = false;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #ledger: SendLedger;
-  readonly #heartbeat: Heartbeat;
+  #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
-  readonly #sink: TransportSink;
-  #resolveClosed!: () => void;
-  /** Resolves once the transport is gone. */
-  readonly closed: Promise<void> = new Promise((resolve) => this.#resolveClosed = resolve);
 
   constructor(transport: Transport, events: SessionEvents, options: SessionOptions = {}) {
     this.transport = transport;
     this.#events = events;
-    this.#options = {
-      limits: options.limits ?? DEFAULT_LIMITS,
-      closeTimeout: options.closeTimeout ?? 5000,
-      idleTimeout: options.idleTimeout ?? 0,
-      highWaterMark: options.highWaterMark ?? 16 * 1024 * 1024,
-      onBufferFull: options.onBufferFull ?? "wait",
-    };
+    this.#options = options;
     this.#ledger = new SendLedger(transport);
-    this.#heartbeat = new Heartbeat(this.#options.idleTimeout, {
-      ping: (payload) => this.#connection?.ping(payload),
-      timeout: () => this.#failWith(new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
-      pong: (payload, rtt) => this.#queue.push(() => this.#events.pong?.(payload, rtt)),
-    });
-    this.#sink = {
-      buffer: () => this.#buffer(),
-      read: (n) => this.#read(n),
-      data: (bytes) => this.#data(bytes),
-      end: () => this.#end(),
-      drain: () => this.#ledger.settle(),
-      close: (error) => this.#transportClosed(error),
-    };
   }
 
   /** Send later events to `events` instead (the server creates the socket after the session). */
@@ -134,7 +93,7 @@ export class Session {
   /** Start reading; bytes go to `reader` until {@link Session.open}. */
   startHandshake(reader: HandshakeReader): void {
     this.#handshake = reader;
-    this.transport.start(this.#sink);
+    this.transport.start(this);
   }
 
   /**
@@ -144,30 +103,17 @@ export class Session {
   open(codec: Codec, role: Role, rest: Uint8Array, opened?: () => void): void {
     const handshakeRunning = this.#handshake !== undefined;
     this.#handshake = undefined;
-    this.#connection = new Connection(codec, role, {
-      write: (bytes, payloadBytes) => this.#write(bytes, payloadBytes),
-      message: (data) => this.#queue.push(() => this.#events.message?.(data)),
-      ping: (payload) => this.#queue.push(() => this.#events.ping?.(payload)),
-      pong: (payload) => this.#heartbeat.pongReceived(payload),
-      closeFrame: (code, reason) => {
-        this.#closeCode = code;
-        this.#closeReason = reason;
-        this.#armCloseTimer();
-        this.#queue.push(() => this.#events.closing?.(code, reason));
-      },
-      fail: (error) => {
-        this.#error = error;
-      },
-      endTransport: () => {
-        this.transport.end();
-        this.#armCloseTimer();
-      },
-    }, this.#options.limits);
-    this.#heartbeat.start();
+    this.#connection = new Connection(codec, role, this, this.#options.limits ?? DEFAULT_LIMITS);
+    if ((this.#options.idleTimeout ?? 0) > 0) this.#heartbeatNow().start();
     if (opened !== undefined) this.#queue.push(opened);
-    if (!handshakeRunning) this.transport.start(this.#sink);
+    if (!handshakeRunning) this.transport.start(this);
     this.#connection.push(rest);
     void this.#queue.flush();
+  }
+
+  /** The transport is gone. */
+  get isClosed(): boolean {
+    return this.#closed;
   }
 
   /** Application bytes handed to `send` but not yet to the operating system. */
@@ -196,7 +142,7 @@ export class Session {
   ping(payload: Uint8Array = new Uint8Array(0)): boolean {
     const connection = this.#connection;
     if (connection === undefined || connection.closeSent) return false;
-    this.#heartbeat.pingSent(payload);
+    this.#heartbeatNow().pingSent(payload);
     return connection.ping(payload);
   }
 
@@ -216,30 +162,33 @@ export class Session {
     this.transport.destroy();
   }
 
-  // What the transport reports.
+  // The transport's sink.
 
-  #buffer(): Uint8Array {
+  /** Transport sink: the region for the next read. */
+  buffer(): Uint8Array {
     this.#lentScratch = this.#connection === undefined;
     if (!this.#lentScratch) return this.#connection!.reserve();
     return this.#scratch ??= new Uint8Array(HANDSHAKE_READ_SIZE);
   }
 
-  #read(n: number): void {
+  /** Transport sink: `n` bytes landed in the region from {@link Session.buffer}. */
+  read(n: number): void {
     // A read lent during the handshake may complete after the switch to frames.
     if (this.#lentScratch) {
       const bytes = this.#scratch!.slice(0, n);
       if (this.#connection === undefined) this.#handshake?.data(bytes);
-      else this.#data(bytes);
+      else this.data(bytes);
       return;
     }
-    this.#heartbeat.received();
+    this.#heartbeat?.received();
     this.#connection!.commit(n);
     void this.#queue.flush();
   }
 
-  #data(bytes: Uint8Array): void {
+  /** Transport sink: bytes in a buffer the transport owns. */
+  data(bytes: Uint8Array): void {
     if (this.#connection !== undefined) {
-      this.#heartbeat.received();
+      this.#heartbeat?.received();
       this.#connection.push(bytes);
       void this.#queue.flush();
     } else {
@@ -247,18 +196,24 @@ export class Session {
     }
   }
 
-  #end(): void {
-    // The peer sent FIN: in every state our side ends too (RFC 6455 §7.1.1).
+  /** Transport sink: the peer sent FIN. In every state our side ends too (RFC 6455 §7.1.1). */
+  end(): void {
     this.transport.end();
     this.#armCloseTimer();
   }
 
-  #transportClosed(error?: Error): void {
+  /** Transport sink: the write queue emptied. */
+  drain(): void {
+    this.#ledger.settle();
+  }
+
+  /** Transport sink: the socket is gone. */
+  closed(error?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#resolveClosed();
+    this.tracker?.untrack(this);
     clearTimeout(this.#closeTimer);
-    this.#heartbeat.stop();
+    this.#heartbeat?.stop();
     this.#ledger.closed();
     const connection = this.#connection;
     if (connection === undefined) {
@@ -276,22 +231,71 @@ export class Session {
     this.#queue.push(() => {
       if (failure !== undefined) {
         try {
-          this.#events.error?.(failure);
+          this.#events[ON_ERROR]?.(failure);
         } catch (listenerError) {
           reportListenerError(listenerError);
         }
       }
-      this.#events.close?.(code, reason, wasClean);
+      this.#events[ON_CLOSE]?.(code, reason, wasClean);
     });
     void this.#queue.flush();
   }
 
-  #write(bytes: Uint8Array, payloadBytes: number): void {
+  // The connection's listener.
+
+  /** Connection listener: frame bytes to send. */
+  write(bytes: Uint8Array, payloadBytes: number): void {
     this.transport.write(bytes);
     this.#ledger.wrote(bytes.length, payloadBytes);
-    if (this.transport.writableLength > this.#options.highWaterMark && this.#options.onBufferFull === "close") {
+    const options = this.#options;
+    if (
+      options.onBufferFull === "close" &&
+      this.transport.writableLength > (options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK)
+    ) {
       this.#failWith(new WebSocketError("WS_ERR_BUFFER_FULL"));
     }
+  }
+
+  /** Connection listener: a whole message. */
+  message(data: string | Uint8Array): void {
+    this.#queue.push(() => this.#events[ON_MESSAGE]?.(data));
+  }
+
+  /** Connection listener: a ping arrived (already answered). */
+  pingReceived(payload: Uint8Array): void {
+    this.#queue.push(() => this.#events[ON_PING]?.(payload));
+  }
+
+  /** Connection listener: a pong arrived; it may answer one of our pings. */
+  pongReceived(payload: Uint8Array): void {
+    const rtt = this.#heartbeat?.pongReceived(payload);
+    this.#queue.push(() => this.#events[ON_PONG]?.(payload, rtt));
+  }
+
+  /** Connection listener: the peer's close frame. */
+  closeFrame(code: number, reason: string): void {
+    this.#closeCode = code;
+    this.#closeReason = reason;
+    this.#armCloseTimer();
+    this.#queue.push(() => this.#events[ON_CLOSING]?.(code, reason));
+  }
+
+  /** Connection listener: the peer broke the protocol (the connection already sent its close frame). */
+  fail(error: WebSocketError): void {
+    this.#error = error;
+  }
+
+  /** Connection listener: close TCP now. */
+  endTransport(): void {
+    this.transport.end();
+    this.#armCloseTimer();
+  }
+
+  #heartbeatNow(): Heartbeat {
+    return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout ?? 0, {
+      ping: (payload) => this.#connection?.ping(payload),
+      timeout: () => this.#failWith(new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
+    });
   }
 
   #failWith(error: WebSocketError): void {
@@ -308,6 +312,6 @@ export class Session {
 
   #armCloseTimer(): void {
     if (this.#closeTimer !== undefined || this.#closed) return;
-    this.#closeTimer = setTimeout(() => this.transport.destroy(), this.#options.closeTimeout);
+    this.#closeTimer = setTimeout(() => this.transport.destroy(), this.#options.closeTimeout ?? 5000);
   }
 }

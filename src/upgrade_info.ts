@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { HeaderFields } from "./protocol/header_fields.ts";
 import type { NetAddress } from "./transport/types.ts";
 
 /**
@@ -45,12 +46,60 @@ export interface KeptRequest {
   url: string;
   /** The peer's address. */
   remoteAddress: NetAddress | undefined;
-  /** The header fields as sent, one "name: value" per line. */
+  /** The header fields as sent, one "name: value" per line (CRLF between lines). */
   fields: string;
 }
 
 /**
- * The lean form of a request.
+ * An {@link UpgradeInfo} whose `headers` is built from `fields` when first
+ * read: most applications never look, and a `Headers` per connection is
+ * the costliest part of a handshake. The property is an ordinary one to
+ * whoever uses it: own, enumerable, writable, and a plain value once read.
+ * Infos made from the same fields share one `Headers`.
+ *
+ * @example
+ * ```ts
+ * import { parseRequestHead } from "./protocol/http1.ts";
+ * const head = parseRequestHead(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+ * upgradeInfo("ws://h/", undefined, head.fields).headers.get("host"); // "h"
+ * ```
+ */
+export function upgradeInfo(
+  url: string,
+  remoteAddress: NetAddress | undefined,
+  fields: HeaderFields,
+): UpgradeInfo {
+  // One shared accessor and a hidden slot keep the object small and its
+  // shape common; a getter written in a literal costs a closure pair and a
+  // map of its own per object.
+  const info = { url } as UpgradeInfo & { [FIELDS]: HeaderFields };
+  Object.defineProperty(info, "headers", LAZY_HEADERS);
+  info.remoteAddress = remoteAddress;
+  Object.defineProperty(info, FIELDS, { value: fields });
+  return info;
+}
+
+const FIELDS: unique symbol = Symbol("fields");
+const LAZY_HEADERS: PropertyDescriptor = {
+  get(this: UpgradeInfo & { [FIELDS]: HeaderFields }): Headers {
+    const headers = this[FIELDS].toHeaders();
+    settle(this, headers);
+    return headers;
+  },
+  set(this: UpgradeInfo, headers: Headers): void {
+    settle(this, headers);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+function settle(info: UpgradeInfo, headers: Headers): void {
+  Object.defineProperty(info, "headers", { value: headers, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * The lean form of a request. Parsed fields are kept as the text they came
+ * in (no copy); pairs are written one "name: value" line each.
  *
  * @example
  * ```ts
@@ -60,9 +109,12 @@ export interface KeptRequest {
 export function keepRequest(
   url: string,
   remoteAddress: NetAddress | undefined,
-  rawHeaders: [string, string][],
+  fields: HeaderFields | [string, string][],
 ): KeptRequest {
-  return { url, remoteAddress, fields: rawHeaders.map(([name, value]) => `${name}: ${value}`).join("\r\n") };
+  const lines = Array.isArray(fields)
+    ? fields.map(([name, value]) => `${name}: ${value}`).join("\r\n")
+    : fields.lines();
+  return { url, remoteAddress, fields: lines };
 }
 
 /**
@@ -74,10 +126,20 @@ export function keepRequest(
  * ```
  */
 export function restoreRequest(kept: KeptRequest): UpgradeInfo {
-  const lines = kept.fields === "" ? [] : kept.fields.split("\r\n");
-  // Field names are tokens (no colon), so the first colon ends the name.
-  const headers = new Headers(
-    lines.map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]),
-  );
+  const headers = new Headers();
+  const text = kept.fields;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf("\r\n", start);
+    if (end < 0) end = text.length;
+    // Field names are tokens (no colon), so the first colon ends the name;
+    // the value loses the optional whitespace (SP, HTAB) around it, as parsed.
+    const colon = text.indexOf(":", start);
+    let from = colon + 1;
+    let to = end;
+    while (from < to && (text[from] === " " || text[from] === "\t")) from++;
+    while (to > from && (text[to - 1] === " " || text[to - 1] === "\t")) to--;
+    headers.append(text.slice(start, colon), text.slice(from, to));
+    start = end + 2;
+  }
   return { url: kept.url, headers, remoteAddress: kept.remoteAddress };
 }

@@ -22,9 +22,11 @@ import type { WebSocketError } from "./protocol/errors.ts";
 import { normalizeProtocols } from "./protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "./protocol/ws_url.ts";
 import { WebSocketEvents } from "./websocket_events.ts";
-import type { Session, SessionEvents } from "./session.ts";
+import type { Session } from "./session.ts";
+import { ON_CLOSE, ON_CLOSING, ON_ERROR, ON_MESSAGE, ON_PING, ON_PONG } from "./session_contract.ts";
 import type { NetAddress } from "./transport/types.ts";
-import { bytesOf, isBinary, type Outgoing, sizeOf, toArrayBuffer } from "./message_data.ts";
+import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "./message_data.ts";
+import { SendQueue } from "./send_queue.ts";
 import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
@@ -74,17 +76,17 @@ export class WebSocket extends WebSocketEvents {
   declare readonly CLOSED: 3;
 
   #url: string;
-  #origin: string;
+  #origin: string | undefined;
   #readyState = 0;
   #protocol = "";
   #extensions = "";
   #binaryType: BinaryType = "blob";
   #session: Session | undefined;
-  #abort = new AbortController();
-  #pendingBytes = 0;
+  // Client only: aborts the connection attempt (close() while CONNECTING).
+  #abort: AbortController | undefined;
   #afterCloseBytes = 0;
-  #outbox: Outgoing[] = [];
-  #pumping = false;
+  // Made on first use: only a Blob, or a send() behind one, waits here.
+  #queue: SendQueue | undefined;
   #upgrade: KeptRequest | undefined;
   #request: UpgradeInfo | undefined;
 
@@ -98,7 +100,6 @@ export class WebSocket extends WebSocketEvents {
     accepting = undefined;
     if (server !== undefined) {
       this.#url = server.upgrade.url;
-      this.#origin = new URL(this.#url).origin;
       this.#readyState = 1;
       this.#protocol = server.protocol;
       this.#extensions = server.extensions;
@@ -112,7 +113,7 @@ export class WebSocket extends WebSocketEvents {
     const target = parseWebSocketUrl(url);
     const offered = normalizeProtocols(options.protocols);
     this.#url = target.url;
-    this.#origin = new URL(target.url.replace(/^ws/, "http")).origin.replace(/^http/, "ws");
+    this.#abort = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
     connectClient(target, offered, { ...options, signal, limits: limitsOf(options) }, {
       opened: (session, protocol, extensions) => {
@@ -123,7 +124,7 @@ export class WebSocket extends WebSocketEvents {
         this.#extensions = extensions;
         this.dispatchEvent(new Event("open"));
       },
-      events: this.#events(),
+      events: this,
     }).then(() => this.#pump(), (error: WebSocketError) => this.#failConnecting(error));
   }
 
@@ -137,7 +138,7 @@ export class WebSocket extends WebSocketEvents {
   }
   /** Application bytes queued by `send` and not yet handed to the network. */
   get bufferedAmount(): number {
-    return (this.#session?.bufferedAmount ?? 0) + this.#pendingBytes + this.#afterCloseBytes;
+    return (this.#session?.bufferedAmount ?? 0) + (this.#queue?.bytes ?? 0) + this.#afterCloseBytes;
   }
   /** The extensions the server chose ("" until open). */
   get extensions(): string {
@@ -177,14 +178,13 @@ export class WebSocket extends WebSocketEvents {
       return;
     }
     // Order is kept even when a Blob must be read first: everything queues behind it.
-    if (this.#outbox.length === 0 && !(data instanceof Blob) && this.#session !== undefined) {
+    if ((this.#queue === undefined || this.#queue.idle) && !(data instanceof Blob) && this.#session !== undefined) {
       this.#session.send(typeof data === "string" ? data : bytesOf(data));
       return;
     }
     // A copy now: the caller may reuse its buffer before the queue drains.
     const queued = typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice();
-    this.#pendingBytes += sizeOf(queued);
-    this.#outbox.push(queued);
+    (this.#queue ??= new SendQueue()).push(queued);
     this.#pump();
   }
 
@@ -206,7 +206,7 @@ export class WebSocket extends WebSocketEvents {
     if (this.#readyState >= 2) return;
     if (this.#readyState === 0) {
       this.#readyState = 2;
-      this.#abort.abort();
+      this.#abort?.abort();
       return;
     }
     this.#readyState = 2;
@@ -223,7 +223,7 @@ export class WebSocket extends WebSocketEvents {
 
   /** Resolves once `bufferedAmount` is zero (or the connection closed). */
   async drained(): Promise<void> {
-    while (this.#pendingBytes > 0 && this.#readyState === 1) await new Promise((r) => setTimeout(r, 1));
+    await this.#queue?.settled();
     await this.#session?.drained();
   }
 
@@ -235,28 +235,42 @@ export class WebSocket extends WebSocketEvents {
     this.#session.terminate();
   }
 
-  #events(): SessionEvents {
-    return {
-      message: (data) => {
-        if (this.#readyState !== 1) return;
-        const value = typeof data === "string"
-          ? data
-          : this.#binaryType === "arraybuffer"
-          ? toArrayBuffer(data)
-          : new Blob([data as Uint8Array<ArrayBuffer>]);
-        this.dispatchEvent(new MessageEvent("message", { data: value, origin: this.#origin }));
-      },
-      pong: (payload, rtt) => this.dispatchEvent(Object.assign(new Event("pong"), { data: payload, rtt })),
-      ping: (payload) => this.dispatchEvent(Object.assign(new Event("ping"), { data: payload })),
-      closing: () => {
-        if (this.#readyState === 1) this.#readyState = 2;
-      },
-      error: (error) => this.dispatchEvent(new ErrorEvent("error", { message: error.message, error })),
-      close: (code, reason, wasClean) => {
-        this.#readyState = 3;
-        this.dispatchEvent(new CloseEvent("close", { code, reason, wasClean }));
-      },
-    };
+  /** @internal Session event: a whole message. */
+  [ON_MESSAGE](data: string | Uint8Array): void {
+    if (this.#readyState !== 1) return;
+    const value = typeof data === "string"
+      ? data
+      : this.#binaryType === "arraybuffer"
+      ? toArrayBuffer(data)
+      : new Blob([data as Uint8Array<ArrayBuffer>]);
+    this.#origin ??= originOf(this.#url);
+    this.dispatchEvent(new MessageEvent("message", { data: value, origin: this.#origin }));
+  }
+
+  /** @internal Session event: a pong, with the round-trip time when it answers our ping. */
+  [ON_PONG](payload: Uint8Array, rtt: number | undefined): void {
+    this.dispatchEvent(Object.assign(new Event("pong"), { data: payload, rtt }));
+  }
+
+  /** @internal Session event: a ping (already answered). */
+  [ON_PING](payload: Uint8Array): void {
+    this.dispatchEvent(Object.assign(new Event("ping"), { data: payload }));
+  }
+
+  /** @internal Session event: the peer's close frame arrived. */
+  [ON_CLOSING](): void {
+    if (this.#readyState === 1) this.#readyState = 2;
+  }
+
+  /** @internal Session event: the connection failed. */
+  [ON_ERROR](error: WebSocketError | Error): void {
+    this.dispatchEvent(new ErrorEvent("error", { message: error.message, error }));
+  }
+
+  /** @internal Session event: the connection is closed. */
+  [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
+    this.#readyState = 3;
+    this.dispatchEvent(new CloseEvent("close", { code, reason, wasClean }));
   }
 
   #failConnecting(error: WebSocketError): void {
@@ -265,32 +279,19 @@ export class WebSocket extends WebSocketEvents {
     queueMicrotask(() => this.dispatchEvent(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
   }
 
-  async #pump(): Promise<void> {
-    if (this.#pumping || this.#session === undefined) return;
-    this.#pumping = true;
-    try {
-      while (this.#outbox.length > 0) {
-        const next = this.#outbox[0];
-        const payload = next instanceof Blob ? new Uint8Array(await next.arrayBuffer()) : next;
-        this.#outbox.shift();
-        this.#pendingBytes -= sizeOf(next);
-        if (this.#readyState !== 1) this.#afterCloseBytes += sizeOf(next);
-        else this.#session.send(typeof payload === "string" ? payload : bytesOf(payload));
-      }
-    } finally {
-      this.#pumping = false;
-    }
+  #pump(): void {
+    const session = this.#session;
+    if (session === undefined || this.#queue === undefined) return;
+    void this.#queue.pump((payload, size) => {
+      if (this.#readyState !== 1) this.#afterCloseBytes += size;
+      else session.send(payload);
+    });
   }
 
   /** @internal Wrap an accepted connection (used by the server). */
   static _accept(session: Session, protocol: string, extensions: string, upgrade: KeptRequest): WebSocket {
     accepting = { session, protocol, extensions, upgrade };
     return new WebSocket(upgrade.url);
-  }
-
-  /** @internal The session's event sink for an accepted socket. */
-  _events(): SessionEvents {
-    return this.#events();
   }
 }
 
@@ -300,6 +301,11 @@ for (const [name, value] of [["CONNECTING", 0], ["OPEN", 1], ["CLOSING", 2], ["C
   Object.defineProperty(WebSocket.prototype, name, descriptor);
 }
 Object.defineProperty(WebSocket.prototype, Symbol.toStringTag, { value: "WebSocket", configurable: true });
+
+/** The `origin` of MessageEvents: the URL's, with the ws scheme kept (as browsers report it). */
+function originOf(url: string): string {
+  return new URL(url.replace(/^ws/, "http")).origin.replace(/^http/, "ws");
+}
 
 function limitsOf(options: WebSocketOptions) {
   return { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 };

@@ -10,7 +10,6 @@ describe("heartbeat and idle timeout", () => {
     const heartbeat = new Heartbeat(40, {
       ping: () => log.push("ping"),
       timeout: () => log.push("timeout"),
-      pong: () => {},
     });
     heartbeat.start();
     await sleep(200);
@@ -23,7 +22,6 @@ describe("heartbeat and idle timeout", () => {
     const heartbeat = new Heartbeat(60, {
       ping: () => log.push("ping"),
       timeout: () => log.push("timeout"),
-      pong: () => {},
     });
     heartbeat.start();
     for (let i = 0; i < 8; i++) {
@@ -35,12 +33,13 @@ describe("heartbeat and idle timeout", () => {
   });
 
   it("matches pongs to pings for the round-trip time; unsolicited pongs have none", () => {
-    const seen: Array<number | undefined> = [];
-    const heartbeat = new Heartbeat(0, { ping: () => {}, timeout: () => {}, pong: (_, rtt) => seen.push(rtt) });
-    heartbeat.pongReceived(new Uint8Array([1]));
+    const heartbeat = new Heartbeat(0, { ping: () => {}, timeout: () => {} });
+    const seen = [heartbeat.pongReceived(new Uint8Array([1]))];
     heartbeat.pingSent(new Uint8Array([2]));
-    heartbeat.pongReceived(new Uint8Array([2]));
+    seen.push(heartbeat.pongReceived(new Uint8Array([2])));
+    seen.push(heartbeat.pongReceived(new Uint8Array([2])));
     assert.equal(seen[0], undefined);
+    assert.equal(seen[2], undefined, "a ping is matched once");
     assert.equal(typeof seen[1], "number");
     assert.ok(seen[1]! >= 0);
   });

@@ -71,14 +71,14 @@ export const STATE_CONTROL_BUFFER = 84;
 export const STATE_CARRY = 96;
 /** 2 x 128 bytes: partial control frames */
 export const STATE_CONTROL = 112;
-/** DESCRIPTOR_CAPACITY descriptors */
-export const STATE_DESCRIPTORS = 368;
+/** the whole block: 112 + 2 * 128 */
+export const STATE_SIZE = 368;
 /** DESCRIPTOR_CAPACITY */
 export const DESCRIPTOR_CAPACITY = 64;
 /** DESCRIPTOR_SIZE */
 export const DESCRIPTOR_SIZE = 16;
-/** 368 + 64 * 16 */
-export const STATE_SIZE = 1392;
+/** DESCRIPTOR_CAPACITY * DESCRIPTOR_SIZE */
+export const DESCRIPTOR_TABLE_SIZE = 1024;
 /** we are the server: frames must be masked */
 export const FLAG_SERVER = 1;
 /** FLAG_ALLOW_RSV1 */

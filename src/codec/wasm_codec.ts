@@ -2,7 +2,8 @@
  * The {@link Codec} over the WASM core. Received bytes are read straight
  * into WASM memory, and one call parses every complete frame in them,
  * unmasking and UTF-8-checking payloads where they landed; the descriptor
- * table it writes is walked here to call the sink.
+ * table it writes is walked here to call the sink. A decoder keeps only its
+ * small state block between reads: descriptor tables are lent per commit.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@ import * as abi from "./abi.ts";
 import type { Codec, Decoder, DecoderOptions, Encoder, FrameSink } from "./mod.ts";
 import { WasmMemory } from "./wasm_memory.ts";
 import { JsMasker, MaskKeys } from "./mask_keys.ts";
+import { FrameSlab } from "./frame_slab.ts";
 
 /** Bytes one read may land in WASM memory. */
 export const READ_SIZE = 64 * 1024;
@@ -42,7 +44,7 @@ export interface WasmExports {
   maskCopy(source: number, target: number, length: number, key: number, phase: number): void;
   utf8Validate(state: number, pointer: number, length: number): number;
   decoderInit(state: number, flags: number, maxPayload: number, maxFragments: number): void;
-  decode(state: number, input: number, length: number): number;
+  decode(state: number, input: number, length: number, table: number): number;
   encodeFrame(out: number, length: number, first: number, masked: number, key: number): number;
 }
 
@@ -61,31 +63,34 @@ export function createWasmCodec(instance: WebAssembly.Instance, options: WasmCod
   const scratch = memory.alloc(abi.ENCODE_HEADROOM + READ_SIZE);
   const keys = new MaskKeys();
   const masker = new JsMasker();
+  const tables: number[] = [];
+  const slab = new FrameSlab();
+  const jsMaskBelow = options.jsMaskBelow ?? JS_MASK_BELOW;
+  // Encoders keep no per-connection state: one per role serves every connection.
+  const encoders = {
+    client: new WasmEncoder(wasm, memory, scratch, slab, keys, masker, jsMaskBelow),
+    server: new WasmEncoder(wasm, memory, scratch, slab, undefined, masker, jsMaskBelow),
+  };
   return {
-    decoder: (options) => new WasmDecoder(wasm, memory, options),
-    encoder: (role) =>
-      new WasmEncoder(
-        wasm,
-        memory,
-        scratch,
-        role === "client" ? keys : undefined,
-        masker,
-        options.jsMaskBelow ?? JS_MASK_BELOW,
-      ),
+    decoder: (options) => new WasmDecoder(wasm, memory, tables, options),
+    encoder: (role) => encoders[role],
   };
 }
 
 class WasmDecoder implements Decoder {
   readonly #wasm: WasmExports;
   readonly #memory: WasmMemory;
+  /** Spare descriptor tables, shared by the codec's decoders: a commit takes one and gives it back after delivery. */
+  readonly #tables: number[];
   #state: number;
   #region = 0;
   #flags: number;
   #dead = false;
 
-  constructor(wasm: WasmExports, memory: WasmMemory, options: DecoderOptions) {
+  constructor(wasm: WasmExports, memory: WasmMemory, tables: number[], options: DecoderOptions) {
     this.#wasm = wasm;
     this.#memory = memory;
+    this.#tables = tables;
     this.#state = memory.alloc(abi.STATE_SIZE);
     this.#flags = (options.role === "server" ? abi.FLAG_SERVER : 0) | (options.allowRsv1 ? abi.FLAG_ALLOW_RSV1 : 0);
     wasm.decoderInit(this.#state, this.#flags, options.maxPayload, options.maxFragments);
@@ -139,20 +144,29 @@ class WasmDecoder implements Decoder {
 
   #run(input: number, length: number, sink: FrameSink): void {
     const state = this.#state;
-    let offset = 0;
-    while (offset < length && !this.#dead) {
-      const count = this.#wasm.decode(state, input + offset, length - offset);
-      offset += this.#memory.view.getUint32(state + abi.STATE_CONSUMED, true);
-      this.#deliver(count, sink);
+    // A table of this commit's own, not the decoder's: idle decoders hold none, and a sink
+    // call that commits (to this decoder or another) takes another, so the one being walked
+    // stays intact until this delivery ends. The codec only ever holds as many tables as
+    // commits were nested at once.
+    const tables = this.#tables;
+    const table = tables.pop() ?? this.#memory.alloc(abi.DESCRIPTOR_TABLE_SIZE);
+    try {
+      let offset = 0;
+      while (offset < length && !this.#dead) {
+        const count = this.#wasm.decode(state, input + offset, length - offset, table);
+        offset += this.#memory.view.getUint32(state + abi.STATE_CONSUMED, true);
+        this.#deliver(table, count, sink);
+      }
+    } finally {
+      tables.push(table);
     }
   }
 
-  #deliver(count: number, sink: FrameSink): void {
-    const base = this.#state + abi.STATE_DESCRIPTORS;
+  #deliver(table: number, count: number, sink: FrameSink): void {
     for (let i = 0; i < count; i++) {
       // Re-read the views each time: a sink call may have grown memory.
       const view = this.#memory.view;
-      const d = base + i * abi.DESCRIPTOR_SIZE;
+      const d = table + i * abi.DESCRIPTOR_SIZE;
       const word = view.getUint32(d + abi.DESC_KIND, true);
       const kind = word & 0xff;
       if (kind === abi.KIND_ERROR) {
@@ -183,6 +197,7 @@ class WasmEncoder implements Encoder {
   readonly #wasm: WasmExports;
   readonly #memory: WasmMemory;
   readonly #scratch: number;
+  readonly #slab: FrameSlab;
   readonly #keys: MaskKeys | undefined;
   readonly #masker: JsMasker;
   readonly #jsMaskBelow: number;
@@ -191,6 +206,7 @@ class WasmEncoder implements Encoder {
     wasm: WasmExports,
     memory: WasmMemory,
     scratch: number,
+    slab: FrameSlab,
     keys: MaskKeys | undefined,
     masker: JsMasker,
     jsMaskBelow: number,
@@ -198,6 +214,7 @@ class WasmEncoder implements Encoder {
     this.#wasm = wasm;
     this.#memory = memory;
     this.#scratch = scratch;
+    this.#slab = slab;
     this.#keys = keys;
     this.#masker = masker;
     this.#jsMaskBelow = jsMaskBelow;
@@ -209,7 +226,7 @@ class WasmEncoder implements Encoder {
     const masked = this.#keys !== undefined;
     const key = masked ? this.#keys!.next() : 0;
     const headerLength = (length < 126 ? 2 : length < 65536 ? 4 : 10) + (masked ? 4 : 0);
-    const frame = new Uint8Array(headerLength + length);
+    const frame = this.#slab.take(headerLength + length);
     writeHeader(frame, first, length, masked, key);
     if (!masked) {
       frame.set(payload, headerLength);
@@ -237,7 +254,9 @@ class WasmEncoder implements Encoder {
     const { written } = textEncoder.encodeInto(text, u8.subarray(payload, payload + READ_SIZE));
     const masked = this.#keys !== undefined;
     const start = this.#wasm.encodeFrame(scratch, written, 0x81, masked ? 1 : 0, masked ? this.#keys!.next() : 0);
-    return this.#memory.u8.slice(start, payload + written);
+    const frame = this.#slab.take(payload + written - start);
+    frame.set(this.#memory.u8.subarray(start, payload + written));
+    return frame;
   }
 }
 

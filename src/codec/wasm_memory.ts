@@ -2,7 +2,7 @@
  * The one owner of views on WASM memory, and a small allocator over it.
  * Views are re-taken whenever `memory.grow` has detached the old buffer;
  * blocks are recycled through per-size free lists (sizes here are few and
- * fixed: decoder states, read regions, the encoder's scratch).
+ * fixed: decoder states, read regions, descriptor tables, the encoder's scratch).
  *
  * @example
  * ```ts
@@ -50,7 +50,8 @@ export class WasmMemory {
 
   /** A DataView of the whole memory (re-taken after growth). */
   get view(): DataView {
-    if (this.#view.byteLength === 0) this.#retake();
+    // Ask the Uint8Array: a DataView's byteLength throws once its buffer is detached.
+    if (this.#u8.byteLength === 0) this.#retake();
     return this.#view;
   }
 

@@ -7,9 +7,9 @@
  * @example
  * ```ts
  * import { MessageAssembler } from "./assembler.ts";
- * const assembler = new MessageAssembler((data) => console.log(data));
- * assembler.add(new TextEncoder().encode("hel"), true, true, false);
- * assembler.add(new TextEncoder().encode("lo"), true, false, true); // logs "hello"
+ * const assembler = new MessageAssembler();
+ * assembler.add(new TextEncoder().encode("hel"), true, true, false); // undefined
+ * assembler.add(new TextEncoder().encode("lo"), true, false, true); // "hello"
  * ```
  * @module
  */
@@ -26,38 +26,44 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
- * const assembler = new MessageAssembler((data) => console.log(data instanceof Uint8Array));
- * assembler.add(new Uint8Array([1, 2]), false, true, true); // logs true
+ * const assembler = new MessageAssembler();
+ * assembler.add(new Uint8Array([1]), false, true, false); // undefined: more to come
+ * assembler.add(new Uint8Array([2]), false, false, true); // Uint8Array [1, 2]
  * ```
  */
 export class MessageAssembler {
-  readonly #deliver: (data: string | Uint8Array) => void;
   // One growing buffer rather than a list of pieces: 100,000 one-byte
   // fragments must not cost 100,000 objects.
   readonly #buffer = new GrowingBuffer();
 
-  constructor(deliver: (data: string | Uint8Array) => void) {
-    this.#deliver = deliver;
+  /**
+   * A message that came in one piece: the common case, needing exactly one
+   * copy and no assembler at all.
+   */
+  static whole(view: Uint8Array, text: boolean): string | Uint8Array {
+    return text ? decoder.decode(view) : view.slice();
   }
 
   /**
    * Add one piece; `first`/`last` mark the message boundaries; `frameRemaining`
    * (bytes of the current frame still to come) sizes the buffer in one go.
+   * Returns the message once its last piece arrived.
    */
-  add(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining = 0): void {
-    if (first && last) {
-      // The common case: a whole message in one piece needs exactly one copy.
-      this.#deliver(text ? decoder.decode(view) : view.slice());
-      return;
-    }
+  add(
+    view: Uint8Array,
+    text: boolean,
+    first: boolean,
+    last: boolean,
+    frameRemaining = 0,
+  ): string | Uint8Array | undefined {
+    if (first && last) return MessageAssembler.whole(view, text);
     // Bounded: the decoder already refused frames longer than maxPayload.
     if (first) this.#buffer.reset(view.length + Math.min(frameRemaining, 1 << 30));
     if (view.length > 0) this.#buffer.append(view);
-    if (!last) return;
-    if (text) {
-      const message = decoder.decode(this.#buffer.view);
-      this.#buffer.reset();
-      this.#deliver(message);
-    } else this.#deliver(this.#buffer.take());
+    if (!last) return undefined;
+    if (!text) return this.#buffer.take();
+    const message = decoder.decode(this.#buffer.view);
+    this.#buffer.reset();
+    return message;
   }
 }

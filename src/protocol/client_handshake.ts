@@ -182,26 +182,35 @@ export class ClientHandshake {
   }
 
   #accept(head: ResponseHead): ClientHandshakeStep {
-    const headers = head.headers;
+    const fields = head.fields;
     // RFC 6455 §4.1: the upgrade is an HTTP/1.1 mechanism; HTTP/1.0 has no 101.
     if (head.version === "HTTP/1.0") {
       return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_MALFORMED", "a 101 response must be HTTP/1.1"));
     }
-    if (headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    if (fields.get("upgrade")?.toLowerCase() !== "websocket") {
       return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_HEADER", "Upgrade is not websocket"));
     }
-    const connection = (headers.get("connection") ?? "").toLowerCase().split(",").map((token) => token.trim());
-    if (!connection.includes("upgrade")) {
+    if (!fields.includes("connection", "upgrade")) {
       return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_HEADER", "Connection does not include upgrade"));
     }
-    if (headers.get("sec-websocket-accept") !== acceptKey(this.#key)) {
+    if (fields.get("sec-websocket-accept") !== acceptKey(this.#key)) {
       return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_ACCEPT"));
     }
-    const protocol = selectProtocol(this.#options.protocols, headers.get("sec-websocket-protocol"));
-    const extensions = checkResponseExtensions([], headers.get("sec-websocket-extensions"));
+    const protocol = selectProtocol(this.#options.protocols, fields.get("sec-websocket-protocol"));
+    const extensions = checkResponseExtensions([], fields.get("sec-websocket-extensions"));
     this.#done = true;
     const rest = this.#buffer.take();
-    return { done: true, ok: true, protocol, extensions, headers, rest };
+    // The Headers is made only if someone reads it.
+    return {
+      done: true,
+      ok: true,
+      protocol,
+      extensions,
+      get headers() {
+        return head.headers;
+      },
+      rest,
+    };
   }
 
   #collectBody(ended: boolean): ClientHandshakeStep {
@@ -235,12 +244,12 @@ export class ClientHandshake {
 
 function bodyFraming(head: ResponseHead): { framing: BodyFraming; length: number } {
   if (head.status < 200 || head.status === 204 || head.status === 304) return { framing: "none", length: 0 };
-  const coding = head.headers.get("transfer-encoding");
+  const coding = head.fields.get("transfer-encoding");
   if (coding !== null) {
     const last = coding.split(",").pop()!.trim().toLowerCase();
     return { framing: last === "chunked" ? "chunked" : "close", length: 0 };
   }
-  const length = head.headers.get("content-length");
+  const length = head.fields.get("content-length");
   if (length !== null && /^\d{1,15}$/.test(length)) return { framing: "length", length: Number(length) };
   return { framing: "close", length: 0 };
 }

@@ -10,8 +10,8 @@
  * const connection = new Connection(await loadCodec(), "server", {
  *   write: (bytes) => console.log("send", bytes.length),
  *   message: (data) => console.log("message", data),
- *   ping: () => {},
- *   pong: () => {},
+ *   pingReceived: () => {},
+ *   pongReceived: () => {},
  *   closeFrame: (code, reason) => console.log("peer closed", code, reason),
  *   fail: (error) => console.error(error.code),
  *   endTransport: () => console.log("close TCP now"),
@@ -34,9 +34,9 @@ export interface ConnectionListener {
   /** A whole message: a string for text, a fresh `Uint8Array` for binary. */
   message(data: string | Uint8Array): void;
   /** A ping arrived (a pong was already queued in reply). */
-  ping(payload: Uint8Array): void;
+  pingReceived(payload: Uint8Array): void;
   /** A pong arrived. */
-  pong(payload: Uint8Array): void;
+  pongReceived(payload: Uint8Array): void;
   /** The peer's close frame arrived (code 1005 when it carried none). */
   closeFrame(code: number, reason: string): void;
   /** A protocol violation: a close frame with its code was queued; the connection is failed. */
@@ -57,7 +57,9 @@ export interface ConnectionLimits {
 export const DEFAULT_LIMITS: ConnectionLimits = { maxPayload: 100 * 1024 * 1024, maxFragments: 100_000 };
 
 /**
- * One WebSocket connection in the OPEN state or later.
+ * One WebSocket connection in the OPEN state or later. It is its decoder's
+ * {@link FrameSink} itself: a server holds many idle connections, and
+ * per-connection callback objects add up.
  *
  * @example
  * ```ts
@@ -66,7 +68,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = { maxPayload: 100 * 1024 * 1024,
  * connection.close(1000, "bye");
  * ```
  */
-export class Connection {
+export class Connection implements FrameSink {
   /** We sent a close frame. */
   closeSent = false;
   /** The peer's close frame arrived. */
@@ -78,22 +80,13 @@ export class Connection {
   readonly #listener: ConnectionListener;
   readonly #decoder: Decoder;
   readonly #encoder: Encoder;
-  readonly #assembler: MessageAssembler;
-  readonly #sink: FrameSink;
+  #assembler: MessageAssembler | undefined;
 
   constructor(codec: Codec, role: Role, listener: ConnectionListener, limits: ConnectionLimits = DEFAULT_LIMITS) {
     this.#role = role;
     this.#listener = listener;
     this.#decoder = codec.decoder({ role, maxPayload: limits.maxPayload, maxFragments: limits.maxFragments });
     this.#encoder = codec.encoder(role);
-    this.#assembler = new MessageAssembler((data) => {
-      if (!this.closeReceived) listener.message(data);
-    });
-    this.#sink = {
-      data: (view, text, first, last, remaining) => this.#assembler.add(view, text, first, last, remaining),
-      control: (opcode, payload) => this.#control(opcode, payload),
-      error: (id) => this.#fail(new WebSocketError(parserErrorCode(id))),
-    };
   }
 
   /** The handshake (both closes) is done. */
@@ -108,12 +101,12 @@ export class Connection {
 
   /** `n` bytes were read into the region from {@link Connection.reserve}. */
   commit(n: number): void {
-    this.#decoder.commit(n, this.#sink);
+    this.#decoder.commit(n, this);
   }
 
   /** Bytes read into a buffer the transport owns. */
   push(bytes: Uint8Array): void {
-    if (bytes.length > 0) this.#decoder.push(bytes, this.#sink);
+    if (bytes.length > 0) this.#decoder.push(bytes, this);
   }
 
   /** Send a text message. Returns false (and sends nothing) once a close frame was sent. */
@@ -169,20 +162,23 @@ export class Connection {
     this.#decoder.dispose();
   }
 
-  #sendFrame(opcode: number, payload: Uint8Array, payloadBytes: number): boolean {
-    if (this.closeSent) return false;
-    this.#listener.write(this.#encoder.encode(opcode, payload), payloadBytes);
-    return true;
+  /** Decoder sink: a piece of a data message. */
+  data(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void {
+    const message = first && last
+      ? MessageAssembler.whole(view, text)
+      : (this.#assembler ??= new MessageAssembler()).add(view, text, first, last, frameRemaining);
+    if (message !== undefined && !this.closeReceived) this.#listener.message(message);
   }
 
-  #control(opcode: number, payload: Uint8Array): void {
+  /** Decoder sink: a whole control frame. */
+  control(opcode: number, payload: Uint8Array): void {
     if (this.closeReceived) return;
     if (opcode === OPCODE_PING) {
       const copy = payload.slice();
       this.pong(copy);
-      this.#listener.ping(copy);
+      this.#listener.pingReceived(copy);
     } else if (opcode === OPCODE_PONG) {
-      this.#listener.pong(payload.slice());
+      this.#listener.pongReceived(payload.slice());
     } else if (opcode === OPCODE_CLOSE) {
       this.closeReceived = true;
       const { code, reason } = parseClosePayload(payload);
@@ -193,6 +189,17 @@ export class Connection {
       this.close(code, reason);
       if (answered && this.#role === "server") this.#listener.endTransport();
     }
+  }
+
+  /** Decoder sink: the input broke the protocol. */
+  error(id: number): void {
+    this.#fail(new WebSocketError(parserErrorCode(id)));
+  }
+
+  #sendFrame(opcode: number, payload: Uint8Array, payloadBytes: number): boolean {
+    if (this.closeSent) return false;
+    this.#listener.write(this.#encoder.encode(opcode, payload), payloadBytes);
+    return true;
   }
 
   #fail(error: WebSocketError): void {

@@ -10,13 +10,15 @@
  * const bytes = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
  * const end = findHeadEnd(bytes, 0);
  * const head = parseRequestHead(bytes.subarray(0, end));
- * console.log(head.method, head.target, head.headers.get("host"));
+ * console.log(head.method, head.target, head.fields.get("host"));
  * ```
  * @module
  */
 
 import { WebSocketError } from "./errors.ts";
-import { isToken } from "./tokens.ts";
+import { HeaderFields } from "./header_fields.ts";
+import { decodeLatin1 } from "./latin1.ts";
+import { isToken, isTokenAt } from "./tokens.ts";
 
 /** Limits of one head. */
 export interface HeadLimits {
@@ -34,10 +36,12 @@ export interface RequestHead {
   target: string;
   /** `HTTP/1.1`. */
   version: string;
-  /** Fields (names lower-cased; repeated fields joined with ", "). */
-  headers: Headers;
-  /** Fields as received. */
-  rawHeaders: [string, string][];
+  /** Fields as received, with `Headers.get`'s lookup. */
+  fields: HeaderFields;
+  /** Fields as a `Headers` (names lower-cased; repeated fields joined with ", "), built on first use. */
+  readonly headers: Headers;
+  /** Fields as received, as pairs (a new array each time). */
+  readonly rawHeaders: [string, string][];
 }
 
 /** A parsed response head. */
@@ -48,10 +52,12 @@ export interface ResponseHead {
   status: number;
   /** Reason phrase. */
   statusText: string;
-  /** Fields. */
-  headers: Headers;
-  /** Fields as received. */
-  rawHeaders: [string, string][];
+  /** Fields as received, with `Headers.get`'s lookup. */
+  fields: HeaderFields;
+  /** Fields as a `Headers`, built on first use. */
+  readonly headers: Headers;
+  /** Fields as received, as pairs (a new array each time). */
+  readonly rawHeaders: [string, string][];
 }
 
 /** Default head size limit. */
@@ -84,13 +90,22 @@ export function findHeadEnd(buffer: Uint8Array, from: number): number {
  * ```
  */
 export function parseRequestHead(bytes: Uint8Array, limits: HeadLimits = {}): RequestHead {
-  const lines = splitLines(bytes, limits);
-  const parts = lines[0].split(" ");
-  if (parts.length !== 3 || !isToken(parts[0]) || !isTarget(parts[1]) || !isVersion(parts[2])) {
-    throw malformed(`bad request line "${lines[0].slice(0, 80)}"`);
+  const lines = checkHead(bytes, limits);
+  const text = decodeLatin1(bytes);
+  const end = text.indexOf("\r\n");
+  // Exactly two spaces, as `line.split(" ").length === 3` would demand.
+  const first = text.indexOf(" ");
+  const second = first < 0 || first > end ? -1 : text.indexOf(" ", first + 1);
+  const third = second < 0 || second > end ? -1 : text.indexOf(" ", second + 1);
+  const method = second < 0 || second > end ? "" : common(text, 0, first, "GET");
+  const target = method === "" ? "" : text.slice(first + 1, second);
+  const version = method === "" ? "" : common(text, second + 1, end, "HTTP/1.1");
+  if (
+    method === "" || (third >= 0 && third < end) || !isToken(method) || !isTarget(target) || !isVersion(version)
+  ) {
+    throw malformed(`bad request line "${text.slice(0, Math.min(end, 80))}"`);
   }
-  const [headers, rawHeaders] = parseFields(lines, limits);
-  return { method: parts[0], target: parts[1], version: parts[2], headers, rawHeaders };
+  return new ParsedRequest(method, target, version, parseFields(text, end + 2, lines - 2, limits));
 }
 
 /**
@@ -102,72 +117,113 @@ export function parseRequestHead(bytes: Uint8Array, limits: HeadLimits = {}): Re
  * ```
  */
 export function parseResponseHead(bytes: Uint8Array, limits: HeadLimits = {}): ResponseHead {
-  const lines = splitLines(bytes, limits);
-  const line = lines[0];
+  const lines = checkHead(bytes, limits);
+  const text = decodeLatin1(bytes);
+  const end = text.indexOf("\r\n");
+  const line = text.slice(0, end);
   const version = line.slice(0, 8);
   const code = line.slice(9, 12);
   if (!isVersion(version) || line[8] !== " " || !isStatusCode(code) || (line.length > 12 && line[12] !== " ")) {
     throw malformed(`bad status line "${line.slice(0, 80)}"`);
   }
-  const [headers, rawHeaders] = parseFields(lines, limits);
-  return { version, status: Number(code), statusText: line.slice(13), headers, rawHeaders };
+  const fields = parseFields(text, end + 2, lines - 2, limits);
+  return new ParsedResponse(version, Number(code), line.slice(13), fields);
 }
 
-function splitLines(bytes: Uint8Array, limits: HeadLimits): string[] {
+// Checks every byte in one pass, so that the head can then become one string
+// in one go. Returns its number of CRLF-ended lines, the blank one included.
+function checkHead(bytes: Uint8Array, limits: HeadLimits): number {
   if (bytes.length > (limits.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES)) {
     throw new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE");
   }
-  const lines: string[] = [];
-  let line = "";
+  let lines = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
+    if (b >= 32 && b !== 127) continue;
     if (b === 13) {
       if (bytes[i + 1] !== 10) throw malformed("CR without LF");
-      lines.push(line);
-      line = "";
+      lines++;
       i++;
     } else if (b === 10) {
       throw malformed("bare LF");
-    } else if ((b < 32 && b !== 9) || b === 127) {
+    } else if (b !== 9) {
       throw malformed("control character in head");
-    } else {
-      line += String.fromCharCode(b);
     }
   }
-  if (line !== "" || lines.length < 2 || lines[lines.length - 1] !== "") {
+  // Every LF now follows a CR, so these bytes can only be a final empty line.
+  const n = bytes.length;
+  if (lines < 2 || bytes[n - 4] !== 13 || bytes[n - 3] !== 10 || bytes[n - 2] !== 13 || bytes[n - 1] !== 10) {
     throw malformed("head not ended by a blank line");
   }
-  lines.pop();
   return lines;
 }
 
-function parseFields(lines: string[], limits: HeadLimits): [Headers, [string, string][]] {
-  if (lines.length - 1 > (limits.maxHeaders ?? DEFAULT_MAX_HEADERS)) {
-    throw new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE", "too many header fields");
-  }
-  const headers = new Headers();
-  const raw: [string, string][] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (line[0] === " " || line[0] === "\t") throw malformed("obsolete line folding");
-    const colon = line.indexOf(":");
-    const name = colon < 0 ? "" : line.slice(0, colon);
-    if (!isToken(name)) throw malformed(`bad header field "${line.slice(0, 80)}"`);
-    const value = trimOws(line.slice(colon + 1));
-    raw.push([name, value]);
-    headers.append(name, value);
-  }
-  return [headers, raw];
+// The usual method and version as the literal: no new string per request.
+function common(text: string, start: number, end: number, usual: string): string {
+  return end - start === usual.length && text.startsWith(usual, start) ? usual : text.slice(start, end);
 }
 
-// Only SP and HTAB are optional whitespace (RFC 9110 §5.6.3); String#trim would
-// also eat U+00A0, which is a valid latin1 obs-text byte.
-function trimOws(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && (value[start] === " " || value[start] === "\t")) start++;
-  while (end > start && (value[end - 1] === " " || value[end - 1] === "\t")) end--;
-  return value.slice(start, end);
+function parseFields(text: string, start: number, count: number, limits: HeadLimits): HeaderFields {
+  if (count > (limits.maxHeaders ?? DEFAULT_MAX_HEADERS)) {
+    throw new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE", "too many header fields");
+  }
+  const spans = new Array<number>(count * 2);
+  for (let field = 0; field < count; field++) {
+    const end = text.indexOf("\r\n", start);
+    if (text[start] === " " || text[start] === "\t") throw malformed("obsolete line folding");
+    let colon = text.indexOf(":", start);
+    if (colon > end) colon = -1;
+    if (colon < 0 || !isTokenAt(text, start, colon)) {
+      throw malformed(`bad header field "${text.slice(start, Math.min(end, start + 80))}"`);
+    }
+    spans[field * 2] = start;
+    spans[field * 2 + 1] = colon;
+    start = end + 2;
+  }
+  return new HeaderFields(text, spans);
+}
+
+// The `Headers` and the pairs are made only for whoever reads them.
+class ParsedHead {
+  readonly fields: HeaderFields;
+
+  constructor(fields: HeaderFields) {
+    this.fields = fields;
+  }
+
+  get headers(): Headers {
+    return this.fields.toHeaders();
+  }
+
+  get rawHeaders(): [string, string][] {
+    return this.fields.pairs();
+  }
+}
+
+class ParsedRequest extends ParsedHead implements RequestHead {
+  readonly method: string;
+  readonly target: string;
+  readonly version: string;
+
+  constructor(method: string, target: string, version: string, fields: HeaderFields) {
+    super(fields);
+    this.method = method;
+    this.target = target;
+    this.version = version;
+  }
+}
+
+class ParsedResponse extends ParsedHead implements ResponseHead {
+  readonly version: string;
+  readonly status: number;
+  readonly statusText: string;
+
+  constructor(version: string, status: number, statusText: string, fields: HeaderFields) {
+    super(fields);
+    this.version = version;
+    this.status = status;
+    this.statusText = statusText;
+  }
 }
 
 function isStatusCode(code: string): boolean {

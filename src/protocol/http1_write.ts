@@ -59,6 +59,22 @@ export function formatFields(fields: Iterable<[string, string]>): string {
  */
 export function encodeLatin1(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  writeLatin1(bytes, 0, text);
   return bytes;
+}
+
+/**
+ * Write `text` as latin1 into `bytes` at `offset`, so a head can be put
+ * together from pieces without joining them into one string first. Returns
+ * the offset just past it.
+ *
+ * @example
+ * ```ts
+ * const bytes = new Uint8Array(4);
+ * writeLatin1(bytes, writeLatin1(bytes, 0, "ab"), "\r\n"); // 4
+ * ```
+ */
+export function writeLatin1(bytes: Uint8Array, offset: number, text: string): number {
+  for (let i = 0; i < text.length; i++) bytes[offset + i] = text.charCodeAt(i);
+  return offset + text.length;
 }

@@ -1,8 +1,10 @@
 /**
  * The Bun adapter (`Bun.connect`, `Bun.listen`). Bun hands over each read
- * in a buffer of its own, so bytes are copied into codec memory; its
- * `write` may take only part of a buffer, so the rest is queued and
- * flushed on `drain`.
+ * in a buffer of its own, so bytes are copied into codec memory. Frames
+ * written in one turn of the event loop leave in one `write` (one syscall):
+ * Bun corks only inside its own callbacks, and message events run after
+ * them. Its `write` may take only part of a buffer, so the rest is queued
+ * and flushed on `drain`.
  *
  * @example
  * ```ts
@@ -15,43 +17,23 @@
 
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
-// The few Bun APIs used here, declared locally: `bun-types` describes Bun's
-// globals for Bun's own compiler, and `deno check` cannot load it alongside
-// Deno's and Node's types.
-interface BunSocket {
-  write(data: Uint8Array): number;
-  end(): void;
-  shutdown(halfClose?: boolean): void;
-  terminate(): void;
-  pause?(): void;
-  resume?(): void;
-  setNoDelay?(noDelay: boolean): boolean;
-  readonly remoteAddress: string;
-  readonly remotePort?: number;
-  data: BunTransport | undefined;
-}
-interface BunHandlers {
-  open?(socket: BunSocket): void;
-  data?(socket: BunSocket, data: Uint8Array): void;
-  drain?(socket: BunSocket): void;
-  end?(socket: BunSocket): void;
-  close?(socket: BunSocket, error?: Error): void;
-  error?(socket: BunSocket, error: Error): void;
-  connectError?(socket: BunSocket, error: Error): void;
-  handshake?(socket: BunSocket, success: boolean, authorizationError: Error | null): void;
-}
-interface BunApi {
-  connect(options: Record<string, unknown> & { socket: BunHandlers }): Promise<BunSocket>;
-  listen(
-    options: Record<string, unknown> & { socket: BunHandlers },
-  ): { hostname: string; port: number; stop(closeActive?: boolean): void };
-}
-const Bun = (globalThis as unknown as { Bun: BunApi }).Bun;
+import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bun_api.ts";
 
-class BunTransport implements Transport {
-  readonly capabilities = { lentBuffer: false };
+// Frames of one turn joined into one buffer up to this size; beyond it each is written as it is.
+const JOIN_LIMIT = 64 * 1024;
+const CAPABILITIES = { lentBuffer: false };
+const setImmediate =
+  (globalThis as unknown as { setImmediate(run: (arg: BunTransport) => void, arg: BunTransport): void })
+    .setImmediate;
+
+class BunTransport implements Transport, BunSocketOwner {
+  readonly capabilities = CAPABILITIES;
   readonly #socket: BunSocket;
   #sink: TransportSink | undefined;
+  // Written this turn, not yet handed to Bun.
+  #batch: Uint8Array[] | undefined;
+  #batchBytes = 0;
+  // Bun could not take these yet: waiting for `drain`.
   #queue: Uint8Array[] = [];
   #queued = 0;
   #ending = false;
@@ -71,7 +53,7 @@ class BunTransport implements Transport {
   }
 
   get writableLength(): number {
-    return this.#queued;
+    return this.#queued + this.#batchBytes;
   }
 
   start(sink: TransportSink): void {
@@ -82,15 +64,56 @@ class BunTransport implements Transport {
 
   write(bytes: Uint8Array): boolean {
     if (this.#closed || this.#ending) return false;
+    if (this.#queued > 0) {
+      this.#enqueue(bytes);
+      return false;
+    }
+    if (bytes.length > JOIN_LIMIT) {
+      // Large frames gain nothing from waiting: out now, behind what this turn wrote before.
+      this.#flush(false);
+      this.#send(bytes);
+      return this.#queued === 0;
+    }
+    // The caller handed the buffer over (see Transport.write): kept without a copy.
+    if (this.#batch === undefined) {
+      this.#batch = [bytes];
+      setImmediate(BunTransport.#flushBatch, this);
+    } else this.#batch.push(bytes);
+    this.#batchBytes += bytes.length;
+    return true;
+  }
+
+  static #flushBatch(transport: BunTransport): void {
+    transport.#flush(true);
+  }
+
+  #flush(notify: boolean): void {
+    const batch = this.#batch;
+    if (batch === undefined) return;
+    const total = this.#batchBytes;
+    this.#batch = undefined;
+    this.#batchBytes = 0;
+    if (this.#closed) return;
+    if (batch.length > 1 && total <= JOIN_LIMIT) this.#send(join(batch, total));
+    else for (const bytes of batch) this.#send(bytes);
+    if (this.#queued > 0 || !notify) return;
+    if (this.#ending) this.#shutdown();
+    else this.#sink?.drain();
+  }
+
+  #send(bytes: Uint8Array): void {
     if (this.#queued === 0) {
       const n = this.#socket.write(bytes);
-      if (n >= bytes.length) return true;
+      if (n >= bytes.length) return;
       bytes = bytes.subarray(Math.max(n, 0));
     }
-    // Bun keeps nothing it could not write; the caller handed the buffer over (see Transport.write), so no copy.
+    this.#enqueue(bytes);
+  }
+
+  // Bun keeps nothing it could not write.
+  #enqueue(bytes: Uint8Array): void {
     this.#queue.push(bytes);
     this.#queued += bytes.length;
-    return false;
   }
 
   pause(): void {
@@ -104,7 +127,7 @@ class BunTransport implements Transport {
   end(): void {
     if (this.#ending || this.#closed) return;
     this.#ending = true;
-    if (this.#queued === 0) this.#shutdown();
+    if (this.#queued === 0 && this.#batch === undefined) this.#shutdown();
   }
 
   destroy(): void {
@@ -156,8 +179,10 @@ class BunTransport implements Transport {
     error ??= this.#tlsError;
     this.#queue = [];
     this.#queued = 0;
-    if (this.#sink) this.#sink.close(error);
-    else this.#early.push((sink) => sink.close(error));
+    this.#batch = undefined;
+    this.#batchBytes = 0;
+    if (this.#sink) this.#sink.closed(error);
+    else this.#early.push((sink) => sink.closed(error));
   }
 
   #shutdown(): void {
@@ -165,6 +190,16 @@ class BunTransport implements Transport {
     this.#ended = true;
     this.#socket.shutdown();
   }
+}
+
+function join(chunks: Uint8Array[], total: number): Uint8Array {
+  const joined = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return joined;
 }
 
 const handlers: BunHandlers = {
@@ -206,7 +241,7 @@ async function connect(options: ConnectOptions): Promise<Transport> {
       socket.terminate();
       throw new Error("aborted");
     }
-    return socket.data ?? new BunTransport(socket);
+    return (socket.data as BunTransport | undefined) ?? new BunTransport(socket);
   } catch (error) {
     throw new Error(`Cannot connect to ${where}: ${(error as Error).message}`, { cause: error });
   }

@@ -24,12 +24,17 @@ import type {
   NetAddress,
   RuntimeNet,
   Transport,
+  TransportCapabilities,
   TransportSink,
 } from "./types.ts";
 
 // Where a read lands when no sink has lent a buffer yet (Node asks for the
 // first buffer while connecting, before the session exists).
 const SPARE = new Uint8Array(65536);
+
+// Shared: a server holds many transports.
+const LENT: TransportCapabilities = { lentBuffer: true };
+const OWN_BUFFERS: TransportCapabilities = { lentBuffer: false };
 
 // Each socket points at its transport, so one set of listener functions serves
 // every connection (a closure per event per socket adds up on a server with
@@ -39,7 +44,7 @@ type OwnedSocket = net.Socket & { [OWNER]?: NodeTransport };
 const ownerOf = (socket: net.Socket): NodeTransport => (socket as OwnedSocket)[OWNER]!;
 
 class NodeTransport implements Transport {
-  readonly capabilities: { lentBuffer: boolean };
+  readonly capabilities: TransportCapabilities;
   readonly #socket: net.Socket;
   #sink: TransportSink | undefined;
   #closed = false;
@@ -49,7 +54,7 @@ class NodeTransport implements Transport {
 
   constructor(socket: net.Socket, lentBuffer: boolean) {
     this.#socket = socket;
-    this.capabilities = { lentBuffer };
+    this.capabilities = lentBuffer ? LENT : OWN_BUFFERS;
     socket.setNoDelay(true);
     void this.remoteAddress;
     (socket as OwnedSocket)[OWNER] = this;
@@ -102,7 +107,7 @@ class NodeTransport implements Transport {
     if (!this.capabilities.lentBuffer) this.#socket.on("data", NodeTransport.#onData);
     this.#socket.on("end", NodeTransport.#onEnd);
     this.#socket.on("drain", NodeTransport.#onDrain);
-    if (this.#closed) sink.close(this.#pendingError);
+    if (this.#closed) sink.closed(this.#pendingError);
   }
 
   /** Called by `onread` for lent-buffer sockets. */
@@ -158,7 +163,7 @@ class NodeTransport implements Transport {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#sink?.close(this.#pendingError);
+    this.#sink?.closed(this.#pendingError);
   }
 }
 

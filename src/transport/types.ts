@@ -44,7 +44,7 @@ export interface TransportSink {
    */
   drain(): void;
   /** The socket is gone (after `destroy`, a fatal error, or both sides ended). Called once. */
-  close(error?: Error): void;
+  closed(error?: Error): void;
 }
 
 /** What an adapter can do, so the session never guesses. */

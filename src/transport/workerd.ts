@@ -97,7 +97,7 @@ class WorkerdTransport implements Transport {
       failure = error as Error;
     }
     this.#closed = true;
-    sink.close(failure);
+    sink.closed(failure);
   }
 }
 

@@ -93,8 +93,8 @@ export function runEngine(codec: Codec, fuzz: FuzzCase): string[] {
   const listener: ConnectionListener = {
     write: (bytes, payloadBytes) => lines.push(() => describeWrite(bytes, payloadBytes)),
     message: (data) => lines.push(() => line.message(data)),
-    ping: (payload) => lines.push(() => line.ping(payload)),
-    pong: (payload) => lines.push(() => line.pong(payload)),
+    pingReceived: (payload) => lines.push(() => line.ping(payload)),
+    pongReceived: (payload) => lines.push(() => line.pong(payload)),
     closeFrame: (code, reason) => lines.push(() => line.closeFrame(code, reason)),
     fail: (error) => lines.push(() => line.fail(error.code, error.closeCode)),
     endTransport: () => lines.push(() => line.end),

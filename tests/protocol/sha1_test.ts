@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { sha1 } from "../../src/protocol/sha1.ts";
+import { sha1, sha1Into } from "../../src/protocol/sha1.ts";
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 const text = (s: string) => new TextEncoder().encode(s);
@@ -36,5 +36,24 @@ describe("FIPS 180-4 SHA-1", () => {
   it("reads only the view it is given, not the whole underlying buffer", () => {
     const backing = text("xxabcxx");
     assert.equal(hex(sha1(backing.subarray(2, 5))), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  });
+});
+
+describe("sha1Into, the allocation-free form", () => {
+  it("hashes the first `length` bytes into the given array, call after call", async () => {
+    const input = crypto.getRandomValues(new Uint8Array(300));
+    const out = new Uint8Array(20);
+    for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 300]) {
+      sha1Into(input, length, out);
+      const expected = new Uint8Array(await crypto.subtle.digest("SHA-1", input.slice(0, length)));
+      assert.equal(hex(out), hex(expected), `length ${length}`);
+    }
+  });
+
+  it("gives each sha1() call its own result", () => {
+    const a = sha1(text("a"));
+    const b = sha1(text("b"));
+    assert.notEqual(hex(a), hex(b));
+    assert.equal(hex(a), "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8");
   });
 });

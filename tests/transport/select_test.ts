@@ -34,7 +34,7 @@ function recordingSink(lend = false) {
     },
     end: () => log.push("end"),
     drain: () => log.push("drain"),
-    close: (error) => {
+    closed: (error) => {
       log.push(error ? "close:error" : "close");
       closed();
     },

@@ -41,10 +41,14 @@ export const STATE_CONTROL_LENGTH: u32 = 80; // control payload bytes collected 
 export const STATE_CONTROL_BUFFER: u32 = 84; // which control buffer collects (0 or 1)
 export const STATE_CARRY: u32 = 96; // 16 bytes: a partial frame header
 export const STATE_CONTROL: u32 = 112; // 2 x 128 bytes: partial control frames
-export const STATE_DESCRIPTORS: u32 = 368; // DESCRIPTOR_CAPACITY descriptors
+export const STATE_SIZE: u32 = 368; // the whole block: 112 + 2 * 128
+
+// Descriptor table: where one decode call writes its results. Not part of the
+// state block (an idle decoder does not need one): TypeScript lends a table
+// per commit and reads it back before the table is reused.
 export const DESCRIPTOR_CAPACITY: u32 = 64;
 export const DESCRIPTOR_SIZE: u32 = 16;
-export const STATE_SIZE: u32 = 1392; // 368 + 64 * 16
+export const DESCRIPTOR_TABLE_SIZE: u32 = 1024; // DESCRIPTOR_CAPACITY * DESCRIPTOR_SIZE
 
 export const FLAG_SERVER: u32 = 1; // we are the server: frames must be masked
 export const FLAG_ALLOW_RSV1: u32 = 2;

@@ -2,9 +2,9 @@
 // is given: complete headers are parsed, data payloads are unmasked and
 // UTF-8-checked where they landed and reported as pieces, control frames are
 // reported whole (a partial one is collected in the state block), and a
-// partial header is carried in the state block. Results go to the decoder's
-// descriptor table; when it fills, the call stops and reports how much it
-// consumed so the caller can call again.
+// partial header is carried in the state block. Results go to the descriptor
+// table the caller passes; when it fills, the call stops and reports how much
+// it consumed so the caller can call again.
 
 import {
   DESC_ERROR,
@@ -45,7 +45,6 @@ import {
   STATE_CONTROL,
   STATE_CONTROL_BUFFER,
   STATE_CONTROL_LENGTH,
-  STATE_DESCRIPTORS,
   STATE_FIRST_PENDING,
   STATE_FLAGS,
   STATE_FRAGMENTS,
@@ -58,6 +57,7 @@ import {
   STATE_MESSAGE_SIZE,
   STATE_PHASE,
   STATE_REMAINING,
+  STATE_SIZE,
   STATE_UTF8,
   UTF8_ACCEPT,
   UTF8_REJECT,
@@ -67,18 +67,18 @@ import { utf8Validate } from "./utf8";
 
 /** Prepare a state block for a new decoder. */
 export function decoderInit(state: usize, flags: u32, maxPayload: f64, maxFragments: u32): void {
-  memory.fill(state, 0, STATE_DESCRIPTORS);
+  memory.fill(state, 0, STATE_SIZE);
   store<u32>(state + STATE_FLAGS, flags);
   store<f64>(state + STATE_MAX_PAYLOAD, maxPayload);
   store<u32>(state + STATE_MAX_FRAGMENTS, maxFragments);
 }
 
 // Descriptor output of the current call.
-let outState: usize = 0;
+let outTable: usize = 0;
 let outCount: u32 = 0;
 
 function emit(kind: u32, pointer: usize, length: u32, error: u32): void {
-  const d = outState + STATE_DESCRIPTORS + <usize> (outCount * DESCRIPTOR_SIZE);
+  const d = outTable + <usize> (outCount * DESCRIPTOR_SIZE);
   store<u32>(d + DESC_KIND, kind);
   store<u32>(d + DESC_POINTER, <u32> pointer);
   store<u32>(d + DESC_LENGTH, length);
@@ -233,12 +233,13 @@ function controlFrame(state: usize, pointer: usize, length: u32): bool {
 }
 
 /**
- * Parse `length` bytes at `input` for the decoder at `state`. Returns the
- * number of descriptors written; `STATE_CONSUMED` tells how many input bytes
- * were used (less than `length` only when the descriptor table filled up).
+ * Parse `length` bytes at `input` for the decoder at `state`, writing up to
+ * DESCRIPTOR_CAPACITY descriptors to `table` (DESCRIPTOR_TABLE_SIZE bytes).
+ * Returns the number of descriptors written; `STATE_CONSUMED` tells how many
+ * input bytes were used (less than `length` only when the table filled up).
  */
-export function decode(state: usize, input: usize, length: u32): u32 {
-  outState = state;
+export function decode(state: usize, input: usize, length: u32, table: usize): u32 {
+  outTable = table;
   outCount = 0;
   let pos: u32 = 0;
   while (pos < length) {

@@ -1,0 +1,49 @@
+/**
+ * Outgoing frames carved from shared slabs. V8 (Node, Deno) pays about
+ * 0.8 µs for every new `ArrayBuffer` however small, more than encoding a
+ * 1 KiB frame; small frames therefore take consecutive views of one 64 KiB
+ * buffer, as Node's `Buffer.allocUnsafe` pool does. Every byte is handed out
+ * once and never reused: a frame stays valid for as long as a transport
+ * keeps it, and a slab is freed by the garbage collector after its last view.
+ *
+ * @example
+ * ```ts
+ * import { FrameSlab } from "./frame_slab.ts";
+ * const slab = new FrameSlab();
+ * const frame = slab.take(7); // 7 zeroed bytes, a view of a shared buffer
+ * frame.set([0x81, 0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f]);
+ * ```
+ * @module
+ */
+
+const SLAB_SIZE = 64 * 1024;
+/** Larger frames get a buffer of their own: the allocation is small next to the copy. */
+const MAX_POOLED = 8 * 1024;
+
+/**
+ * A bump allocator over fresh slabs.
+ *
+ * @example
+ * ```ts
+ * const slab = new FrameSlab();
+ * const a = slab.take(10), b = slab.take(10);
+ * console.log(a.buffer === b.buffer); // true
+ * ```
+ */
+export class FrameSlab {
+  #slab = new Uint8Array(SLAB_SIZE);
+  #offset = 0;
+
+  /** `size` fresh, zeroed bytes that no one else will be given. */
+  take(size: number): Uint8Array {
+    if (size > MAX_POOLED) return new Uint8Array(size);
+    if (this.#offset + size > SLAB_SIZE) {
+      this.#slab = new Uint8Array(SLAB_SIZE);
+      this.#offset = 0;
+    }
+    const view = this.#slab.subarray(this.#offset, this.#offset + size);
+    // Keep views 8-byte aligned, so a DataView or a typed array over one stays cheap.
+    this.#offset = (this.#offset + size + 7) & ~7;
+    return view;
+  }
+}

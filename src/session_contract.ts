@@ -1,0 +1,84 @@
+/**
+ * What a session needs from, and tells, the code around it: its options,
+ * the events it reports to the socket that owns it, the reader of the
+ * opening handshake, and the registry told when it is gone.
+ *
+ * Event methods are keyed by symbols so that `WebSocket` can implement them
+ * itself: its public interface stays exactly the web's (it has its own
+ * `close` and `ping`), and a server with many idle sockets does not pay for
+ * a callback object and its closures per connection.
+ *
+ * @example
+ * ```ts
+ * import { ON_CLOSE, ON_MESSAGE, type SessionEvents } from "./session_contract.ts";
+ * const events: SessionEvents = {
+ *   [ON_MESSAGE]: (data) => console.log(data),
+ *   [ON_CLOSE]: (code, reason, wasClean) => console.log(code, reason, wasClean),
+ * };
+ * ```
+ * @module
+ */
+
+import type { WebSocketError } from "./protocol/errors.ts";
+import type { ConnectionLimits } from "./protocol/connection.ts";
+import type { Session } from "./session.ts";
+
+/** Key of {@link SessionEvents}: a whole message. */
+export const ON_MESSAGE: unique symbol = Symbol("wasmws.message");
+/** Key of {@link SessionEvents}: a ping arrived (already answered). */
+export const ON_PING: unique symbol = Symbol("wasmws.ping");
+/** Key of {@link SessionEvents}: a pong arrived. */
+export const ON_PONG: unique symbol = Symbol("wasmws.pong");
+/** Key of {@link SessionEvents}: the peer's close frame arrived. */
+export const ON_CLOSING: unique symbol = Symbol("wasmws.closing");
+/** Key of {@link SessionEvents}: the connection failed. */
+export const ON_ERROR: unique symbol = Symbol("wasmws.error");
+/** Key of {@link SessionEvents}: the connection is closed. */
+export const ON_CLOSE: unique symbol = Symbol("wasmws.close");
+
+/**
+ * What the session tells its owner, one call per event, in order, each after
+ * the previous one's microtasks.
+ */
+export interface SessionEvents {
+  /** A whole message. */
+  [ON_MESSAGE]?(data: string | Uint8Array): void;
+  /** A ping arrived (already answered). */
+  [ON_PING]?(payload: Uint8Array): void;
+  /** A pong arrived; `rtt` in ms when it answers one of our pings. */
+  [ON_PONG]?(payload: Uint8Array, rtt: number | undefined): void;
+  /** The peer's close frame arrived: the closing handshake started or finished. */
+  [ON_CLOSING]?(code: number, reason: string): void;
+  /** The connection failed (protocol violation, timeout, buffer full); called right before the close. */
+  [ON_ERROR]?(error: WebSocketError | Error): void;
+  /** The connection is closed; nothing follows. */
+  [ON_CLOSE]?(code: number, reason: string, wasClean: boolean): void;
+}
+
+/** Timers and limits of one session. */
+export interface SessionOptions {
+  /** Message limits. */
+  limits?: ConnectionLimits;
+  /** After our close frame (or the peer's), wait this long for the transport to close, then destroy it. Default 5000 ms. */
+  closeTimeout?: number;
+  /** Ping after this long without input and fail after as long again without any; 0 turns it off (default). */
+  idleTimeout?: number;
+  /** Bytes queued in the transport above which `onBufferFull` applies. Default 16 MiB. */
+  highWaterMark?: number;
+  /** Above the high-water mark: `"wait"` (default; use `drained()`) or `"close"` (fail with 1008). */
+  onBufferFull?: "wait" | "close";
+}
+
+/** Receives transport bytes while the opening handshake runs (before `Session.open`). */
+export interface HandshakeReader {
+  /** Bytes of the HTTP head (and maybe of the first frames). */
+  data(bytes: Uint8Array): void;
+  /** The transport ended or failed before the handshake finished. */
+  closed(error?: Error): void;
+}
+
+/** Told once when a session's transport is gone (the server's registry of connections). */
+export interface SessionTracker {
+  /** `session` is closed: forget it. */
+  untrack(session: Session): void;
+}

@@ -1,0 +1,167 @@
+// What a WASM decoder holds between reads, and the descriptor tables it
+// borrows while a read is delivered: idle decoders keep only their state
+// block, and a sink call that feeds a decoder (the same or another), reserves
+// the next read, grows memory or disposes the decoder never disturbs the
+// delivery in progress.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as abi from "../../src/codec/abi.ts";
+import { instantiateCore } from "../../src/codec/load.ts";
+import type { Codec, Decoder, FrameSink } from "../../src/codec/mod.ts";
+import { createWasmCodec, type WasmExports } from "../../src/codec/wasm_codec.ts";
+import { concat, frame } from "../_helpers/frames.ts";
+import { Recorder } from "../_helpers/recorder.ts";
+
+/** A codec on an instance of its own, so its memory can be measured. */
+async function isolatedCodec(): Promise<{ codec: Codec; memory: WebAssembly.Memory }> {
+  const instance = await instantiateCore();
+  return { codec: createWasmCodec(instance), memory: (instance.exports as unknown as WasmExports).memory };
+}
+
+const LIMITS = { maxPayload: 1 << 24, maxFragments: 1000 };
+
+/** More one-byte binary frames than one descriptor table holds, as a client receives them. */
+function manyFrames(count: number, tag: number): Uint8Array {
+  return concat(Array.from({ length: count }, (_, i) => frame({ opcode: 2, payload: Uint8Array.of(tag, i & 0xff) })));
+}
+
+function expected(count: number, tag: number): number[][] {
+  return Array.from({ length: count }, (_, i) => [tag, i & 0xff]);
+}
+
+function messages(recorder: Recorder): number[][] {
+  return recorder.events.map((e) => (e.kind === "message" ? e.bytes : [-1]));
+}
+
+describe("WASM memory held per decoder", () => {
+  it("an idle decoder that has parsed reads holds its small state block, no descriptor table", async () => {
+    const { codec, memory } = await isolatedCodec();
+    const ping = frame({ opcode: 9, payload: "are you there", mask: true });
+    const sink = new Recorder();
+    const keep: Decoder[] = [];
+    const open = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const decoder = codec.decoder({ role: "server", ...LIMITS });
+        decoder.push(ping, sink); // a whole read, parsed and delivered
+        keep.push(decoder);
+      }
+    };
+    open(1000); // warm-up: the codec's scratch, a read region and a table exist by now
+    const before = memory.buffer.byteLength;
+    const N = 4000;
+    open(N);
+    const perDecoder = (memory.buffer.byteLength - before) / N;
+    assert.equal(sink.events.length, 1000 + N);
+    // The state block is 368 bytes; with the 64-entry descriptor table inside it was 1392.
+    assert.ok(perDecoder < 512, `${perDecoder} bytes of WASM memory per idle decoder`);
+    assert.ok(abi.STATE_SIZE < 512, `STATE_SIZE ${abi.STATE_SIZE}`);
+    for (const decoder of keep) decoder.dispose();
+  });
+
+  it("descriptor tables are recycled: reads on many decoders do not grow memory", async () => {
+    const { codec, memory } = await isolatedCodec();
+    const decoders = Array.from({ length: 200 }, () => codec.decoder({ role: "client", ...LIMITS }));
+    const frames = abi.DESCRIPTOR_CAPACITY * 2 + 3;
+    const read = manyFrames(frames, 1);
+    const sink = new Recorder();
+    for (const decoder of decoders) decoder.push(read, sink);
+    const before = memory.buffer.byteLength;
+    for (let round = 0; round < 20; round++) {
+      for (const decoder of decoders) decoder.push(read, sink);
+    }
+    // A sink that throws mid-delivery still gives the table back.
+    const throwing: FrameSink = {
+      data: () => {
+        throw new Error("sink failed");
+      },
+      control: () => {},
+      error: () => {},
+    };
+    for (let i = 0; i < 2000; i++) {
+      const decoder = decoders[i % decoders.length];
+      assert.throws(() => decoder.push(frame({ opcode: 2, payload: "x" }), throwing), /sink failed/);
+    }
+    assert.equal(memory.buffer.byteLength, before);
+    assert.equal(sink.events.length, 21 * decoders.length * frames);
+  });
+});
+
+describe("re-entrant delivery", () => {
+  it("a sink that feeds another decoder mid-read leaves both tables intact", async () => {
+    const { codec } = await isolatedCodec();
+    const a = codec.decoder({ role: "client", ...LIMITS });
+    const b = codec.decoder({ role: "client", ...LIMITS });
+    const countA = abi.DESCRIPTOR_CAPACITY * 3 + 5;
+    const countB = abi.DESCRIPTOR_CAPACITY + 7;
+    const toB = manyFrames(countB, 2);
+    const recordB = new Recorder();
+    const recordA = new Recorder();
+    const feeding: FrameSink = {
+      data(view, text, first, last) {
+        recordA.data(view, text, first, last);
+        b.push(toB, recordB); // as a paired engine's synchronous write would
+      },
+      control: (opcode, payload) => recordA.control(opcode, payload),
+      error: (id) => recordA.error(id),
+    };
+    a.push(manyFrames(countA, 1), feeding);
+    assert.deepEqual(messages(recordA), expected(countA, 1));
+    assert.equal(recordB.events.length, countA * countB);
+    for (let i = 0; i < countA; i++) {
+      assert.deepEqual(messages(recordB).slice(i * countB, (i + 1) * countB), expected(countB, 2), `B's read ${i}`);
+    }
+  });
+
+  it("a sink that reserves and fills the next read, and grows memory, does not disturb the current one", async () => {
+    const { codec, memory } = await isolatedCodec();
+    const decoder = codec.decoder({ role: "client", ...LIMITS });
+    const count = abi.DESCRIPTOR_CAPACITY * 2 + 1;
+    const first = manyFrames(count, 1);
+    const second = manyFrames(count, 2);
+    const recorder = new Recorder();
+    let next: Uint8Array | undefined;
+    const sink: FrameSink = {
+      data(view, text, isFirst, last) {
+        recorder.data(view, text, isFirst, last);
+        if (next === undefined) {
+          next = decoder.reserve(); // a transport starting its next read
+          next.fill(0xff);
+          next.set(second);
+          memory.grow(2); // detaches every view taken so far
+        }
+      },
+      control: (opcode, payload) => recorder.control(opcode, payload),
+      error: (id) => recorder.error(id),
+    };
+    decoder.reserve().set(first);
+    decoder.commit(first.length, sink);
+    assert.deepEqual(messages(recorder), expected(count, 1));
+    decoder.commit(second.length, sink);
+    assert.deepEqual(messages(recorder), [...expected(count, 1), ...expected(count, 2)]);
+  });
+
+  it("a sink that disposes its decoder mid-read ends the delivery; a decoder made then works", async () => {
+    const { codec } = await isolatedCodec();
+    const decoder = codec.decoder({ role: "client", ...LIMITS });
+    const count = abi.DESCRIPTOR_CAPACITY * 2 + 1;
+    const recorder = new Recorder();
+    const successor = new Recorder();
+    const sink: FrameSink = {
+      data(view, text, first, last) {
+        recorder.data(view, text, first, last);
+        if (recorder.events.length === 3) {
+          decoder.dispose();
+          // Likely handed the state block just freed; it parses its own read with a table of its own.
+          const next = codec.decoder({ role: "client", ...LIMITS });
+          next.push(manyFrames(count, 2), successor);
+          next.dispose();
+        }
+      },
+      control: (opcode, payload) => recorder.control(opcode, payload),
+      error: (id) => recorder.error(id),
+    };
+    decoder.push(manyFrames(count, 1), sink);
+    assert.deepEqual(messages(recorder), expected(3, 1));
+    assert.deepEqual(messages(successor), expected(count, 2));
+  });
+});

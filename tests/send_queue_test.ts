@@ -1,0 +1,45 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { SendQueue } from "../src/send_queue.ts";
+
+describe("SendQueue (send order behind a Blob)", () => {
+  it("delivers in order, reading Blobs on the way, with sizes, and counts bytes until delivered", async () => {
+    const queue = new SendQueue();
+    const got: Array<[string | number[], number]> = [];
+    queue.push(new Blob(["ab"]));
+    queue.push("héllo");
+    queue.push(new Uint8Array([1, 2, 3]));
+    assert.equal(queue.bytes, 2 + 6 + 3);
+    assert.equal(queue.idle, false);
+    await queue.pump((payload, size) => got.push([typeof payload === "string" ? payload : [...payload], size]));
+    assert.deepEqual(got, [[[97, 98], 2], ["héllo", 6], [[1, 2, 3], 3]]);
+    assert.equal(queue.bytes, 0);
+    assert.equal(queue.idle, true);
+  });
+
+  it("a message pushed while a Blob is read waits its turn, and a second pump joins the first", async () => {
+    const queue = new SendQueue();
+    const got: string[] = [];
+    queue.push(new Blob(["first"]));
+    const first = queue.pump((payload) => got.push(new TextDecoder().decode(payload as Uint8Array)));
+    queue.push(new TextEncoder().encode("second"));
+    const second = queue.pump(() => got.push("wrong deliverer"));
+    assert.equal(first, second);
+    await first;
+    assert.deepEqual(got, ["first", "second"]);
+    assert.equal(queue.idle, true, "idle in the same turn as the last delivery");
+    await queue.settled();
+  });
+
+  it("a Blob that cannot be read is dropped, not left blocking the rest", async () => {
+    const queue = new SendQueue();
+    const broken = new Blob(["x"]);
+    broken.arrayBuffer = () => Promise.reject(new Error("unreadable"));
+    queue.push(broken);
+    queue.push("after");
+    const got: Array<string | Uint8Array> = [];
+    await queue.pump((payload) => got.push(payload));
+    assert.deepEqual(got, ["after"]);
+    assert.equal(queue.bytes, 0);
+  });
+});
