@@ -115,7 +115,7 @@ if (wanted("static")) {
   await step("generated WASM files are fresh", deno, ["run", "-A", "scripts/build_wasm.ts", "--check"]);
   await step("deno fmt", deno, ["fmt", "--check"]);
   await step("deno lint", deno, ["lint"]);
-  await step("deno check", deno, ["check", "src/", "tests/", "scripts/", "examples/"]);
+  await step("deno check", deno, ["check", "--doc", "src/", "tests/", "scripts/", "examples/"]);
   await step("deno doc --lint", deno, ["doc", "--lint", "src/mod.ts", "src/node_upgrade.ts"]);
   await step("deno publish --dry-run", deno, ["publish", "--dry-run", "--allow-dirty"]);
 }

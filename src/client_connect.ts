@@ -6,9 +6,10 @@
  * ```ts
  * import { connectClient } from "./client_connect.ts";
  * import { parseWebSocketUrl } from "./protocol/ws_url.ts";
+ * import { ON_MESSAGE } from "./session_contract.ts";
  * const session = await connectClient(parseWebSocketUrl("ws://127.0.0.1:8080"), [], {}, {
  *   opened: (_session, protocol) => console.log("open", protocol),
- *   events: { message: (data) => console.log(data) },
+ *   events: { [ON_MESSAGE]: (data) => console.log(data) },
  * });
  * session.send("hi");
  * ```

@@ -78,6 +78,8 @@ export class ClientRegistry implements SessionTracker {
   /** The session's handshake succeeded: it is now `ws`. */
   opened(session: Session, ws: WebSocket): void {
     this.#pending.delete(session);
+    // Gone meanwhile (its untrack already ran): it must not stay listed.
+    if (session.isClosed) return;
     this.#open.set(session, ws);
     this.clients.add(ws);
   }

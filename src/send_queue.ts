@@ -34,6 +34,7 @@ export class SendQueue {
   #items: Queued[] = [];
   #bytes = 0;
   #running: Promise<void> | undefined;
+  #active = false;
 
   /** Application bytes waiting (a Blob counts its size). */
   get bytes(): number {
@@ -57,7 +58,11 @@ export class SendQueue {
    * joins the running one.
    */
   pump(deliver: (payload: string | Uint8Array, size: number) => void): Promise<void> {
-    return this.#running ??= this.#run(deliver);
+    if (this.#running !== undefined) return this.#running;
+    const run = this.#run(deliver);
+    // A run without a Blob to read has already finished here: only one still going is remembered.
+    if (this.#active) this.#running = run;
+    return run;
   }
 
   /** Resolves once nothing is being delivered. */
@@ -66,6 +71,7 @@ export class SendQueue {
   }
 
   async #run(deliver: (payload: string | Uint8Array, size: number) => void): Promise<void> {
+    this.#active = true;
     try {
       while (this.#items.length > 0) {
         const next = this.#items[0];
@@ -78,6 +84,7 @@ export class SendQueue {
       }
     } finally {
       // Cleared in the same turn as the last delivery, so the next send() may skip the queue.
+      this.#active = false;
       this.#running = undefined;
     }
   }

@@ -7,11 +7,12 @@
  * @example
  * ```ts
  * import { acceptTransport } from "./server_accept.ts";
+ * import { ClientRegistry } from "./client_registry.ts";
  * import type { Transport } from "./transport/types.ts";
  * declare const transport: Transport;
  * acceptTransport(transport, {
  *   websocket: (ws) => ws.addEventListener("message", (event) => ws.send(event.data)),
- * }, () => {});
+ * }, new ClientRegistry());
  * ```
  * @module
  */
@@ -170,17 +171,21 @@ function open(
   headers: [string, string][] | undefined,
   codec: Codec,
 ): void {
+  // The peer may have left, or the server begun its shutdown, while the hook ran.
+  if (session.isClosed || registry.closing) return session.terminate();
   session.transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
   const ws = WebSocket._accept(session, protocol, "", kept);
   session.setEvents(ws);
   registry.opened(session, ws);
+  // Open before the application sees the socket, so what it sends there goes out;
+  // the frames that came with the request wait until its listeners are attached.
+  session.open(codec, "server", EMPTY);
   try {
     options.websocket?.(ws, upgradeInfo(kept.url, kept.remoteAddress, request.fields));
   } catch (error) {
     reportListenerError(error);
   }
-  // An empty take() would make a fresh empty array per connection.
-  session.open(codec, "server", late.length === 0 ? EMPTY : late.take());
+  if (late.length > 0) session.data(late.take());
 }
 
 const NO_EVENTS = {};

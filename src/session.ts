@@ -177,7 +177,12 @@ export class Session implements TransportSink, ConnectionListener {
     if (this.#lentScratch) {
       const bytes = this.#scratch!.slice(0, n);
       if (this.#connection === undefined) this.#handshake?.data(bytes);
-      else this.data(bytes);
+      else {
+        // The last read the handshake lent: its 16 KiB are not needed again.
+        this.#scratch = undefined;
+        this.#lentScratch = false;
+        this.data(bytes);
+      }
       return;
     }
     this.#heartbeat?.received();

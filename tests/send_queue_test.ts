@@ -42,4 +42,29 @@ describe("SendQueue (send order behind a Blob)", () => {
     assert.deepEqual(got, ["after"]);
     assert.equal(queue.bytes, 0);
   });
+
+  it("runs that finish at once (no Blob) leave the queue usable", async () => {
+    const queue = new SendQueue();
+    const got: Array<string | Uint8Array> = [];
+    queue.push("a");
+    await queue.pump((payload) => got.push(payload));
+    assert.equal(queue.idle, true);
+    queue.push("b");
+    await queue.pump((payload) => got.push(payload));
+    assert.deepEqual(got, ["a", "b"]);
+    assert.equal(queue.bytes, 0);
+  });
+
+  it("a deliverer that throws does not wedge the queue", async () => {
+    const queue = new SendQueue();
+    queue.push("a");
+    queue.push("b");
+    await assert.rejects(queue.pump(() => {
+      throw new Error("boom");
+    }));
+    assert.equal(queue.idle, false, "b still waits");
+    const got: Array<string | Uint8Array> = [];
+    await queue.pump((payload) => got.push(payload));
+    assert.deepEqual(got, ["b"]);
+  });
 });

@@ -166,6 +166,85 @@ describe("RFC 6455 §4.2 server handshake", () => {
   });
 });
 
+describe("the moment of opening, server side", () => {
+  it("what the websocket callback sends goes out, and frames that came with the request reach its listeners", async () => {
+    const server = await serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      websocket(ws) {
+        ws.send("welcome");
+        ws.addEventListener("message", (event) => ws.send(`got ${(event as MessageEvent).data}`));
+      },
+    });
+    const peer = await rawClient(server.address.port);
+    const request = new TextEncoder().encode(upgradeRequest(server.address.port));
+    const first = frame({ opcode: 1, payload: "early", mask: true });
+    const both = new Uint8Array(request.length + first.length);
+    both.set(request);
+    both.set(first, request.length);
+    peer.write(both);
+    await peer.readHead();
+    assert.equal(new TextDecoder().decode((await peer.readFrame()).payload), "welcome");
+    assert.equal(new TextDecoder().decode((await peer.readFrame()).payload), "got early");
+    peer.destroy();
+    await server.shutdown();
+  });
+
+  it("close() in the websocket callback is a clean close with its code, not a dropped connection", async () => {
+    const server = await serve({ hostname: "127.0.0.1", port: 0, websocket: (ws) => ws.close(4000, "not now") });
+    const client = new WebSocket(`ws://127.0.0.1:${server.address.port}`);
+    const closed = await new Promise<CloseEvent>((resolve) => client.onclose = (event) => resolve(event as CloseEvent));
+    assert.deepEqual([closed.code, closed.reason, closed.wasClean], [4000, "not now", true]);
+    await server.shutdown();
+  });
+
+  it("a client gone while the upgrade hook runs is not listed, holds no slot, and shutdown still resolves", async () => {
+    let release!: () => void;
+    const hook = new Promise<void>((resolve) => release = resolve);
+    let opened = 0;
+    const server = await serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      maxConnections: 1,
+      upgrade: () => hook,
+      websocket: () => void opened++,
+    });
+    const peer = await rawClient(server.address.port);
+    peer.write(upgradeRequest(server.address.port));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    peer.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(opened, 0, "no socket for a peer that left");
+    assert.equal(server.clients.size, 0);
+    // The one slot is free again: the next client opens.
+    const next = await upgraded(server);
+    next.destroy();
+    const outcome = await Promise.race([
+      server.shutdown({ timeout: 200 }).then(() => "resolved"),
+      new Promise((resolve) => setTimeout(() => resolve("hung"), 3000)),
+    ]);
+    assert.equal(outcome, "resolved");
+  });
+
+  it("shutdown() while an upgrade hook runs: that socket is never opened", async () => {
+    let release!: () => void;
+    const hook = new Promise<void>((resolve) => release = resolve);
+    let opened = 0;
+    const server = await serve({ hostname: "127.0.0.1", port: 0, upgrade: () => hook, websocket: () => void opened++ });
+    const peer = await rawClient(server.address.port);
+    peer.write(upgradeRequest(server.address.port));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await server.shutdown({ timeout: 200 });
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(opened, 0);
+    assert.equal(server.clients.size, 0);
+    peer.destroy();
+  });
+});
+
 describe("RFC 6455 §5 frames the server must reject", () => {
   const cases: Array<[string, Uint8Array, number]> = [
     ["unmasked client frame", frame({ opcode: 1, payload: "hi" }), 1002],

@@ -97,8 +97,9 @@ class BunTransport implements Transport, BunSocketOwner {
     if (batch.length > 1 && total <= JOIN_LIMIT) this.#send(join(batch, total));
     else for (const bytes of batch) this.#send(bytes);
     if (this.#queued > 0 || !notify) return;
+    // Settled even when ending: what was just written is no longer buffered.
+    this.#sink?.drain();
     if (this.#ending) this.#shutdown();
-    else this.#sink?.drain();
   }
 
   #send(bytes: Uint8Array): void {
@@ -157,8 +158,9 @@ class BunTransport implements Transport, BunSocketOwner {
       }
       this.#queue.shift();
     }
+    // Settled even when ending: what was just written is no longer buffered.
+    this.#sink?.drain();
     if (this.#ending) this.#shutdown();
-    else this.#sink?.drain();
   }
 
   onEnd(): void {

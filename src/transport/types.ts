@@ -13,7 +13,7 @@
  *   data: (bytes) => console.log("data", bytes.length),
  *   end: () => console.log("peer sent FIN"),
  *   drain: () => console.log("writable again"),
- *   close: (error) => console.log("closed", error),
+ *   closed: (error) => console.log("closed", error),
  * };
  * transport.start(sink);
  * transport.write(new TextEncoder().encode("hello"));
