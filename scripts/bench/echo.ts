@@ -1,8 +1,11 @@
-// `npm run bench:echo` (deno run -A scripts/bench/echo.ts [--quick]): clients
-// and servers in separate processes on 127.0.0.1, all measured in one run,
-// written into BENCHMARKS.md between the echo markers.
+// `npm run bench:echo` (deno run -A scripts/bench/echo.ts [--quick] [--rounds N]):
+// clients and servers in separate processes on 127.0.0.1, all measured in one
+// run, written into BENCHMARKS.md between the echo markers.
 const root = decodeURIComponent(new URL("../..", import.meta.url).pathname);
 const quick = Deno.args.includes("--quick");
+// The machine is shared and loopback figures swing with whatever else runs, so
+// every server is measured in several rounds, each in a fresh process.
+const ROUNDS = Deno.args.includes("--rounds") ? Number(Deno.args[Deno.args.indexOf("--rounds") + 1]) : quick ? 1 : 2;
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
 const NODE = `${root}node_modules/node24/bin/node`;
 const RUNTIMES: Record<string, string[]> = {
@@ -17,23 +20,59 @@ interface Proc {
   url: string;
 }
 
+// Every child, so that nothing outlives this script, whatever way it ends.
+const children = new Set<Deno.ChildProcess>();
+function spawn(command: string, options: Deno.CommandOptions): Deno.ChildProcess {
+  const child = new Deno.Command(command, options).spawn();
+  children.add(child);
+  child.status.then(() => children.delete(child));
+  return child;
+}
+function kill(child: Deno.ChildProcess): void {
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
+function killAll(): void {
+  for (const child of children) kill(child);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  Deno.addSignalListener(signal, () => {
+    killAll();
+    Deno.exit(130);
+  });
+}
+
 async function startServer(command: string[], script: string): Promise<Proc> {
-  const child = new Deno.Command(command[0], {
+  const child = spawn(command[0], {
     args: [...command.slice(1), script],
     cwd: root,
     env: { PORT: "0", NO_COLOR: "1" },
     stdout: "piped",
     stderr: "inherit",
     stdin: "null",
-  }).spawn();
+  });
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  const deadline = Date.now() + 15_000;
-  while (!/listening on (ws:\/\/\S+)/.test(text)) {
-    if (Date.now() > deadline) throw new Error(`Cannot start ${script}: no "listening on" line`);
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`Cannot start ${script}: it exited`);
-    text += value;
+  // A server that hangs before printing would block the read below forever; killing it ends the read.
+  let late = false;
+  const timer = setTimeout(() => {
+    late = true;
+    kill(child);
+  }, 15_000);
+  try {
+    while (!/listening on (ws:\/\/\S+)/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`Cannot start ${script}: ${late ? 'no "listening on" line in 15 s' : "it exited"}`);
+      text += value;
+    }
+  } catch (error) {
+    await stop({ child, pid: child.pid, url: "" });
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   reader.releaseLock();
   child.stdout.cancel().catch(() => {});
@@ -41,24 +80,20 @@ async function startServer(command: string[], script: string): Promise<Proc> {
 }
 
 function stop(proc: Proc): Promise<void> {
-  try {
-    proc.child.kill("SIGKILL");
-  } catch {
-    // Already gone.
-  }
+  kill(proc.child);
   return proc.child.status.then(() => {});
 }
 
 async function runClient(command: string[], impl: string, url: string): Promise<Record<string, unknown>> {
   const args = [...command.slice(1), "scripts/bench/echo_client.ts", impl, url, ...(quick ? ["--quick"] : [])];
-  const child = new Deno.Command(command[0], {
+  const child = spawn(command[0], {
     args,
     cwd: root,
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  });
+  const timer = setTimeout(() => kill(child), 60_000);
   const { stdout, stderr, success } = await child.output();
   clearTimeout(timer);
   const line = new TextDecoder().decode(stdout).trim().split("\n").pop() ?? "";
@@ -76,17 +111,17 @@ async function rss(pid: number): Promise<number> {
 
 /** Open `count` idle ws connections from a child process; resolves once they are open, with a stop(). */
 async function idleClients(url: string, count: number): Promise<() => Promise<void>> {
-  const client = new Deno.Command(NODE, {
+  const client = spawn(NODE, {
     args: ["scripts/bench/idle_client.ts", url, String(count)],
     cwd: root,
     stdin: "piped",
     stdout: "piped",
-  }).spawn();
+  });
   const reader = client.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   while (!text.includes("open ")) {
     const { value, done } = await reader.read();
-    if (done) break;
+    if (done) throw new Error(`idle_client could not open ${count} connections`);
     text += value;
   }
   reader.releaseLock();
@@ -115,28 +150,69 @@ async function idleMemory(proc: Proc, base: number, count: number): Promise<numb
   return (after - before) / count;
 }
 
-type Row = Record<string, unknown>;
-const clientRows: Array<{ runtime: string; results: Record<string, Row> }> = [];
-const serverRows: Array<{ server: string; result: Row; memory?: number }> = [];
+/** Busy cores of the whole machine over `ms`, from /proc/stat. */
+async function machineBusy(ms: number): Promise<number> {
+  const read = async () => {
+    const times = (await Deno.readTextFile("/proc/stat")).split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = times;
+    return {
+      busy: user + nice + system + irq + softirq + steal,
+      all: user + nice + system + idle + iowait + irq + softirq + steal,
+    };
+  };
+  const before = await read();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = await read();
+  return (after.busy - before.busy) / (after.all - before.all) * navigator.hardwareConcurrency;
+}
 
-// 1. Clients on each runtime against one ws echo server (Node).
-{
-  const server = await startServer([NODE], "scripts/bench/echo_servers/ws_server.mjs");
+/**
+ * Wait (boundedly) until the machine is nearly idle: with two cores, anything
+ * else running takes the server's or the generator's core, and the run would
+ * measure the neighbour.
+ */
+async function waitForQuiet(): Promise<void> {
+  const deadline = Date.now() + (quick ? 5_000 : 60_000);
+  let busy = await machineBusy(500);
+  while (busy > 0.25 && Date.now() < deadline) busy = await machineBusy(500);
+  if (busy > 0.25) console.error(`  (machine still busy: ${busy.toFixed(2)} cores in use by others; measuring anyway)`);
+}
+
+/** Drive the server with scripts/bench/load_client.ts on Node; it also reads the server's CPU time. */
+async function runLoad(server: Proc): Promise<Row> {
+  await waitForQuiet();
+  const child = spawn(NODE, {
+    args: [
+      "scripts/bench/load_client.ts",
+      server.url,
+      "--server-pid",
+      String(server.pid),
+      ...(quick ? ["--quick"] : []),
+    ],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  });
+  const timer = setTimeout(() => kill(child), 90_000);
+  const { stdout, stderr, success } = await child.output();
+  clearTimeout(timer);
+  const errors = new TextDecoder().decode(stderr).trim();
+  // A server that fails the generator's checks must be seen, not just shown as "error" in a cell.
+  if (errors) console.error(errors.replace(/^/gm, "  "));
+  const line = new TextDecoder().decode(stdout).trim().split("\n").pop() ?? "";
   try {
-    for (const [runtime, command] of Object.entries(RUNTIMES)) {
-      const results: Record<string, Row> = {};
-      for (const impl of ["ours", "native", "ws"]) {
-        console.error(`client ${impl} on ${runtime}…`);
-        results[impl] = await runClient(command, impl, server.url);
-      }
-      clientRows.push({ runtime, results });
-    }
-  } finally {
-    await stop(server);
+    return JSON.parse(line);
+  } catch {
+    return { error: success ? line : errors.slice(-300) };
   }
 }
 
-// 2. Servers, all driven by the same client (ws on Node), plus idle memory.
+type Row = Record<string, unknown>;
+type Cpu = { server: number; client: number; machine: number };
+const clientRows: Array<{ runtime: string; results: Record<string, Row> }> = [];
+const serverRows: Array<{ server: string; runs: Row[]; result: Row; memory?: number }> = [];
+
 const SERVERS: Array<[string, string[], string]> = [
   ["wasmws on deno", RUNTIMES.deno, "examples/echo_server.ts"],
   ["wasmws on bun", RUNTIMES.bun, "examples/echo_server.ts"],
@@ -145,17 +221,53 @@ const SERVERS: Array<[string, string[], string]> = [
   ["Deno.serve", RUNTIMES.deno, "scripts/bench/echo_servers/deno_server.ts"],
   ["Bun.serve", RUNTIMES.bun, "scripts/bench/echo_servers/bun_server.ts"],
 ];
-for (const [name, command, script] of SERVERS) {
-  console.error(`server ${name}…`);
-  const server = await startServer(command, script);
-  try {
-    // Memory first, on a fresh process: what a throughput run leaves behind is not the connections' cost.
-    const memory = await idleMemory(server, 100, quick ? 100 : 1000).catch(() => undefined);
-    const result = await runClient(RUNTIMES.node, "ws", server.url);
-    serverRows.push({ server: name, result, memory });
-  } finally {
-    await stop(server);
+const KEYS = ["msgs16", "msgs1k", "mbps64k", "mbps1m"];
+
+try {
+  // 1. Clients on each runtime against one ws echo server (Node).
+  {
+    const server = await startServer([NODE], "scripts/bench/echo_servers/ws_server.mjs");
+    try {
+      for (const [runtime, command] of Object.entries(RUNTIMES)) {
+        const results: Record<string, Row> = {};
+        for (const impl of ["ours", "native", "ws"]) {
+          console.error(`client ${impl} on ${runtime}…`);
+          results[impl] = await runClient(command, impl, server.url);
+        }
+        clientRows.push({ runtime, results });
+      }
+    } finally {
+      await stop(server);
+    }
   }
+
+  // 2. Servers, all driven by the load generator, plus idle memory. Rounds go
+  // over all servers in turn, so a burst of outside load hits one run of a
+  // server rather than all of them.
+  for (const [name] of SERVERS) serverRows.push({ server: name, runs: [], result: {} });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, [name, command, script]] of SERVERS.entries()) {
+      console.error(`server ${name}, round ${round + 1} of ${ROUNDS}…`);
+      const row = serverRows[index];
+      const server = await startServer(command, script);
+      try {
+        // Memory first, on a fresh process: what a throughput run leaves behind is not the connections' cost.
+        if (round === 0) row.memory = await idleMemory(server, 100, quick ? 100 : 1000).catch(() => undefined);
+        row.runs.push(await runLoad(server));
+      } finally {
+        await stop(server);
+      }
+    }
+  }
+} finally {
+  killAll();
+}
+
+// Outside load only ever slows a run down, so the best round is the least disturbed one.
+const bestRun = (runs: Row[], key: string): Row | undefined =>
+  runs.filter((run) => typeof run[key] === "number").sort((a, b) => (b[key] as number) - (a[key] as number))[0];
+for (const row of serverRows) {
+  for (const key of KEYS) row.result[key] = bestRun(row.runs, key)?.[key] ?? row.runs.at(-1)?.[key];
 }
 
 const num = (value: unknown, digits = 0) =>
@@ -181,13 +293,14 @@ lines.push(
   } on ${cpu} (${navigator.hardwareConcurrency} cores), loopback, each client and server its own process; ` +
     `${await version([bin("deno")], ["--version"])}, bun ${await version([bin("bun")], [
       "--version",
-    ])}, node ${await version([NODE], ["--version"])}. ` +
-    `Binary messages; msgs/s with 64 in flight, MB/s with 8 (64 KiB) or 4 (1 MiB) in flight; ${
+    ])}, node ${await version([NODE], ["--version"])}. Binary messages; ${
       quick ? "QUICK run (not for comparison)" : "1.5 s per case after 0.3 s warm-up"
     }.`,
 );
 lines.push("", "### Clients against a `ws` echo server (Node 24)", "");
 lines.push(
+  "One connection; msgs/s with 64 in flight, MB/s with 8 (64 KiB) or 4 (1 MiB) in flight.",
+  "",
   "| runtime | metric | wasmws | native | ws client | wasmws ÷ native | wasmws ÷ ws |",
   "|---|---|---:|---:|---:|---:|---:|",
 );
@@ -209,19 +322,62 @@ for (const { runtime, results } of clientRows) {
     );
   }
 }
-lines.push("", "### Servers, driven by the same client (`ws` on Node 24)", "");
+const config = serverRows.flatMap((row) => row.runs).find((run) => run.config)?.config as
+  | Record<string, string>
+  | undefined;
+const shape = METRICS.map(([key, label]) => `${label.split(" ").slice(0, 2).join(" ")}: ${config?.[key] ?? "?"}`)
+  .join(", ");
+lines.push("", "### Servers, driven by a raw-socket load generator (Node 24)", "");
+lines.push(
+  "A WebSocket client library spends about as much CPU per message as a server does, so with one `ws` client " +
+    "driving them on 2 cores the client set the pace (a profile showed the wasmws Node server 64% idle at 1 KiB) " +
+    "and these rows measured mostly the client. The servers are driven instead by `scripts/bench/load_client.ts` " +
+    "on Node 24: raw `node:net` sockets and its own handshake (the 101 and the accept key checked), frames encoded " +
+    "and masked once and written a batch per write, echoes counted from the byte count and compared byte for byte " +
+    'with what the server must send back (a server that corrupts, fragments or duplicates anything gets "error"). ' +
+    `Connections × messages in flight per connection / refill batch: ${shape}. ` +
+    (ROUNDS > 1
+      ? `Each figure is the best of ${ROUNDS} rounds (a fresh server process each, taken in turn over all servers, ` +
+        "each after waiting up to a minute for the machine to go idle); in brackets how much lower the worst round was. "
+      : "") +
+    "The CPU table below shows whether the server, not the generator, was the bottleneck.",
+  "",
+);
 lines.push(
   `| server | ${
     METRICS.map(([, label]) => label).join(" | ")
   } | idle memory per connection (KiB, RSS growth from 100 to ${quick ? 200 : 1100} connections) |`,
 );
 lines.push(`|---|${METRICS.map(() => "---:").join("|")}|---:|`);
-for (const { server, result, memory } of serverRows) {
+const spread = (runs: Row[], key: string) => {
+  const values = runs.map((run) => run[key]).filter((value): value is number => typeof value === "number");
+  if (values.length < 2) return "";
+  return ` (−${((1 - Math.min(...values) / Math.max(...values)) * 100).toFixed(0)}%)`;
+};
+for (const { server, runs, result, memory } of serverRows) {
   lines.push(
-    `| ${server} | ${METRICS.map(([, , pick]) => num(pick(result))).join(" | ")} | ${
+    `| ${server} | ${METRICS.map(([key, , pick]) => num(pick(result)) + spread(runs, key)).join(" | ")} | ${
       memory === undefined ? "error" : num(memory / 1024, 1)
     } |`,
   );
+}
+lines.push(
+  "",
+  "CPU during the timed window of the run shown above, in % of one core: server / generator / everything else " +
+    "(from /proc: the server's utime + stime, the generator's own `process.cpuUsage()`, the machine's busy time).",
+  "",
+  `| server | ${METRICS.map(([, label]) => label.split(" ").slice(0, 2).join(" ")).join(" | ")} |`,
+  `|---|${METRICS.map(() => "---:").join("|")}|`,
+);
+const percent = (value: number) => (value * 100).toFixed(0);
+for (const { server, runs } of serverRows) {
+  const cells = METRICS.map(([key]) => {
+    const usage = (bestRun(runs, key)?.cpu as Record<string, Cpu> | undefined)?.[key];
+    if (!usage) return "–";
+    const others = Math.max(0, usage.machine - usage.server - usage.client);
+    return `${percent(usage.server)} / ${percent(usage.client)} / ${percent(others)}`;
+  });
+  lines.push(`| ${server} | ${cells.join(" | ")} |`);
 }
 const find = (name: string) => serverRows.find((row) => row.server === name);
 lines.push("", "Ratios for the targets:", "");
