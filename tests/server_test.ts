@@ -33,6 +33,16 @@ async function upgraded(server: Server, extra = ""): Promise<RawSocket> {
   return peer;
 }
 
+/** An upgrade request with a masked text frame right behind it, in one write. */
+function upgradeWithFrame(port: number, text: string): Uint8Array {
+  const request = new TextEncoder().encode(upgradeRequest(port));
+  const first = frame({ opcode: 1, payload: text, mask: true });
+  const both = new Uint8Array(request.length + first.length);
+  both.set(request);
+  both.set(first, request.length);
+  return both;
+}
+
 async function statusOf(server: Server, request: string | Uint8Array): Promise<string> {
   const peer = await rawClient(server.address.port);
   peer.write(request);
@@ -153,12 +163,7 @@ describe("RFC 6455 §4.2 server handshake", () => {
   it("keeps frames that arrive with the upgrade request", async () => {
     const server = await echo();
     const peer = await rawClient(server.address.port);
-    const request = new TextEncoder().encode(upgradeRequest(server.address.port));
-    const first = frame({ opcode: 1, payload: "early", mask: true });
-    const both = new Uint8Array(request.length + first.length);
-    both.set(request);
-    both.set(first, request.length);
-    peer.write(both);
+    peer.write(upgradeWithFrame(server.address.port, "early"));
     await peer.readHead();
     assert.equal(new TextDecoder().decode((await peer.readFrame()).payload), "early");
     peer.destroy();
@@ -177,12 +182,7 @@ describe("the moment of opening, server side", () => {
       },
     });
     const peer = await rawClient(server.address.port);
-    const request = new TextEncoder().encode(upgradeRequest(server.address.port));
-    const first = frame({ opcode: 1, payload: "early", mask: true });
-    const both = new Uint8Array(request.length + first.length);
-    both.set(request);
-    both.set(first, request.length);
-    peer.write(both);
+    peer.write(upgradeWithFrame(server.address.port, "early"));
     await peer.readHead();
     assert.equal(new TextDecoder().decode((await peer.readFrame()).payload), "welcome");
     assert.equal(new TextDecoder().decode((await peer.readFrame()).payload), "got early");
