@@ -31,7 +31,8 @@ export type Queued = string | Uint8Array | Blob;
  * ```
  */
 export class SendQueue {
-  #items: Queued[] = [];
+  // Each message with its size in bytes, measured once (a string's needs encoding).
+  #items: Array<{ item: Queued; size: number }> = [];
   #bytes = 0;
   #running: Promise<void> | undefined;
   #active = false;
@@ -43,8 +44,9 @@ export class SendQueue {
 
   /** Add a message; the caller keeps no reference to it (copy buffers first). */
   push(item: Queued): void {
-    this.#items.push(item);
-    this.#bytes += sizeOf(item);
+    const size = sizeOf(item);
+    this.#items.push({ item, size });
+    this.#bytes += size;
   }
 
   /** Nothing waits and nothing is being delivered: a message may skip the queue. */
@@ -74,11 +76,10 @@ export class SendQueue {
     this.#active = true;
     try {
       while (this.#items.length > 0) {
-        const next = this.#items[0];
+        const { item, size } = this.#items[0];
         // A Blob that cannot be read is dropped, not left blocking everything behind it.
-        const payload = next instanceof Blob ? await readBlob(next) : next;
+        const payload = item instanceof Blob ? await readBlob(item) : item;
         this.#items.shift();
-        const size = sizeOf(next);
         this.#bytes -= size;
         if (payload !== undefined) deliver(payload, size);
       }

@@ -17,9 +17,10 @@
 
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
+import { ByteQueue } from "../byte_queue.ts";
 import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bun_api.ts";
 
-// Frames of one turn joined into one buffer up to this size; beyond it each is written as it is.
+// A turn's frames are joined into writes of at most this size; a larger frame goes out as it is.
 const JOIN_LIMIT = 64 * 1024;
 const CAPABILITIES = { lentBuffer: false };
 const setImmediate =
@@ -30,9 +31,9 @@ class BunTransport implements Transport, BunSocketOwner {
   readonly capabilities = CAPABILITIES;
   readonly #socket: BunSocket;
   #sink: TransportSink | undefined;
-  // Written this turn, not yet handed to Bun.
-  #batch: Uint8Array[] | undefined;
-  #batchBytes = 0;
+  // Written this turn, not yet handed to Bun (made on first write).
+  #batch: ByteQueue | undefined;
+  #flushScheduled = false;
   // Bun could not take these yet: waiting for `drain`.
   #queue: Uint8Array[] = [];
   #queued = 0;
@@ -53,7 +54,7 @@ class BunTransport implements Transport, BunSocketOwner {
   }
 
   get writableLength(): number {
-    return this.#queued + this.#batchBytes;
+    return this.#queued + (this.#batch?.length ?? 0);
   }
 
   start(sink: TransportSink): void {
@@ -74,29 +75,30 @@ class BunTransport implements Transport, BunSocketOwner {
       this.#send(bytes);
       return this.#queued === 0;
     }
+    const batch = this.#batch ??= new ByteQueue();
+    // A batch stays small enough to join in one copy.
+    if (batch.length + bytes.length > JOIN_LIMIT) this.#flush(false);
     // The caller handed the buffer over (see Transport.write): kept without a copy.
-    if (this.#batch === undefined) {
-      this.#batch = [bytes];
+    batch.push(bytes);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
       setImmediate(BunTransport.#flushBatch, this);
-    } else this.#batch.push(bytes);
-    this.#batchBytes += bytes.length;
+    }
     return true;
   }
 
   static #flushBatch(transport: BunTransport): void {
+    transport.#flushScheduled = false;
     transport.#flush(true);
   }
 
   #flush(notify: boolean): void {
     const batch = this.#batch;
-    if (batch === undefined) return;
-    const total = this.#batchBytes;
-    this.#batch = undefined;
-    this.#batchBytes = 0;
-    if (this.#closed) return;
-    if (batch.length > 1 && total <= JOIN_LIMIT) this.#send(join(batch, total));
-    else for (const bytes of batch) this.#send(bytes);
-    if (this.#queued > 0 || !notify) return;
+    if (batch !== undefined && batch.length > 0) {
+      const joined = batch.take();
+      if (!this.#closed) this.#send(joined);
+    }
+    if (this.#closed || this.#queued > 0 || !notify) return;
     // Settled even when ending: what was just written is no longer buffered.
     this.#sink?.drain();
     if (this.#ending) this.#shutdown();
@@ -128,7 +130,7 @@ class BunTransport implements Transport, BunSocketOwner {
   end(): void {
     if (this.#ending || this.#closed) return;
     this.#ending = true;
-    if (this.#queued === 0 && this.#batch === undefined) this.#shutdown();
+    if (this.#queued === 0 && !this.#flushScheduled) this.#shutdown();
   }
 
   destroy(): void {
@@ -182,7 +184,6 @@ class BunTransport implements Transport, BunSocketOwner {
     this.#queue = [];
     this.#queued = 0;
     this.#batch = undefined;
-    this.#batchBytes = 0;
     if (this.#sink) this.#sink.closed(error);
     else this.#early.push((sink) => sink.closed(error));
   }
@@ -192,16 +193,6 @@ class BunTransport implements Transport, BunSocketOwner {
     this.#ended = true;
     this.#socket.shutdown();
   }
-}
-
-function join(chunks: Uint8Array[], total: number): Uint8Array {
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return joined;
 }
 
 const handlers: BunHandlers = {
