@@ -28,15 +28,13 @@ import type { Transport, TransportSink } from "./transport/types.ts";
 import { SendLedger } from "./send_ledger.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
-import { reportListenerError } from "./report.ts";
 import {
   type HandshakeReader,
-  ON_CLOSE,
   ON_CLOSING,
-  ON_ERROR,
   ON_MESSAGE,
   ON_PING,
   ON_PONG,
+  reportClosed,
   type SessionEvents,
   type SessionOptions,
   type SessionTracker,
@@ -232,17 +230,7 @@ export class Session implements TransportSink, ConnectionListener {
     const code = this.#closeCode;
     const reason = this.#closeReason;
     const failure = this.#error;
-    // WHATWG "the WebSocket connection is closed": error (if it failed), then close, in one task.
-    this.#queue.push(() => {
-      if (failure !== undefined) {
-        try {
-          this.#events[ON_ERROR]?.(failure);
-        } catch (listenerError) {
-          reportListenerError(listenerError);
-        }
-      }
-      this.#events[ON_CLOSE]?.(code, reason, wasClean);
-    });
+    this.#queue.push(() => reportClosed(this.#events, failure, code, reason, wasClean));
     void this.#queue.flush();
   }
 

@@ -20,6 +20,7 @@
  */
 
 import type { WebSocketError } from "./protocol/errors.ts";
+import { reportListenerError } from "./report.ts";
 import type { ConnectionLimits } from "./protocol/connection.ts";
 import type { Session } from "./session.ts";
 
@@ -81,4 +82,30 @@ export interface HandshakeReader {
 export interface SessionTracker {
   /** `session` is closed: forget it. */
   untrack(session: Session): void;
+}
+
+/**
+ * WHATWG "the WebSocket connection is closed": `error` (if it failed), then
+ * `close`, in one task; a throwing error listener does not cost the close.
+ *
+ * @example
+ * ```ts
+ * reportClosed({ [ON_CLOSE]: (code) => console.log(code) }, undefined, 1000, "", true); // logs 1000
+ * ```
+ */
+export function reportClosed(
+  events: SessionEvents,
+  failure: WebSocketError | Error | undefined,
+  code: number,
+  reason: string,
+  wasClean: boolean,
+): void {
+  if (failure !== undefined) {
+    try {
+      events[ON_ERROR]?.(failure);
+    } catch (listenerError) {
+      reportListenerError(listenerError);
+    }
+  }
+  events[ON_CLOSE]?.(code, reason, wasClean);
 }

@@ -17,10 +17,10 @@
 
 import { type ClientOptions, connectClient } from "./client_connect.ts";
 import { CloseEvent, ErrorEvent } from "./dom.ts";
-import { isValidApplicationCloseCode, MAX_CLOSE_REASON_BYTES } from "./protocol/close_codes.ts";
+import { checkCloseArguments } from "./protocol/close_codes.ts";
 import type { WebSocketError } from "./protocol/errors.ts";
 import { normalizeProtocols } from "./protocol/subprotocols.ts";
-import { parseWebSocketUrl } from "./protocol/ws_url.ts";
+import { originOf, parseWebSocketUrl } from "./protocol/ws_url.ts";
 import { WebSocketEvents } from "./websocket_events.ts";
 import type { Session } from "./session.ts";
 import { ON_CLOSE, ON_CLOSING, ON_ERROR, ON_MESSAGE, ON_PING, ON_PONG } from "./session_contract.ts";
@@ -194,15 +194,7 @@ export class WebSocket extends WebSocketEvents {
    * connection (`error`, then `close` with 1006).
    */
   close(code?: number, reason?: string): void {
-    if (code !== undefined) {
-      code = Number(code) & 0xffff;
-      if (!isValidApplicationCloseCode(code)) {
-        throw new DOMException(`Cannot close: code ${code} is neither 1000 nor in 3000-4999`, "InvalidAccessError");
-      }
-    }
-    if (reason !== undefined && encoder.encode(reason).length > MAX_CLOSE_REASON_BYTES) {
-      throw new DOMException("Cannot close: reason longer than 123 bytes", "SyntaxError");
-    }
+    code = checkCloseArguments(code, reason);
     if (this.#readyState >= 2) return;
     if (this.#readyState === 0) {
       this.#readyState = 2;
@@ -301,11 +293,6 @@ for (const [name, value] of [["CONNECTING", 0], ["OPEN", 1], ["CLOSING", 2], ["C
   Object.defineProperty(WebSocket.prototype, name, descriptor);
 }
 Object.defineProperty(WebSocket.prototype, Symbol.toStringTag, { value: "WebSocket", configurable: true });
-
-/** The `origin` of MessageEvents: the URL's, with the ws scheme kept (as browsers report it). */
-function originOf(url: string): string {
-  return new URL(url.replace(/^ws/, "http")).origin.replace(/^http/, "ws");
-}
 
 function limitsOf(options: WebSocketOptions) {
   return { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 };

@@ -81,3 +81,27 @@ export function encodeClosePayload(code?: number, reason = ""): Uint8Array {
   payload.set(text, 2);
   return payload;
 }
+
+/**
+ * The WHATWG `close(code, reason)` argument checks: `code` (converted as an
+ * `unsigned short`) must be 1000 or 3000–4999 (`InvalidAccessError`), `reason`
+ * at most 123 UTF-8 bytes (`SyntaxError`). Returns the converted code.
+ *
+ * @example
+ * ```ts
+ * checkCloseArguments(1000, "bye"); // 1000
+ * checkCloseArguments(1001, undefined); // throws InvalidAccessError: 1001 is the browser's own
+ * ```
+ */
+export function checkCloseArguments(code: number | undefined, reason: string | undefined): number | undefined {
+  if (code !== undefined) {
+    code = Number(code) & 0xffff;
+    if (!isValidApplicationCloseCode(code)) {
+      throw new DOMException(`Cannot close: code ${code} is neither 1000 nor in 3000-4999`, "InvalidAccessError");
+    }
+  }
+  if (reason !== undefined && encoder.encode(reason).length > MAX_CLOSE_REASON_BYTES) {
+    throw new DOMException("Cannot close: reason longer than 123 bytes", "SyntaxError");
+  }
+  return code;
+}

@@ -92,3 +92,16 @@ function percentDecode(text: string): Uint8Array {
 function isHex(pair: string): boolean {
   return [...pair].every((c) => (c >= "0" && c <= "9") || (c >= "a" && c <= "f") || (c >= "A" && c <= "F"));
 }
+
+/**
+ * The `origin` of a WebSocket URL, with the ws scheme kept, as browsers
+ * report it in `MessageEvent.origin`.
+ *
+ * @example
+ * ```ts
+ * originOf("wss://example.com:8443/chat?x=1"); // "wss://example.com:8443"
+ * ```
+ */
+export function originOf(url: string): string {
+  return new URL(url.replace(/^ws/, "http")).origin.replace(/^http/, "ws");
+}

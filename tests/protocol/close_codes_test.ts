@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  checkCloseArguments,
   encodeClosePayload,
   isValidApplicationCloseCode,
   isValidWireCloseCode,
@@ -70,5 +71,19 @@ describe("RFC 6455 §5.5.1 close payload", () => {
     assert.equal(encodeClosePayload(1000, "a".repeat(123)).length, 125);
     assert.throws(() => encodeClosePayload(1000, "a".repeat(124)), RangeError);
     assert.throws(() => encodeClosePayload(1000, "é".repeat(62)), /Cannot encode close reason/);
+  });
+});
+
+describe("WHATWG close(code, reason) arguments", () => {
+  it("takes 1000 and 3000-4999 (as unsigned short), refuses the rest and long reasons", () => {
+    assert.equal(checkCloseArguments(undefined, undefined), undefined);
+    assert.equal(checkCloseArguments(1000, "bye"), 1000);
+    assert.equal(checkCloseArguments(4999, undefined), 4999);
+    assert.equal(checkCloseArguments(1000 + 65536, undefined), 1000);
+    for (const code of [0, 999, 1001, 1005, 2999, 5000]) {
+      assert.throws(() => checkCloseArguments(code, undefined), { name: "InvalidAccessError" });
+    }
+    assert.equal(checkCloseArguments(1000, "é".repeat(61) + "a"), 1000);
+    assert.throws(() => checkCloseArguments(1000, "é".repeat(62)), { name: "SyntaxError" });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseWebSocketUrl } from "../../src/protocol/ws_url.ts";
+import { originOf, parseWebSocketUrl } from "../../src/protocol/ws_url.ts";
 
 const syntaxError = (error: unknown) => error instanceof DOMException && error.name === "SyntaxError";
 
@@ -112,5 +112,13 @@ describe("WHATWG WebSocket constructor: URL parsing", () => {
       (error: unknown) =>
         syntaxError(error) && (error as Error).message.startsWith('Cannot open a WebSocket to "ftp://h/": '),
     );
+  });
+});
+
+describe("MessageEvent origin", () => {
+  it("is the URL's origin with the ws scheme kept, default ports dropped", () => {
+    assert.equal(originOf("ws://127.0.0.1:8080/chat?x=1"), "ws://127.0.0.1:8080");
+    assert.equal(originOf("wss://example.com:443/"), "wss://example.com");
+    assert.equal(originOf("ws://[::1]:9000/"), "ws://[::1]:9000");
   });
 });
