@@ -28,6 +28,7 @@ import type { Transport, TransportSink } from "./transport/types.ts";
 import { SendLedger } from "./send_ledger.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
+import { SessionEnd } from "./session_end.ts";
 import {
   type HandshakeReader,
   ON_CLOSING,
@@ -67,11 +68,7 @@ export class Session implements TransportSink, ConnectionListener {
   #handshake: HandshakeReader | undefined;
   #scratch: Uint8Array | undefined;
   #lentScratch = false;
-  #closeCode = 1006;
-  #closeReason = "";
-  #error: Error | undefined;
-  #closed = false;
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  #end: SessionEnd | undefined;
   readonly #ledger: SendLedger;
   #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
@@ -111,7 +108,7 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** The transport is gone. */
   get isClosed(): boolean {
-    return this.#closed;
+    return this.#end?.done === true;
   }
 
   /** Application bytes handed to `send` but not yet to the operating system. */
@@ -152,7 +149,7 @@ export class Session implements TransportSink, ConnectionListener {
       return;
     }
     connection.close(code, reason);
-    this.#armCloseTimer();
+    this.#ending().arm();
   }
 
   /** Drop the connection at once, without a closing handshake. */
@@ -202,7 +199,7 @@ export class Session implements TransportSink, ConnectionListener {
   /** Transport sink: the peer sent FIN. In every state our side ends too (RFC 6455 §7.1.1). */
   end(): void {
     this.transport.end();
-    this.#armCloseTimer();
+    this.#ending().arm();
   }
 
   /** Transport sink: the write queue emptied. */
@@ -212,10 +209,9 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Transport sink: the socket is gone. */
   closed(error?: Error): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    const end = this.#ending();
+    if (!end.finish()) return;
     this.tracker?.untrack(this);
-    clearTimeout(this.#closeTimer);
     this.#heartbeat?.stop();
     this.#ledger.closed();
     const connection = this.#connection;
@@ -226,10 +222,8 @@ export class Session implements TransportSink, ConnectionListener {
     }
     // Not now: the decoder may be inside the very call that closed us.
     this.#queue.push(() => connection.dispose());
-    const wasClean = connection.closingHandshakeDone && !connection.failed && this.#error === undefined;
-    const code = this.#closeCode;
-    const reason = this.#closeReason;
-    const failure = this.#error;
+    const { code, reason, error: failure } = end;
+    const wasClean = connection.closingHandshakeDone && !connection.failed && failure === undefined;
     this.#queue.push(() => reportClosed(this.#events, failure, code, reason, wasClean));
     void this.#queue.flush();
   }
@@ -245,7 +239,7 @@ export class Session implements TransportSink, ConnectionListener {
       options.onBufferFull === "close" &&
       this.transport.writableLength > (options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK)
     ) {
-      this.#failWith(new WebSocketError("WS_ERR_BUFFER_FULL"));
+      this.#ending().fail(new WebSocketError("WS_ERR_BUFFER_FULL"), this.#connection);
     }
   }
 
@@ -267,44 +261,30 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Connection listener: the peer's close frame. */
   closeFrame(code: number, reason: string): void {
-    this.#closeCode = code;
-    this.#closeReason = reason;
-    this.#armCloseTimer();
+    this.#ending().closeReceived(code, reason);
     this.#queue.push(() => this.#events[ON_CLOSING]?.(code, reason));
   }
 
   /** Connection listener: the peer broke the protocol (the connection already sent its close frame). */
   fail(error: WebSocketError): void {
-    this.#error = error;
+    this.#ending().error = error;
   }
 
   /** Connection listener: close TCP now. */
   endTransport(): void {
     this.transport.end();
-    this.#armCloseTimer();
+    this.#ending().arm();
   }
 
   #heartbeatNow(): Heartbeat {
     return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout ?? 0, {
       ping: (payload) => this.#connection?.ping(payload),
-      timeout: () => this.#failWith(new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
+      timeout: () => this.#ending().fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT"), this.#connection),
     });
   }
 
-  #failWith(error: WebSocketError): void {
-    if (this.#closed || this.#error !== undefined) return;
-    this.#error = error;
-    if (error.closeCode !== 1006 && this.#connection !== undefined && !this.#connection.closeSent) {
-      this.#connection.close(error.closeCode, "");
-      this.transport.end();
-      this.#armCloseTimer();
-    } else {
-      this.transport.destroy();
-    }
-  }
-
-  #armCloseTimer(): void {
-    if (this.#closeTimer !== undefined || this.#closed) return;
-    this.#closeTimer = setTimeout(() => this.transport.destroy(), this.#options.closeTimeout ?? 5000);
+  // Made when something first ends, not per connection: idle sessions are many.
+  #ending(): SessionEnd {
+    return this.#end ??= new SessionEnd(this.transport, this.#options);
   }
 }

@@ -4,7 +4,8 @@
 // reported whole (a partial one is collected in the state block), and a
 // partial header is carried in the state block. Results go to the descriptor
 // table the caller passes; when it fills, the call stops and reports how much
-// it consumed so the caller can call again.
+// it consumed so the caller can call again. What a header or a close payload
+// may hold is decided in frame_header.ts and close_payload.ts.
 
 import {
   DESC_ERROR,
@@ -13,23 +14,8 @@ import {
   DESC_POINTER,
   DESCRIPTOR_CAPACITY,
   DESCRIPTOR_SIZE,
-  ERR_CONTROL_TOO_LONG,
-  ERR_EXPECTED_CONTINUATION,
-  ERR_EXPECTED_FIN,
-  ERR_EXPECTED_MASK,
-  ERR_INVALID_CLOSE_CODE,
-  ERR_INVALID_CLOSE_PAYLOAD,
-  ERR_INVALID_CONTINUATION,
-  ERR_INVALID_LENGTH,
-  ERR_INVALID_OPCODE,
   ERR_INVALID_UTF8,
-  ERR_MESSAGE_TOO_BIG,
-  ERR_TOO_MANY_FRAGMENTS,
-  ERR_UNEXPECTED_MASK,
-  ERR_UNEXPECTED_RSV,
-  FLAG_ALLOW_RSV1,
   FLAG_DEAD,
-  FLAG_SERVER,
   KIND_CONTROL,
   KIND_DATA,
   KIND_ERROR,
@@ -62,6 +48,8 @@ import {
   UTF8_ACCEPT,
   UTF8_REJECT,
 } from "./abi";
+import { closePayloadError } from "./close_payload";
+import { checkFirstByte, checkSecondByte, headerLength, parseHeader } from "./frame_header";
 import { mask } from "./mask";
 import { utf8Validate } from "./utf8";
 
@@ -89,88 +77,6 @@ function emit(kind: u32, pointer: usize, length: u32, error: u32): void {
 function fail(state: usize, error: u32): void {
   store<u32>(state + STATE_FLAGS, load<u32>(state + STATE_FLAGS) | FLAG_DEAD);
   emit(KIND_ERROR, 0, 0, error);
-}
-
-/** Checks that need only the first byte, so a bad frame fails as early as it can. */
-function checkFirstByte(state: usize, b0: u32): u32 {
-  const opcode = b0 & 0x0f;
-  const rsv = b0 & 0x70;
-  const control = (opcode & 0x8) != 0;
-  const open = load<u32>(state + STATE_MESSAGE_OPCODE);
-  if (rsv != 0) {
-    const rsv1Allowed = (load<u32>(state + STATE_FLAGS) & FLAG_ALLOW_RSV1) != 0 && rsv == 0x40 &&
-      (opcode == 1 || opcode == 2);
-    if (!rsv1Allowed) return ERR_UNEXPECTED_RSV;
-  }
-  if (control ? opcode > 0xa : opcode > 2) return ERR_INVALID_OPCODE;
-  if (control && (b0 & 0x80) == 0) return ERR_EXPECTED_FIN;
-  if (opcode == 0 && open == 0) return ERR_INVALID_CONTINUATION;
-  if ((opcode == 1 || opcode == 2) && open != 0) return ERR_EXPECTED_CONTINUATION;
-  return 0;
-}
-
-/** Checks on the second byte. */
-function checkSecondByte(state: usize, b0: u32, b1: u32): u32 {
-  const server = (load<u32>(state + STATE_FLAGS) & FLAG_SERVER) != 0;
-  const masked = (b1 & 0x80) != 0;
-  if (server && !masked) return ERR_EXPECTED_MASK;
-  if (!server && masked) return ERR_UNEXPECTED_MASK;
-  if ((b0 & 0x08) != 0 && (b1 & 0x7f) > 125) return ERR_CONTROL_TOO_LONG;
-  return 0;
-}
-
-/** Header length once the first two bytes are known. */
-
-function headerLength(b1: u32): u32 {
-  const len7 = b1 & 0x7f;
-  return (len7 == 126 ? 4 : len7 == 127 ? 10 : 2) + ((b1 & 0x80) != 0 ? 4 : 0);
-}
-
-/** Parse a complete header at `h`; returns an error id or 0. */
-function parseHeader(state: usize, h: usize): u32 {
-  const b0 = <u32> load<u8>(h);
-  const b1 = <u32> load<u8>(h + 1);
-  let error = checkFirstByte(state, b0);
-  if (error == 0) error = checkSecondByte(state, b0, b1);
-  if (error != 0) return error;
-  const len7 = b1 & 0x7f;
-  let length: f64 = <f64> len7;
-  let p = h + 2;
-  if (len7 == 126) {
-    const n = (<u32> load<u8>(p) << 8) | <u32> load<u8>(p + 1);
-    if (n < 126) return ERR_INVALID_LENGTH;
-    length = <f64> n;
-    p += 2;
-  } else if (len7 == 127) {
-    const n = bswap<u64>(load<u64>(p));
-    if ((n >> 63) != 0 || n <= 0xffff) return ERR_INVALID_LENGTH;
-    length = <f64> n;
-    p += 8;
-  }
-  const opcode = b0 & 0x0f;
-  const fin = (b0 >> 7) & 1;
-  if ((opcode & 0x8) == 0) {
-    const open = load<u32>(state + STATE_MESSAGE_OPCODE);
-    const fragments = (opcode == 0 ? load<u32>(state + STATE_FRAGMENTS) : 0) + 1;
-    const size = (opcode == 0 ? load<f64>(state + STATE_MESSAGE_SIZE) : 0) + length;
-    if (size > load<f64>(state + STATE_MAX_PAYLOAD)) return ERR_MESSAGE_TOO_BIG;
-    if (fragments > load<u32>(state + STATE_MAX_FRAGMENTS)) return ERR_TOO_MANY_FRAGMENTS;
-    if (opcode != 0) {
-      store<u32>(state + STATE_MESSAGE_OPCODE, opcode);
-      store<u32>(state + STATE_FIRST_PENDING, 1);
-      store<u32>(state + STATE_UTF8, UTF8_ACCEPT);
-    } else if (open == 0) {
-      return ERR_INVALID_CONTINUATION;
-    }
-    store<u32>(state + STATE_FRAGMENTS, fragments);
-    store<f64>(state + STATE_MESSAGE_SIZE, size);
-  }
-  const masked = (b1 >> 7) & 1;
-  store<u32>(state + STATE_MASK_KEY, masked != 0 ? load<u32>(p) : 0);
-  store<u32>(state + STATE_MASK_PHASE, 0);
-  store<u32>(state + STATE_FRAME, opcode | (fin << 8) | (masked << 9));
-  store<f64>(state + STATE_REMAINING, length);
-  return 0;
 }
 
 /** Deliver a piece of the open data frame; returns false after an error. */
@@ -212,21 +118,10 @@ function controlFrame(state: usize, pointer: usize, length: u32): bool {
   const frame = load<u32>(state + STATE_FRAME);
   const opcode = frame & 0xff;
   if ((frame & 0x200) != 0) mask(pointer, length, load<u32>(state + STATE_MASK_KEY), 0);
-  if (opcode == 0x8 && length > 0) {
-    if (length == 1) {
-      fail(state, ERR_INVALID_CLOSE_PAYLOAD);
-      return false;
-    }
-    const code = (<u32> load<u8>(pointer) << 8) | <u32> load<u8>(pointer + 1);
-    const valid = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
-    if (!valid) {
-      fail(state, ERR_INVALID_CLOSE_CODE);
-      return false;
-    }
-    if (utf8Validate(UTF8_ACCEPT, pointer + 2, length - 2) != UTF8_ACCEPT) {
-      fail(state, ERR_INVALID_UTF8);
-      return false;
-    }
+  const error = opcode == 0x8 ? closePayloadError(pointer, length) : 0;
+  if (error != 0) {
+    fail(state, error);
+    return false;
   }
   emit(KIND_CONTROL | (opcode << 8), pointer, length, 0);
   return true;
