@@ -17,6 +17,7 @@
 
 import { type Codec, type Encoder, OPCODE_BINARY } from "./codec/mod.ts";
 import { headerLength } from "./protocol/connection.ts";
+import { framePool } from "./frame_pool.ts";
 import type { Session, SessionTracker } from "./session.ts";
 import type { WebSocket } from "./websocket.ts";
 
@@ -105,8 +106,11 @@ export class ClientRegistry implements SessionTracker {
     let count = 0;
     for (const [session, ws] of this.#open) {
       if (ws.readyState !== 1 || (filter !== undefined && !filter(ws))) continue;
+      // Each transport gives the frame back once written: one owner each, the encoder's given back below.
+      framePool.retain(frame);
       if (session.sendFrame(frame, payloadBytes)) count++;
     }
+    framePool.give(frame);
     return count;
   }
 

@@ -322,4 +322,34 @@ describe("RFC 6455 §7 closing, server side", () => {
     for (const peer of peers) peer.destroy();
     await server.shutdown({ timeout: 500 });
   });
+
+  it("broadcast of large frames: a client that stops reading and one that reads both get every byte", async () => {
+    const server = await echo();
+    const [slow, fast] = await Promise.all([upgraded(server), upgraded(server)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Megabytes more than the kernel holds wait in the slow client's
+    // transport while the fast one's frames are written, given back and
+    // lent again: a frame given back before its last transport wrote it
+    // would reach the slow client overwritten with a later fill.
+    slow.socket.pause();
+    const SIZE = 200_000;
+    const COUNT = 48;
+    try {
+      for (let i = 0; i < COUNT; i++) {
+        assert.equal(server.broadcast(new Uint8Array(SIZE).fill(i + 1)), 2);
+        const received = await fast.readFrame();
+        assert.ok(received.payload.length === SIZE && received.payload.every((byte) => byte === i + 1));
+      }
+      slow.socket.resume();
+      for (let i = 0; i < COUNT; i++) {
+        const received = await slow.readFrame();
+        assert.equal(received.payload.length, SIZE);
+        assert.ok(received.payload.every((byte) => byte === i + 1), `frame ${i} arrived intact`);
+      }
+    } finally {
+      slow.destroy();
+      fast.destroy();
+      await server.shutdown({ timeout: 500 });
+    }
+  });
 });

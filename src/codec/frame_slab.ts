@@ -5,20 +5,21 @@
  * buffer, as Node's `Buffer.allocUnsafe` pool does. Every byte is handed out
  * once and never reused: a frame stays valid for as long as a transport
  * keeps it, and a slab is freed by the garbage collector after its last view.
+ * Larger frames are lent from the frame pool, whose transports give them back.
  *
  * @example
  * ```ts
  * import { FrameSlab } from "./frame_slab.ts";
  * const slab = new FrameSlab();
- * const frame = slab.take(7); // 7 zeroed bytes, a view of a shared buffer
+ * const frame = slab.take(7); // 7 bytes to fill, a view of a shared buffer
  * frame.set([0x81, 0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f]);
  * ```
  * @module
  */
 
+import { framePool, MIN_POOLED } from "../frame_pool.ts";
+
 const SLAB_SIZE = 64 * 1024;
-/** Larger frames get a buffer of their own: the allocation is small next to the copy. */
-const MAX_POOLED = 8 * 1024;
 
 /**
  * A bump allocator over fresh slabs.
@@ -34,9 +35,9 @@ export class FrameSlab {
   #slab = new Uint8Array(SLAB_SIZE);
   #offset = 0;
 
-  /** `size` fresh, zeroed bytes that no one else will be given. */
+  /** `size` bytes that no one else holds; the caller overwrites all of them. */
   take(size: number): Uint8Array {
-    if (size > MAX_POOLED) return new Uint8Array(size);
+    if (size >= MIN_POOLED) return framePool.take(size);
     if (this.#offset + size > SLAB_SIZE) {
       this.#slab = new Uint8Array(SLAB_SIZE);
       this.#offset = 0;

@@ -18,6 +18,7 @@
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
 import { ByteQueue } from "../byte_queue.ts";
+import { framePool } from "../frame_pool.ts";
 import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bun_api.ts";
 
 // A turn's frames are joined into writes of at most this size; a larger frame goes out as it is.
@@ -69,8 +70,9 @@ class BunTransport implements Transport, BunSocketOwner {
       this.#enqueue(bytes);
       return false;
     }
-    if (bytes.length > JOIN_LIMIT) {
-      // Large frames gain nothing from waiting: out now, behind what this turn wrote before.
+    if (bytes.length > JOIN_LIMIT || framePool.lent(bytes)) {
+      // Large frames gain nothing from waiting: out now, behind what this turn
+      // wrote before (and a lent one goes back to the pool at once).
       this.#flush(false);
       this.#send(bytes);
       return this.#queued === 0;
@@ -107,7 +109,10 @@ class BunTransport implements Transport, BunSocketOwner {
   #send(bytes: Uint8Array): void {
     if (this.#queued === 0) {
       const n = this.#socket.write(bytes);
-      if (n >= bytes.length) return;
+      if (n >= bytes.length) {
+        framePool.give(bytes);
+        return;
+      }
       bytes = bytes.subarray(Math.max(n, 0));
     }
     this.#enqueue(bytes);
@@ -159,6 +164,7 @@ class BunTransport implements Transport, BunSocketOwner {
         return;
       }
       this.#queue.shift();
+      framePool.give(chunk);
     }
     // Settled even when ending: what was just written is no longer buffered.
     this.#sink?.drain();

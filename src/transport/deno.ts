@@ -17,6 +17,7 @@
  * @module
  */
 
+import { framePool } from "../frame_pool.ts";
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
 const HIGH_WATER_MARK = 64 * 1024;
@@ -122,8 +123,12 @@ class DenoTransport implements Transport {
         const chunk = this.#queue.length === 1 ? this.#queue[0] : this.#gather();
         const n = await this.#conn.write(chunk);
         this.#queued -= n;
-        if (n < chunk.length) this.#queue[0] = chunk.subarray(n);
-        else this.#queue.shift();
+        if (n < chunk.length) {
+          this.#queue[0] = chunk.subarray(n);
+        } else {
+          this.#queue.shift();
+          framePool.give(chunk);
+        }
       }
       // Every write here completes asynchronously, so the session hears each time the queue empties.
       if (!this.#closed && this.#queue.length === 0) {
@@ -156,6 +161,7 @@ class DenoTransport implements Transport {
     for (const chunk of this.#queue.splice(0, count, joined)) {
       joined.set(chunk, offset);
       offset += chunk.length;
+      framePool.give(chunk);
     }
     return joined;
   }

@@ -17,6 +17,7 @@
 import * as net from "node:net";
 import process from "node:process";
 import * as tls from "node:tls";
+import { framePool } from "../frame_pool.ts";
 import type {
   ConnectOptions,
   Listener,
@@ -132,14 +133,15 @@ class NodeTransport implements Transport {
     if (socket.destroyed || socket.writableEnded) return false;
     // Everything written in one turn of the event loop leaves in one writev:
     // a read full of small messages answers with one syscall, not one each.
-    if (this.#corked) return socket.write(bytes);
+    const lent = framePool.lent(bytes);
+    if (this.#corked) return lent ? socket.write(bytes, givingBack(bytes)) : socket.write(bytes);
     this.#corked = true;
     socket.cork();
     process.nextTick(NodeTransport.#uncork, this);
     // A corked batch leaves in one writev, and every callback of the batch
     // fires once it is flushed: the first one tells the session, even when
     // the socket never went over its high-water mark (no 'drain').
-    return socket.write(bytes, this.#flushed);
+    return socket.write(bytes, lent ? givingBack(bytes, this.#flushed) : this.#flushed);
   }
 
   readonly #flushed = (): void => this.#sink?.drain();
@@ -165,6 +167,17 @@ class NodeTransport implements Transport {
     this.#closed = true;
     this.#sink?.closed(this.#pendingError);
   }
+}
+
+/**
+ * A write callback returning a lent frame to the pool once Node wrote it. Not
+ * after an error: a destroyed socket may fail a write libuv still holds.
+ */
+function givingBack(bytes: Uint8Array, then?: () => void): (error?: Error | null) => void {
+  return (error) => {
+    if (error == null) framePool.give(bytes);
+    then?.();
+  };
 }
 
 /**

@@ -74,7 +74,9 @@ export interface Transport {
   /**
    * Queue `bytes` (the transport may keep the reference: do not reuse it).
    * Returns false when the queue is above the adapter's high-water mark; a
-   * `drain` follows once it is empty.
+   * `drain` follows once it is empty. Bytes lent by the frame pool are given
+   * back to it once the operating system has them all, never before;
+   * an adapter that cannot tell simply never gives them back.
    */
   write(bytes: Uint8Array): boolean;
   /** Stop reading until `resume` (receive-side backpressure). */
