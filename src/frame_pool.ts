@@ -26,7 +26,9 @@ export const MIN_POOLED = 8 * 1024 + 1;
 // A frame header is at most 14 bytes: a buffer for 2^k payload bytes has room for it.
 const HEADROOM = 16;
 const MAX_CLASS = 22; // 4 MiB payloads; larger frames are rare and copying them dwarfs the allocation
-const MAX_IDLE_BYTES = 8 * 1024 * 1024;
+const MAX_POOLED = (1 << MAX_CLASS) + HEADROOM;
+// Room for two of the largest buffers, or many smaller ones, kept after a burst.
+const MAX_IDLE_BYTES = 2 * MAX_POOLED;
 
 /**
  * A pool of frame buffers in power-of-two size classes.
@@ -62,8 +64,8 @@ export class FramePool {
    * frame's bytes: the caller overwrites every one of them.
    */
   take(size: number): Uint8Array {
+    if (size > MAX_POOLED) return new Uint8Array(size);
     const k = classOf(size);
-    if (k > MAX_CLASS) return new Uint8Array(size);
     const buffer = this.#idle[k]?.pop();
     if (buffer !== undefined) this.#idleBytes -= buffer.byteLength;
     const frame = new Uint8Array(buffer ?? new ArrayBuffer((1 << k) + HEADROOM), 0, size);
@@ -101,7 +103,7 @@ export class FramePool {
   }
 }
 
-/** The smallest k with 2^k + HEADROOM >= size. */
+/** The smallest k with 2^k + HEADROOM >= size (for sizes up to 2^31). */
 function classOf(size: number): number {
   return size <= HEADROOM + 1 ? 0 : 32 - Math.clz32(size - HEADROOM - 1);
 }

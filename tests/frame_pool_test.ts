@@ -63,6 +63,10 @@ describe("FramePool", () => {
     for (const frame of frames) pool.give(frame);
     assert.ok(pool.idleBytes <= 200_000);
     assert.equal(pool.idleBytes, 3 * frames[0].buffer.byteLength);
+    const two = new FramePool();
+    const largest = [two.take((4 << 20) + 14), two.take((4 << 20) + 14), two.take((4 << 20) + 14)];
+    for (const frame of largest) two.give(frame);
+    assert.equal(two.idleBytes, 2 * largest[0].buffer.byteLength, "two of the largest stay for the next burst");
     const big = new FramePool();
     const huge = big.take(5 << 20);
     assert.equal(huge.buffer.byteLength, 5 << 20);

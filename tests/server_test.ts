@@ -334,18 +334,24 @@ describe("RFC 6455 §7 closing, server side", () => {
     slow.socket.pause();
     const SIZE = 200_000;
     const COUNT = 48;
+    const broadcast = async (i: number) => {
+      assert.equal(server.broadcast(new Uint8Array(SIZE).fill(i + 1)), 2);
+      const received = await fast.readFrame();
+      assert.ok(received.payload.length === SIZE && received.payload.every((byte) => byte === i + 1));
+    };
     try {
-      for (let i = 0; i < COUNT; i++) {
-        assert.equal(server.broadcast(new Uint8Array(SIZE).fill(i + 1)), 2);
-        const received = await fast.readFrame();
-        assert.ok(received.payload.length === SIZE && received.payload.every((byte) => byte === i + 1));
-      }
+      for (let i = 0; i < COUNT; i++) await broadcast(i);
+      // Then more while the slow client drains what waited.
       slow.socket.resume();
-      for (let i = 0; i < COUNT; i++) {
-        const received = await slow.readFrame();
-        assert.equal(received.payload.length, SIZE);
-        assert.ok(received.payload.every((byte) => byte === i + 1), `frame ${i} arrived intact`);
-      }
+      const draining = (async () => {
+        for (let i = 0; i < 2 * COUNT; i++) {
+          const received = await slow.readFrame();
+          assert.equal(received.payload.length, SIZE);
+          assert.ok(received.payload.every((byte) => byte === i + 1), `frame ${i} arrived intact`);
+        }
+      })();
+      for (let i = COUNT; i < 2 * COUNT; i++) await broadcast(i);
+      await draining;
     } finally {
       slow.destroy();
       fast.destroy();

@@ -35,6 +35,8 @@ class BunTransport implements Transport, BunSocketOwner {
   // Written this turn, not yet handed to Bun (made on first write).
   #batch: ByteQueue | undefined;
   #flushScheduled = false;
+  // Frames in the batch lent by the frame pool.
+  #batchLent: Uint8Array[] | undefined;
   // Bun could not take these yet: waiting for `drain`.
   #queue: Uint8Array[] = [];
   #queued = 0;
@@ -70,9 +72,8 @@ class BunTransport implements Transport, BunSocketOwner {
       this.#enqueue(bytes);
       return false;
     }
-    if (bytes.length > JOIN_LIMIT || framePool.lent(bytes)) {
-      // Large frames gain nothing from waiting: out now, behind what this turn
-      // wrote before (and a lent one goes back to the pool at once).
+    if (bytes.length > JOIN_LIMIT) {
+      // Large frames gain nothing from waiting: out now, behind what this turn wrote before.
       this.#flush(false);
       this.#send(bytes);
       return this.#queued === 0;
@@ -82,6 +83,7 @@ class BunTransport implements Transport, BunSocketOwner {
     if (batch.length + bytes.length > JOIN_LIMIT) this.#flush(false);
     // The caller handed the buffer over (see Transport.write): kept without a copy.
     batch.push(bytes);
+    if (framePool.lent(bytes)) (this.#batchLent ??= []).push(bytes);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(BunTransport.#flushBatch, this);
@@ -98,6 +100,9 @@ class BunTransport implements Transport, BunSocketOwner {
     const batch = this.#batch;
     if (batch !== undefined && batch.length > 0) {
       const joined = batch.take();
+      // Lent frames joined into a copy go back now; one sent as it is, once written.
+      for (const frame of this.#batchLent ?? []) if (frame !== joined) framePool.give(frame);
+      this.#batchLent = undefined;
       if (!this.#closed) this.#send(joined);
     }
     if (this.#closed || this.#queued > 0 || !notify) return;
@@ -190,6 +195,7 @@ class BunTransport implements Transport, BunSocketOwner {
     this.#queue = [];
     this.#queued = 0;
     this.#batch = undefined;
+    this.#batchLent = undefined;
     if (this.#sink) this.#sink.closed(error);
     else this.#early.push((sink) => sink.closed(error));
   }

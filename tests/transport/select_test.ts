@@ -139,29 +139,40 @@ describe("transport selection and the Transport contract", () => {
     client.start(clientSide.sink);
     await until(() => accepted !== undefined);
     // Far more than the kernel buffers hold, so most frames wait in the
-    // transport while later ones are taken from the pool: a frame given back
-    // too early would be overwritten by a later fill value.
-    const SIZE = 200_000;
-    const COUNT = 48;
+    // transport while later ones are taken from the pool, first with the peer
+    // stopped, then while it drains: a frame given back too early would be
+    // overwritten by a later fill value. Sizes vary, so frames join batches
+    // and cross partial writes.
+    const COUNT = 96;
+    const sizeOf = (i: number) => i % 3 === 0 ? 9_000 + i : 200_000 - i;
     const written = new Set<ArrayBufferLike>();
-    for (let i = 0; i < COUNT; i++) {
-      const frame = framePool.take(SIZE);
-      frame.fill(i + 1);
-      written.add(frame.buffer);
-      client.write(frame);
-      if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    const writeFrames = async (from: number, to: number, every: number) => {
+      for (let i = from; i < to; i++) {
+        const frame = framePool.take(sizeOf(i));
+        frame.fill(i + 1);
+        written.add(frame.buffer);
+        client.write(frame);
+        if (i % every === every - 1) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    };
+    let expected = 0;
+    for (let i = 0; i < COUNT; i++) expected += sizeOf(i);
     try {
+      await writeFrames(0, COUNT / 2, 8);
+      assert.ok(client.writableLength > 0, "frames wait in the transport, not only in the kernel");
       accepted!.resume();
-      await until(() => serverSide.total() === SIZE * COUNT, 10_000);
+      // One at a time, so the writer's drain work and the takes interleave.
+      await writeFrames(COUNT / 2, COUNT, 1);
+      await until(() => serverSide.total() === expected, 10_000);
       const bytes = serverSide.bytes();
+      let at = 0;
       for (let i = 0; i < COUNT; i++) {
-        const part = bytes.subarray(i * SIZE, (i + 1) * SIZE);
+        const part = bytes.subarray(at, at += sizeOf(i));
         assert.ok(part.every((byte) => byte === i + 1), `frame ${i} arrived intact`);
       }
       // Every adapter here gives written frames back: the next take reuses one.
       await until(() => framePool.idleBytes > 0);
-      assert.ok(written.has(framePool.take(SIZE).buffer), "a written frame was reused");
+      assert.ok(written.has(framePool.take(sizeOf(1)).buffer), "a written frame was reused");
     } finally {
       client.destroy();
       accepted!.destroy();
