@@ -182,7 +182,7 @@ export class Session implements TransportSink, ConnectionListener {
     }
     this.#heartbeat?.received();
     this.#connection!.commit(n);
-    void this.#queue.flush();
+    this.#deliver();
   }
 
   /** Transport sink: bytes in a buffer the transport owns. */
@@ -190,7 +190,7 @@ export class Session implements TransportSink, ConnectionListener {
     if (this.#connection !== undefined) {
       this.#heartbeat?.received();
       this.#connection.push(bytes);
-      void this.#queue.flush();
+      this.#deliver();
     } else {
       this.#handshake?.data(bytes.slice());
     }
@@ -281,6 +281,17 @@ export class Session implements TransportSink, ConnectionListener {
       ping: (payload) => this.#connection?.ping(payload),
       timeout: () => this.#ending().fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT"), this.#connection),
     });
+  }
+
+  // What one read brought is delivered corked: the replies its listeners send share a write.
+  #deliver(): void {
+    const transport = this.transport;
+    if (transport.cork === undefined) {
+      void this.#queue.flush();
+      return;
+    }
+    transport.cork();
+    void this.#queue.flush().finally(() => transport.uncork!());
   }
 
   // Made when something first ends, not per connection: idle sessions are many.

@@ -4,7 +4,7 @@
 const root = decodeURIComponent(new URL("../..", import.meta.url).pathname);
 const quick = Deno.args.includes("--quick");
 // The machine is shared and loopback figures swing with whatever else runs, so
-// every server is measured in several rounds, each in a fresh process.
+// every client and server is measured in several rounds (a server in a fresh process each).
 const ROUNDS = Deno.args.includes("--rounds") ? Number(Deno.args[Deno.args.indexOf("--rounds") + 1]) : quick ? 1 : 2;
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
 const NODE = `${root}node_modules/node24/bin/node`;
@@ -209,9 +209,26 @@ async function runLoad(server: Proc): Promise<Row> {
 }
 
 type Row = Record<string, unknown>;
+
+/** The run with the highest `key`. */
+function bestRun(runs: Row[], key: string): Row | undefined {
+  return runs.filter((run) => typeof run[key] === "number").sort((a, b) => (b[key] as number) - (a[key] as number))[0];
+}
+
+/** A client's best figure of each kind over its rounds: the highest rate, the lowest round trip. */
+function bestClientRun(runs: Row[]): Row {
+  const best: Row = {};
+  for (const key of KEYS) best[key] = bestRun(runs, key)?.[key] ?? runs.at(-1)?.[key];
+  const trips = runs.map((run) => run.rtt as { p50?: number; p99?: number } | undefined).filter((t) => t?.p50);
+  best.rtt = trips.length === 0 ? undefined : {
+    p50: Math.min(...trips.map((t) => t!.p50!)),
+    p99: Math.min(...trips.map((t) => t!.p99!)),
+  };
+  return best;
+}
 type Cpu = { server: number; client: number; machine: number };
 const clientRows: Array<{ runtime: string; results: Record<string, Row> }> = [];
-const serverRows: Array<{ server: string; runs: Row[]; result: Row; memory?: number }> = [];
+const serverRows: Array<{ server: string; runs: Row[]; result: Row; memories: number[]; memory?: number }> = [];
 
 const SERVERS: Array<[string, string[], string]> = [
   ["wasmws on deno", RUNTIMES.deno, "examples/echo_server.ts"],
@@ -228,12 +245,22 @@ try {
   {
     const server = await startServer([NODE], "scripts/bench/echo_servers/ws_server.mjs");
     try {
-      for (const [runtime, command] of Object.entries(RUNTIMES)) {
-        const results: Record<string, Row> = {};
-        for (const impl of ["ours", "native", "ws"]) {
-          console.error(`client ${impl} on ${runtime}…`);
-          results[impl] = await runClient(command, impl, server.url);
+      // Rounds as for the servers: one client run is 1.5 s per case, and a
+      // burst of outside load in it moved a ratio by 20%.
+      const runs = new Map<string, Row[]>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [runtime, command] of Object.entries(RUNTIMES)) {
+          for (const impl of ["ours", "native", "ws"]) {
+            console.error(`client ${impl} on ${runtime}, round ${round + 1} of ${ROUNDS}…`);
+            await waitForQuiet();
+            const key = `${runtime} ${impl}`;
+            runs.set(key, [...runs.get(key) ?? [], await runClient(command, impl, server.url)]);
+          }
         }
+      }
+      for (const runtime of Object.keys(RUNTIMES)) {
+        const results: Record<string, Row> = {};
+        for (const impl of ["ours", "native", "ws"]) results[impl] = bestClientRun(runs.get(`${runtime} ${impl}`)!);
         clientRows.push({ runtime, results });
       }
     } finally {
@@ -244,7 +271,7 @@ try {
   // 2. Servers, all driven by the load generator, plus idle memory. Rounds go
   // over all servers in turn, so a burst of outside load hits one run of a
   // server rather than all of them.
-  for (const [name] of SERVERS) serverRows.push({ server: name, runs: [], result: {} });
+  for (const [name] of SERVERS) serverRows.push({ server: name, runs: [], result: {}, memories: [] });
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, [name, command, script]] of SERVERS.entries()) {
       console.error(`server ${name}, round ${round + 1} of ${ROUNDS}…`);
@@ -252,7 +279,8 @@ try {
       const server = await startServer(command, script);
       try {
         // Memory first, on a fresh process: what a throughput run leaves behind is not the connections' cost.
-        if (round === 0) row.memory = await idleMemory(server, 100, quick ? 100 : 1000).catch(() => undefined);
+        const memory = await idleMemory(server, 100, quick ? 100 : 1000).catch(() => undefined);
+        if (memory !== undefined) row.memories.push(memory);
         row.runs.push(await runLoad(server));
       } finally {
         await stop(server);
@@ -264,10 +292,10 @@ try {
 }
 
 // Outside load only ever slows a run down, so the best round is the least disturbed one.
-const bestRun = (runs: Row[], key: string): Row | undefined =>
-  runs.filter((run) => typeof run[key] === "number").sort((a, b) => (b[key] as number) - (a[key] as number))[0];
 for (const row of serverRows) {
   for (const key of KEYS) row.result[key] = bestRun(row.runs, key)?.[key] ?? row.runs.at(-1)?.[key];
+  // RSS growth moves both ways with the collector's timing, so the mean, not the best.
+  if (row.memories.length > 0) row.memory = row.memories.reduce((a, b) => a + b) / row.memories.length;
 }
 
 const num = (value: unknown, digits = 0) =>
@@ -299,7 +327,10 @@ lines.push(
 );
 lines.push("", "### Clients against a `ws` echo server (Node 24)", "");
 lines.push(
-  "One connection; msgs/s with 64 in flight, MB/s with 8 (64 KiB) or 4 (1 MiB) in flight.",
+  "One connection; msgs/s with 64 in flight, MB/s with 8 (64 KiB) or 4 (1 MiB) in flight." +
+    (ROUNDS > 1
+      ? ` Each figure is the best of ${ROUNDS} rounds (every client in turn, each after waiting for the machine to go idle).`
+      : ""),
   "",
   "| runtime | metric | wasmws | native | ws client | wasmws ÷ native | wasmws ÷ ws |",
   "|---|---|---:|---:|---:|---:|---:|",
@@ -346,7 +377,7 @@ lines.push(
 lines.push(
   `| server | ${
     METRICS.map(([, label]) => label).join(" | ")
-  } | idle memory per connection (KiB, RSS growth from 100 to ${quick ? 200 : 1100} connections) |`,
+  } | idle memory per connection (KiB, RSS growth from 100 to ${quick ? 200 : 1100} connections, mean of the rounds) |`,
 );
 lines.push(`|---|${METRICS.map(() => "---:").join("|")}|---:|`);
 const spread = (runs: Row[], key: string) => {

@@ -39,6 +39,7 @@ class DenoTransport implements Transport {
   #readEnded = false;
   #writeEnded = false;
   #quietBuffer: Uint8Array | undefined;
+  #corks = 0;
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
@@ -64,9 +65,18 @@ class DenoTransport implements Transport {
     if (this.#closed || this.#ending) return false;
     this.#queue.push(bytes);
     this.#queued += bytes.length;
-    this.#writeLoop();
+    // Each write op is an async round trip into the runtime: while corked, writes wait to share one.
+    if (this.#corks === 0) this.#writeLoop();
     if (this.#queued > HIGH_WATER_MARK) this.#needDrain = true;
     return !this.#needDrain;
+  }
+
+  cork(): void {
+    this.#corks++;
+  }
+
+  uncork(): void {
+    if (--this.#corks === 0 && this.#queue.length > 0) this.#writeLoop();
   }
 
   pause(): void {

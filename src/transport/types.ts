@@ -79,6 +79,15 @@ export interface Transport {
    * an adapter that cannot tell simply never gives them back.
    */
   write(bytes: Uint8Array): boolean;
+  /**
+   * Writes until the matching `uncork` may wait and leave together. The
+   * session corks while it delivers what one read brought, so the replies
+   * to a burst of messages share a write. Optional: adapters that batch a
+   * turn's writes on their own (Node, Bun) leave it out.
+   */
+  cork?(): void;
+  /** Ends one `cork`; the last one lets waiting writes go. */
+  uncork?(): void;
   /** Stop reading until `resume` (receive-side backpressure). */
   pause(): void;
   /** Read again after `pause`. */

@@ -181,6 +181,42 @@ describe("transport selection and the Transport contract", () => {
     }
   });
 
+  it("cork: writes wait until the last uncork, then leave together (Deno; Node and Bun batch on their own)", async () => {
+    const net = await selectRuntime();
+    let serverSide = recordingSink(false);
+    const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
+      serverSide = recordingSink(transport.capabilities.lentBuffer);
+      transport.start(serverSide.sink);
+    });
+    const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
+    const clientSide = recordingSink(client.capabilities.lentBuffer);
+    client.start(clientSide.sink);
+    try {
+      if (g.Deno === undefined) {
+        assert.equal(client.cork, undefined);
+        assert.equal(client.uncork, undefined);
+        return;
+      }
+      client.cork!();
+      client.cork!();
+      client.write(new Uint8Array([1, 2]));
+      client.write(new Uint8Array([3]));
+      client.uncork!();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(serverSide.total(), 0, "still corked once");
+      assert.equal(client.writableLength, 3);
+      client.uncork!();
+      await until(() => serverSide.total() === 3);
+      assert.deepEqual([...serverSide.bytes()], [1, 2, 3]);
+      client.write(new Uint8Array([4]));
+      await until(() => serverSide.total() === 4);
+    } finally {
+      client.destroy();
+      await clientSide.closed;
+      await listener.close();
+    }
+  });
+
   it("destroy() closes once; a refused connection rejects with a clear message", async () => {
     const net = await selectRuntime();
     const listener = await net.listen(
