@@ -239,6 +239,9 @@ const SERVERS: Array<[string, string[], string]> = [
   ["Bun.serve", RUNTIMES.bun, "scripts/bench/echo_servers/bun_server.ts"],
 ];
 const KEYS = ["msgs16", "msgs1k", "mbps64k", "mbps1m"];
+// With 1,000 the garbage a collector had or had not yet freed moved a Node
+// server's figure by ±2 KiB from run to run; 4,000 keeps it within a few percent.
+const IDLE_CONNECTIONS = 4000;
 
 try {
   // 1. Clients on each runtime against one ws echo server (Node).
@@ -279,7 +282,7 @@ try {
       const server = await startServer(command, script);
       try {
         // Memory first, on a fresh process: what a throughput run leaves behind is not the connections' cost.
-        const memory = await idleMemory(server, 100, quick ? 100 : 1000).catch(() => undefined);
+        const memory = await idleMemory(server, 100, quick ? 100 : IDLE_CONNECTIONS).catch(() => undefined);
         if (memory !== undefined) row.memories.push(memory);
         row.runs.push(await runLoad(server));
       } finally {
@@ -377,7 +380,7 @@ lines.push(
 lines.push(
   `| server | ${
     METRICS.map(([, label]) => label).join(" | ")
-  } | idle memory per connection (KiB, RSS growth from 100 to ${quick ? 200 : 1100} connections, mean of the rounds) |`,
+  } | idle memory per connection (KiB, RSS growth from 100 to ${quick ? 200 : 100 + IDLE_CONNECTIONS} connections, mean of the rounds) |`,
 );
 lines.push(`|---|${METRICS.map(() => "---:").join("|")}|---:|`);
 const spread = (runs: Row[], key: string) => {
