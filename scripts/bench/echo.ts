@@ -380,7 +380,9 @@ lines.push(
 lines.push(
   `| server | ${
     METRICS.map(([, label]) => label).join(" | ")
-  } | idle memory per connection (KiB, RSS growth from 100 to ${quick ? 200 : 100 + IDLE_CONNECTIONS} connections, mean of the rounds) |`,
+  } | idle memory per connection (KiB, RSS growth from 100 to ${
+    quick ? 200 : 100 + IDLE_CONNECTIONS
+  } connections, mean of the rounds) |`,
 );
 lines.push(`|---|${METRICS.map(() => "---:").join("|")}|---:|`);
 const spread = (runs: Row[], key: string) => {
