@@ -83,7 +83,7 @@ export interface FrameSink {
   /**
    * A whole control frame (ping, pong, close), unmasked. A close payload has
    * already been checked: length 0 or ≥ 2, a code valid on the wire, a
-   * UTF-8 reason.
+   * UTF-8 reason. `payload` lies in decoder memory: valid only during the call.
    */
   control(opcode: number, payload: Uint8Array): void;
   /**

@@ -82,18 +82,24 @@ class WasmDecoder implements Decoder {
   readonly #memory: WasmMemory;
   /** Spare descriptor tables, shared by the codec's decoders: a commit takes one and gives it back after delivery. */
   readonly #tables: number[];
-  #state: number;
+  readonly #maxPayload: number;
+  readonly #maxFragments: number;
+  // Held only while a frame or a fragmented message is unfinished: between
+  // messages a decoder knows nothing a fresh one would not, and a server's
+  // idle connections are many.
+  #state = 0;
   #region = 0;
   #flags: number;
+  #depth = 0;
   #dead = false;
 
   constructor(wasm: WasmExports, memory: WasmMemory, tables: number[], options: DecoderOptions) {
     this.#wasm = wasm;
     this.#memory = memory;
     this.#tables = tables;
-    this.#state = memory.alloc(abi.STATE_SIZE);
+    this.#maxPayload = options.maxPayload;
+    this.#maxFragments = options.maxFragments;
     this.#flags = (options.role === "server" ? abi.FLAG_SERVER : 0) | (options.allowRsv1 ? abi.FLAG_ALLOW_RSV1 : 0);
-    wasm.decoderInit(this.#state, this.#flags, options.maxPayload, options.maxFragments);
   }
 
   /** Always {@link READ_SIZE} bytes: larger pushes are split. */
@@ -124,6 +130,7 @@ class WasmDecoder implements Decoder {
 
   setAllowRsv1(allow: boolean): void {
     this.#flags = allow ? this.#flags | abi.FLAG_ALLOW_RSV1 : this.#flags & ~abi.FLAG_ALLOW_RSV1;
+    if (this.#state === 0) return;
     const view = this.#memory.view;
     const current = view.getUint32(this.#state + abi.STATE_FLAGS, true);
     view.setUint32(
@@ -134,16 +141,22 @@ class WasmDecoder implements Decoder {
   }
 
   dispose(): void {
-    if (this.#state === 0) return;
+    if (this.#dead && this.#state === 0 && this.#region === 0) return;
     if (this.#region !== 0) this.#memory.free(this.#region, READ_SIZE);
-    this.#memory.free(this.#state, abi.STATE_SIZE);
+    if (this.#state !== 0) this.#memory.free(this.#state, abi.STATE_SIZE);
     this.#state = 0;
     this.#region = 0;
     this.#dead = true;
   }
 
   #run(input: number, length: number, sink: FrameSink): void {
+    if (this.#dead) return;
+    if (this.#state === 0) {
+      this.#state = this.#memory.alloc(abi.STATE_SIZE);
+      this.#wasm.decoderInit(this.#state, this.#flags, this.#maxPayload, this.#maxFragments);
+    }
     const state = this.#state;
+    this.#depth++;
     // A table of this commit's own, not the decoder's: idle decoders hold none, and a sink
     // call that commits (to this decoder or another) takes another, so the one being walked
     // stays intact until this delivery ends. The codec only ever holds as many tables as
@@ -159,7 +172,21 @@ class WasmDecoder implements Decoder {
       }
     } finally {
       tables.push(table);
+      // Only the outermost run may let the state go: a sink call can feed this decoder again.
+      if (--this.#depth === 0 && this.#state !== 0 && (this.#dead || this.#atRest())) {
+        this.#memory.free(this.#state, abi.STATE_SIZE);
+        this.#state = 0;
+      }
     }
+  }
+
+  /** Between messages: no header half read, no frame or fragmented message open. */
+  #atRest(): boolean {
+    const view = this.#memory.view;
+    const state = this.#state;
+    return view.getUint32(state + abi.STATE_PHASE, true) === abi.PHASE_HEADER &&
+      view.getUint32(state + abi.STATE_CARRY_LENGTH, true) === 0 &&
+      view.getUint32(state + abi.STATE_MESSAGE_OPCODE, true) === 0;
   }
 
   #deliver(table: number, count: number, sink: FrameSink): void {
@@ -188,7 +215,7 @@ class WasmDecoder implements Decoder {
       } else {
         sink.control((word >>> 8) & 0xff, bytes);
       }
-      if (this.#state === 0) return;
+      if (this.#dead) return;
     }
   }
 }
