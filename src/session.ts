@@ -69,6 +69,7 @@ export class Session implements TransportSink, ConnectionListener {
   #scratch: Uint8Array | undefined;
   #lentScratch = false;
   #end: SessionEnd | undefined;
+  #uncork: (() => void) | undefined;
   readonly #ledger: SendLedger;
   #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
@@ -283,15 +284,17 @@ export class Session implements TransportSink, ConnectionListener {
     });
   }
 
-  // What one read brought is delivered corked: the replies its listeners send share a write.
+  // The replies to what one read brought share a write: the transport holds
+  // writes until this read's events are delivered. Not until the flush ends:
+  // under a steady inbound stream one flush takes in read after read, and
+  // replies (pongs, close replies) would wait for the stream to pause.
   #deliver(): void {
     const transport = this.transport;
-    if (transport.cork === undefined) {
-      void this.#queue.flush();
-      return;
+    if (transport.cork !== undefined) {
+      transport.cork();
+      this.#queue.push(this.#uncork ??= () => transport.uncork!());
     }
-    transport.cork();
-    void this.#queue.flush().finally(() => transport.uncork!());
+    void this.#queue.flush();
   }
 
   // Made when something first ends, not per connection: idle sessions are many.

@@ -172,6 +172,10 @@ class WasmDecoder implements Decoder {
       }
     } finally {
       tables.push(table);
+      // An error the WASM side found but a throwing sink never heard of still kills the decoder.
+      if (this.#state !== 0 && (this.#memory.view.getUint32(state + abi.STATE_FLAGS, true) & abi.FLAG_DEAD) !== 0) {
+        this.#dead = true;
+      }
       // Only the outermost run may let the state go: a sink call can feed this decoder again.
       if (--this.#depth === 0 && this.#state !== 0 && (this.#dead || this.#atRest())) {
         this.#memory.free(this.#state, abi.STATE_SIZE);

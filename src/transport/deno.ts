@@ -39,7 +39,7 @@ class DenoTransport implements Transport {
   #readEnded = false;
   #writeEnded = false;
   #quietBuffer: Uint8Array | undefined;
-  #corks = 0;
+  #corked = false;
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
@@ -66,17 +66,18 @@ class DenoTransport implements Transport {
     this.#queue.push(bytes);
     this.#queued += bytes.length;
     // Each write op is an async round trip into the runtime: while corked, writes wait to share one.
-    if (this.#corks === 0) this.#writeLoop();
+    if (!this.#corked || this.#queued > HIGH_WATER_MARK) this.#writeLoop();
     if (this.#queued > HIGH_WATER_MARK) this.#needDrain = true;
     return !this.#needDrain;
   }
 
   cork(): void {
-    this.#corks++;
+    this.#corked = true;
   }
 
   uncork(): void {
-    if (--this.#corks === 0 && this.#queue.length > 0) this.#writeLoop();
+    this.#corked = false;
+    if (this.#queue.length > 0) this.#writeLoop();
   }
 
   pause(): void {

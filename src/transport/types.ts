@@ -80,13 +80,14 @@ export interface Transport {
    */
   write(bytes: Uint8Array): boolean;
   /**
-   * Writes until the matching `uncork` may wait and leave together. The
-   * session corks while it delivers what one read brought, so the replies
-   * to a burst of messages share a write. Optional: adapters that batch a
-   * turn's writes on their own (Node, Bun) leave it out.
+   * Writes until `uncork` may wait (up to the adapter's high-water mark) and
+   * leave together. The session corks while it delivers what one read
+   * brought, so the replies to a burst of messages share a write. Not
+   * counted: one `uncork` ends any number of `cork`s. Optional: adapters
+   * that batch a turn's writes on their own (Node, Bun) leave it out.
    */
   cork?(): void;
-  /** Ends one `cork`; the last one lets waiting writes go. */
+  /** Let waiting writes go. */
   uncork?(): void;
   /** Stop reading until `resume` (receive-side backpressure). */
   pause(): void;

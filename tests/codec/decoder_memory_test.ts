@@ -108,6 +108,27 @@ describe("WASM memory held per decoder", () => {
   });
 });
 
+describe("a decoder that found an error", () => {
+  it("stays dead even when a throwing sink never heard of the error, after giving its state back", async () => {
+    const { codec } = await isolatedCodec();
+    const decoder = codec.decoder({ role: "client", ...LIMITS });
+    const throwing: FrameSink = {
+      data: () => {
+        throw new Error("sink failed");
+      },
+      control: () => {},
+      error: () => {},
+    };
+    // A valid frame, then a reserved opcode: the sink throws before the error is delivered.
+    const read = concat([frame({ opcode: 2, payload: "x" }), Uint8Array.of(0x83, 0x00)]);
+    assert.throws(() => decoder.push(read, throwing), /sink failed/);
+    const after = new Recorder();
+    decoder.push(frame({ opcode: 2, payload: "y" }), after);
+    assert.deepEqual(after.events, []);
+    decoder.dispose();
+  });
+});
+
 describe("re-entrant delivery", () => {
   it("a sink that feeds another decoder mid-read leaves both tables intact", async () => {
     const { codec } = await isolatedCodec();

@@ -181,7 +181,7 @@ describe("transport selection and the Transport contract", () => {
     }
   });
 
-  it("cork: writes wait until the last uncork, then leave together (Deno; Node and Bun batch on their own)", async () => {
+  it("cork: writes wait until uncork, then leave together, or once they pass 64 KiB (Deno; Node and Bun batch on their own)", async () => {
     const net = await selectRuntime();
     let serverSide = recordingSink(false);
     const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
@@ -198,18 +198,23 @@ describe("transport selection and the Transport contract", () => {
         return;
       }
       client.cork!();
-      client.cork!();
+      client.cork!(); // not counted
       client.write(new Uint8Array([1, 2]));
       client.write(new Uint8Array([3]));
-      client.uncork!();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.equal(serverSide.total(), 0, "still corked once");
+      assert.equal(serverSide.total(), 0, "held while corked");
       assert.equal(client.writableLength, 3);
       client.uncork!();
       await until(() => serverSide.total() === 3);
       assert.deepEqual([...serverSide.bytes()], [1, 2, 3]);
       client.write(new Uint8Array([4]));
       await until(() => serverSide.total() === 4);
+      // A cork holds at most the high-water mark: a big burst goes out without an uncork.
+      client.cork!();
+      client.write(new Uint8Array(40_000).fill(5));
+      client.write(new Uint8Array(40_000).fill(6));
+      await until(() => serverSide.total() === 80_004);
+      client.uncork!();
     } finally {
       client.destroy();
       await clientSide.closed;

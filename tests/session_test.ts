@@ -1,0 +1,76 @@
+// The session's driving rules seen through a scripted transport: what it
+// writes, and when it lets a corking transport hold writes.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Session } from "../src/session.ts";
+import { ON_MESSAGE } from "../src/session_contract.ts";
+import { loadCodec } from "../src/codec/load.ts";
+import type { Transport, TransportSink } from "../src/transport/types.ts";
+import { concat, frame } from "./_helpers/frames.ts";
+
+/** A transport that only logs; with `corks`, it offers cork/uncork. */
+function scripted(corks: boolean): { transport: Transport; log: string[] } {
+  const log: string[] = [];
+  const transport: Transport = {
+    capabilities: { lentBuffer: false },
+    remoteAddress: undefined,
+    writableLength: 0,
+    start: (_sink: TransportSink) => {},
+    write(bytes) {
+      // Server frames of these tests: 2-byte header, text payload.
+      log.push(`write ${new TextDecoder().decode(bytes.subarray(2))}`);
+      return true;
+    },
+    pause: () => {},
+    resume: () => {},
+    end: () => log.push("end"),
+    destroy: () => log.push("destroy"),
+    ...(corks ? { cork: () => log.push("cork"), uncork: () => log.push("uncork") } : {}),
+  };
+  return { transport, log };
+}
+
+const texts = (...words: string[]) => concat(words.map((word) => frame({ opcode: 1, payload: word, mask: true })));
+
+describe("Session", () => {
+  it("a corking transport holds the replies to one read only until that read's messages are delivered", async () => {
+    const codec = await loadCodec();
+    const { transport, log } = scripted(true);
+    const session: Session = new Session(transport, {
+      [ON_MESSAGE]: (data) => session.send(`re:${data}`),
+    });
+    session.open(codec, "server", new Uint8Array(0));
+    // Two reads back to back, as a runtime delivers them under a steady stream:
+    // the second arrives while the first one's messages are still being delivered.
+    session.data(texts("a", "b"));
+    session.data(texts("c"));
+    session.data(texts("d"));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The first message is delivered at once, inside the first data() call;
+    // each read's replies are let go as soon as its own messages are delivered.
+    assert.deepEqual(log, [
+      "cork",
+      "write re:a",
+      "cork",
+      "cork",
+      "write re:b",
+      "uncork",
+      "write re:c",
+      "uncork",
+      "write re:d",
+      "uncork",
+    ]);
+  });
+
+  it("a transport without cork gets each reply as it is sent", async () => {
+    const codec = await loadCodec();
+    const { transport, log } = scripted(false);
+    const session: Session = new Session(transport, {
+      [ON_MESSAGE]: (data) => session.send(`re:${data}`),
+    });
+    session.open(codec, "server", new Uint8Array(0));
+    session.data(texts("a", "b"));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(log, ["write re:a", "write re:b"]);
+  });
+});
