@@ -1,0 +1,189 @@
+/**
+ * A decoder over the WASM core. Received bytes are read straight into WASM
+ * memory, and one call parses every complete frame in them, unmasking and
+ * UTF-8-checking payloads where they landed; the descriptor table it writes
+ * is walked here to call the sink. Between messages a decoder holds no WASM
+ * memory: its state block is taken for an unfinished frame or message only,
+ * and descriptor tables are lent per commit.
+ *
+ * @example
+ * ```ts
+ * import { WasmDecoder } from "./wasm_decoder.ts";
+ * import type { WasmExports } from "./wasm_exports.ts";
+ * import type { WasmMemory } from "./wasm_memory.ts";
+ * declare const wasm: WasmExports;
+ * declare const memory: WasmMemory;
+ * const decoder = new WasmDecoder(wasm, memory, [], { role: "server", maxPayload: 1 << 20, maxFragments: 1000 });
+ * ```
+ * @module
+ */
+
+import * as abi from "./abi.ts";
+import type { Decoder, DecoderOptions, FrameSink } from "./mod.ts";
+import type { WasmMemory } from "./wasm_memory.ts";
+import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
+
+/**
+ * One connection's decoder.
+ *
+ * @example
+ * ```ts
+ * import type { FrameSink } from "./mod.ts";
+ * declare const decoder: WasmDecoder;
+ * declare const sink: FrameSink;
+ * const region = decoder.reserve(); // a transport reads into this
+ * region.set([0x81, 0x02, 0x68, 0x69]);
+ * decoder.commit(4, sink); // sink.data("hi" bytes, text, first, last)
+ * ```
+ */
+export class WasmDecoder implements Decoder {
+  readonly #wasm: WasmExports;
+  readonly #memory: WasmMemory;
+  /** Spare descriptor tables, shared by the codec's decoders: a commit takes one and gives it back after delivery. */
+  readonly #tables: number[];
+  readonly #maxPayload: number;
+  readonly #maxFragments: number;
+  // Held only while a frame or a fragmented message is unfinished: between
+  // messages a decoder knows nothing a fresh one would not, and a server's
+  // idle connections are many.
+  #state = 0;
+  #region = 0;
+  #flags: number;
+  #depth = 0;
+  #dead = false;
+
+  /** A decoder on `memory`, borrowing descriptor tables from the codec's shared `tables`. */
+  constructor(wasm: WasmExports, memory: WasmMemory, tables: number[], options: DecoderOptions) {
+    this.#wasm = wasm;
+    this.#memory = memory;
+    this.#tables = tables;
+    this.#maxPayload = options.maxPayload;
+    this.#maxFragments = options.maxFragments;
+    this.#flags = (options.role === "server" ? abi.FLAG_SERVER : 0) | (options.allowRsv1 ? abi.FLAG_ALLOW_RSV1 : 0);
+  }
+
+  /** Always {@link READ_SIZE} bytes: larger pushes are split. */
+  reserve(): Uint8Array {
+    if (this.#region === 0) this.#region = this.#memory.alloc(READ_SIZE);
+    return this.#memory.u8.subarray(this.#region, this.#region + READ_SIZE);
+  }
+
+  /** `n` bytes landed in the reserved region: parse and deliver them (see {@link Decoder.commit}). */
+  commit(n: number, sink: FrameSink): void {
+    const region = this.#region;
+    if (region === 0) return;
+    // Detach first: a sink call may reserve the next read while this region is still parsed.
+    this.#region = 0;
+    try {
+      this.#run(region, n, sink);
+    } finally {
+      this.#memory.free(region, READ_SIZE);
+    }
+  }
+
+  /** Bytes from a buffer the transport owns: copied in, a read's worth at a time. */
+  push(bytes: Uint8Array, sink: FrameSink): void {
+    for (let offset = 0; offset < bytes.length && !this.#dead; offset += READ_SIZE) {
+      const chunk = bytes.subarray(offset, offset + READ_SIZE);
+      this.reserve().set(chunk);
+      this.commit(chunk.length, sink);
+    }
+  }
+
+  /** Accept RSV1 from now on (an extension was agreed); applied to the state block when one is held. */
+  setAllowRsv1(allow: boolean): void {
+    this.#flags = allow ? this.#flags | abi.FLAG_ALLOW_RSV1 : this.#flags & ~abi.FLAG_ALLOW_RSV1;
+    if (this.#state === 0) return;
+    const view = this.#memory.view;
+    const current = view.getUint32(this.#state + abi.STATE_FLAGS, true);
+    view.setUint32(
+      this.#state + abi.STATE_FLAGS,
+      (current & ~abi.FLAG_ALLOW_RSV1) | (this.#flags & abi.FLAG_ALLOW_RSV1),
+      true,
+    );
+  }
+
+  /** Give back everything held; later input is ignored. */
+  dispose(): void {
+    if (this.#dead && this.#state === 0 && this.#region === 0) return;
+    if (this.#region !== 0) this.#memory.free(this.#region, READ_SIZE);
+    if (this.#state !== 0) this.#memory.free(this.#state, abi.STATE_SIZE);
+    this.#state = 0;
+    this.#region = 0;
+    this.#dead = true;
+  }
+
+  #run(input: number, length: number, sink: FrameSink): void {
+    if (this.#dead) return;
+    if (this.#state === 0) {
+      this.#state = this.#memory.alloc(abi.STATE_SIZE);
+      this.#wasm.decoderInit(this.#state, this.#flags, this.#maxPayload, this.#maxFragments);
+    }
+    const state = this.#state;
+    this.#depth++;
+    // A table of this commit's own, not the decoder's: idle decoders hold none, and a sink
+    // call that commits (to this decoder or another) takes another, so the one being walked
+    // stays intact until this delivery ends. The codec only ever holds as many tables as
+    // commits were nested at once.
+    const tables = this.#tables;
+    const table = tables.pop() ?? this.#memory.alloc(abi.DESCRIPTOR_TABLE_SIZE);
+    try {
+      let offset = 0;
+      while (offset < length && !this.#dead) {
+        const count = this.#wasm.decode(state, input + offset, length - offset, table);
+        offset += this.#memory.view.getUint32(state + abi.STATE_CONSUMED, true);
+        this.#deliver(table, count, sink);
+      }
+    } finally {
+      tables.push(table);
+      // An error the WASM side found but a throwing sink never heard of still kills the decoder.
+      if (this.#state !== 0 && (this.#memory.view.getUint32(state + abi.STATE_FLAGS, true) & abi.FLAG_DEAD) !== 0) {
+        this.#dead = true;
+      }
+      // Only the outermost run may let the state go: a sink call can feed this decoder again.
+      if (--this.#depth === 0 && this.#state !== 0 && (this.#dead || this.#atRest())) {
+        this.#memory.free(this.#state, abi.STATE_SIZE);
+        this.#state = 0;
+      }
+    }
+  }
+
+  /** Between messages: no header half read, no frame or fragmented message open. */
+  #atRest(): boolean {
+    const view = this.#memory.view;
+    const state = this.#state;
+    return view.getUint32(state + abi.STATE_PHASE, true) === abi.PHASE_HEADER &&
+      view.getUint32(state + abi.STATE_CARRY_LENGTH, true) === 0 &&
+      view.getUint32(state + abi.STATE_MESSAGE_OPCODE, true) === 0;
+  }
+
+  #deliver(table: number, count: number, sink: FrameSink): void {
+    for (let i = 0; i < count; i++) {
+      // Re-read the views each time: a sink call may have grown memory.
+      const view = this.#memory.view;
+      const d = table + i * abi.DESCRIPTOR_SIZE;
+      const word = view.getUint32(d + abi.DESC_KIND, true);
+      const kind = word & 0xff;
+      if (kind === abi.KIND_ERROR) {
+        this.#dead = true;
+        sink.error(view.getUint32(d + abi.DESC_ERROR, true));
+        return;
+      }
+      const pointer = view.getUint32(d + abi.DESC_POINTER, true);
+      const bytes = this.#memory.u8.subarray(pointer, pointer + view.getUint32(d + abi.DESC_LENGTH, true));
+      if (kind === abi.KIND_DATA) {
+        const flags = word >>> 16;
+        sink.data(
+          bytes,
+          (flags & abi.PIECE_TEXT) !== 0,
+          (flags & abi.PIECE_FIRST) !== 0,
+          (flags & abi.PIECE_LAST) !== 0,
+          view.getUint32(d + abi.DESC_REMAINING, true),
+        );
+      } else {
+        sink.control((word >>> 8) & 0xff, bytes);
+      }
+      if (this.#dead) return;
+    }
+  }
+}
