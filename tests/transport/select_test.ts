@@ -61,36 +61,44 @@ async function until(ready: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+/** A listener and a client connected to it; the accepted side started with a recording sink (paused when asked). */
+async function connectedPair(pauseAccepted = false) {
+  const net = await selectRuntime();
+  let accepted: Transport | undefined;
+  let serverSide = recordingSink(false);
+  const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
+    accepted = transport;
+    serverSide = recordingSink(transport.capabilities.lentBuffer);
+    transport.start(serverSide.sink);
+    if (pauseAccepted) transport.pause();
+  });
+  const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
+  const clientSide = recordingSink(client.capabilities.lentBuffer);
+  client.start(clientSide.sink);
+  await until(() => accepted !== undefined);
+  return { listener, client, clientSide, accepted: accepted!, serverSide };
+}
+
 describe("transport selection and the Transport contract", () => {
   it("names the runtime it runs on", () => {
     assert.equal(runtimeName(), g.Bun ? "bun" : g.Deno ? "deno" : "node");
   });
 
   it("connect/listen: 1 MiB each way, the lent-buffer path when offered, end and close", async () => {
-    const net = await selectRuntime();
-    let accepted: Transport | undefined;
-    let serverSide = recordingSink(false);
-    const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
-      accepted = transport;
-      serverSide = recordingSink(transport.capabilities.lentBuffer);
-      transport.start(serverSide.sink);
-    });
+    const { listener, client, clientSide, accepted, serverSide } = await connectedPair();
     assert.ok(listener.address.port > 0);
-    const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
-    const clientSide = recordingSink(client.capabilities.lentBuffer);
-    client.start(clientSide.sink);
     const payload = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 13) & 0xff);
     client.write(payload);
     await until(() => serverSide.total() === payload.length);
     assert.deepEqual(serverSide.bytes(), payload);
-    accepted!.write(payload);
+    accepted.write(payload);
     await until(() => clientSide.total() === payload.length);
     assert.deepEqual(clientSide.bytes(), payload);
     if (client.capabilities.lentBuffer) assert.ok(clientSide.log.includes("read"), "reads landed in the lent buffer");
-    assert.ok(accepted!.remoteAddress?.hostname.includes("127.0.0.1"));
+    assert.ok(accepted.remoteAddress?.hostname.includes("127.0.0.1"));
     client.end();
     await until(() => serverSide.log.includes("end"));
-    accepted!.end();
+    accepted.end();
     await Promise.all([clientSide.closed, serverSide.closed]);
     // Once both sides have ended, some runtimes (Bun) report only the close: that is enough.
     assert.equal(clientSide.log.filter((entry) => entry.startsWith("close")).length, 1);
@@ -98,46 +106,22 @@ describe("transport selection and the Transport contract", () => {
   });
 
   it("backpressure: write returns false against a peer that does not read, drain follows once it does", async () => {
-    const net = await selectRuntime();
-    let accepted: Transport | undefined;
-    let serverSide = recordingSink(false);
-    const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
-      accepted = transport;
-      serverSide = recordingSink(transport.capabilities.lentBuffer);
-      transport.start(serverSide.sink);
-      transport.pause();
-    });
-    const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
-    const clientSide = recordingSink(client.capabilities.lentBuffer);
-    client.start(clientSide.sink);
-    await until(() => accepted !== undefined);
+    const { listener, client, clientSide, accepted, serverSide } = await connectedPair(true);
     const chunk = new Uint8Array(256 * 1024);
     let accepted_ = true;
     for (let i = 0; i < 64 && accepted_; i++) accepted_ = client.write(chunk);
     assert.equal(accepted_, false, "write reports a full queue");
     assert.ok(client.writableLength > 0);
-    accepted!.resume();
+    accepted.resume();
     await until(() => clientSide.log.includes("drain"), 10_000);
     client.destroy();
-    accepted!.destroy();
+    accepted.destroy();
     await Promise.all([clientSide.closed, serverSide.closed]);
     await listener.close();
   });
 
   it("lent frames go back to the pool only once written: a peer that stops reading gets every byte intact", async () => {
-    const net = await selectRuntime();
-    let accepted: Transport | undefined;
-    let serverSide = recordingSink(false);
-    const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
-      accepted = transport;
-      serverSide = recordingSink(transport.capabilities.lentBuffer);
-      transport.start(serverSide.sink);
-      transport.pause();
-    });
-    const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
-    const clientSide = recordingSink(client.capabilities.lentBuffer);
-    client.start(clientSide.sink);
-    await until(() => accepted !== undefined);
+    const { listener, client, clientSide, accepted, serverSide } = await connectedPair(true);
     // Far more than the kernel buffers hold, so most frames wait in the
     // transport while later ones are taken from the pool, first with the peer
     // stopped, then while it drains: a frame given back too early would be
@@ -160,7 +144,7 @@ describe("transport selection and the Transport contract", () => {
     try {
       await writeFrames(0, COUNT / 2, 8);
       assert.ok(client.writableLength > 0, "frames wait in the transport, not only in the kernel");
-      accepted!.resume();
+      accepted.resume();
       // One at a time, so the writer's drain work and the takes interleave.
       await writeFrames(COUNT / 2, COUNT, 1);
       await until(() => serverSide.total() === expected, 10_000);
@@ -175,22 +159,14 @@ describe("transport selection and the Transport contract", () => {
       assert.ok(written.has(framePool.take(sizeOf(1)).buffer), "a written frame was reused");
     } finally {
       client.destroy();
-      accepted!.destroy();
+      accepted.destroy();
       await Promise.all([clientSide.closed, serverSide.closed]);
       await listener.close();
     }
   });
 
   it("cork: writes wait until uncork, then leave together, or once they pass 64 KiB (Deno; Node and Bun batch on their own)", async () => {
-    const net = await selectRuntime();
-    let serverSide = recordingSink(false);
-    const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
-      serverSide = recordingSink(transport.capabilities.lentBuffer);
-      transport.start(serverSide.sink);
-    });
-    const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
-    const clientSide = recordingSink(client.capabilities.lentBuffer);
-    client.start(clientSide.sink);
+    const { listener, client, clientSide, serverSide } = await connectedPair();
     try {
       if (g.Deno === undefined) {
         assert.equal(client.cork, undefined);
