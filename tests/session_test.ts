@@ -30,18 +30,23 @@ function scripted(corks: boolean): { transport: Transport; log: string[] } {
   return { transport, log };
 }
 
+/** An open server session whose listener answers every message with "re:" and the message. */
+async function answering(corks: boolean): Promise<{ session: Session; log: string[] }> {
+  const { transport, log } = scripted(corks);
+  const session: Session = new Session(transport, {
+    [ON_MESSAGE]: (data) => session.send(`re:${data}`),
+  });
+  session.open(await loadCodec(), "server", new Uint8Array(0));
+  return { session, log };
+}
+
 const texts = (...words: string[]) => concat(words.map((word) => frame({ opcode: 1, payload: word, mask: true })));
 
 describe("Session", () => {
   it("a corking transport holds the replies to one read only until that read's messages are delivered", async () => {
-    const codec = await loadCodec();
-    const { transport, log } = scripted(true);
-    const session: Session = new Session(transport, {
-      [ON_MESSAGE]: (data) => session.send(`re:${data}`),
-    });
-    session.open(codec, "server", new Uint8Array(0));
-    // Two reads back to back, as a runtime delivers them under a steady stream:
-    // the second arrives while the first one's messages are still being delivered.
+    const { session, log } = await answering(true);
+    // Reads back to back, as a runtime delivers them under a steady stream:
+    // the later ones arrive while the first one's messages are still being delivered.
     session.data(texts("a", "b"));
     session.data(texts("c"));
     session.data(texts("d"));
@@ -63,12 +68,7 @@ describe("Session", () => {
   });
 
   it("a transport without cork gets each reply as it is sent", async () => {
-    const codec = await loadCodec();
-    const { transport, log } = scripted(false);
-    const session: Session = new Session(transport, {
-      [ON_MESSAGE]: (data) => session.send(`re:${data}`),
-    });
-    session.open(codec, "server", new Uint8Array(0));
+    const { session, log } = await answering(false);
     session.data(texts("a", "b"));
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(log, ["write re:a", "write re:b"]);

@@ -33,6 +33,15 @@ function messages(recorder: Recorder): number[][] {
   return recorder.events.map((e) => (e.kind === "message" ? e.bytes : [-1]));
 }
 
+/** A sink that fails on the first data piece, as a buggy application listener would. */
+const throwing: FrameSink = {
+  data: () => {
+    throw new Error("sink failed");
+  },
+  control: () => {},
+  error: () => {},
+};
+
 describe("WASM memory held per decoder", () => {
   it("a decoder between messages holds no WASM memory; one inside a frame or a fragmented message holds its state", async () => {
     const { codec, memory } = await isolatedCodec();
@@ -92,13 +101,6 @@ describe("WASM memory held per decoder", () => {
       for (const decoder of decoders) decoder.push(read, sink);
     }
     // A sink that throws mid-delivery still gives the table back.
-    const throwing: FrameSink = {
-      data: () => {
-        throw new Error("sink failed");
-      },
-      control: () => {},
-      error: () => {},
-    };
     for (let i = 0; i < 2000; i++) {
       const decoder = decoders[i % decoders.length];
       assert.throws(() => decoder.push(frame({ opcode: 2, payload: "x" }), throwing), /sink failed/);
@@ -112,13 +114,6 @@ describe("a decoder that found an error", () => {
   it("stays dead even when a throwing sink never heard of the error, after giving its state back", async () => {
     const { codec } = await isolatedCodec();
     const decoder = codec.decoder({ role: "client", ...LIMITS });
-    const throwing: FrameSink = {
-      data: () => {
-        throw new Error("sink failed");
-      },
-      control: () => {},
-      error: () => {},
-    };
     // A valid frame, then a reserved opcode: the sink throws before the error is delivered.
     const read = concat([frame({ opcode: 2, payload: "x" }), Uint8Array.of(0x83, 0x00)]);
     assert.throws(() => decoder.push(read, throwing), /sink failed/);
