@@ -20,6 +20,22 @@ import { reportListenerError } from "./report.ts";
 
 type Handler = ((event: Event) => unknown) | null;
 
+// workerd's EventTarget calls an object's `on<type>` property by itself when
+// it dispatches (a service-worker legacy), which would run every handler
+// twice. Where the runtime does that, the property reads as null to the one
+// lookup each dispatch makes before it calls any listener.
+const RUNTIME_CALLS_HANDLERS = ((): boolean => {
+  let read = false;
+  const probe = new (class extends EventTarget {
+    get onprobe(): null {
+      read = true;
+      return null;
+    }
+  })();
+  probe.dispatchEvent(new Event("probe"));
+  return read;
+})();
+
 /**
  * `EventTarget` with exception-safe listeners and event handler attributes.
  *
@@ -40,6 +56,18 @@ export class SafeEventTarget extends EventTarget {
   // handful of listeners, and idle servers hold many sockets.
   #wrappers: unknown[] | undefined;
   #handlers: Map<string, { handler: Handler; listener: EventListener | undefined }> | undefined;
+  #hiddenFromRuntime: string | undefined;
+
+  /** As `EventTarget.dispatchEvent`; where the runtime calls `on<type>` itself, it does not see the handler. */
+  override dispatchEvent(event: Event): boolean {
+    if (!RUNTIME_CALLS_HANDLERS) return super.dispatchEvent(event);
+    this.#hiddenFromRuntime = event.type;
+    try {
+      return super.dispatchEvent(event);
+    } finally {
+      this.#hiddenFromRuntime = undefined;
+    }
+  }
 
   /** As `EventTarget.addEventListener`, with the listener wrapped so it cannot throw out of dispatch. */
   override addEventListener(
@@ -99,6 +127,10 @@ export class SafeEventTarget extends EventTarget {
   /** The current `on<type>` handler. */
   // deno-lint-ignore no-explicit-any -- each subclass types its own on<type> attributes
   protected getHandler(type: string): any {
+    if (this.#hiddenFromRuntime === type) {
+      this.#hiddenFromRuntime = undefined;
+      return null;
+    }
     return this.#handlers?.get(type)?.handler ?? null;
   }
 

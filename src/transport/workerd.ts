@@ -33,6 +33,9 @@ class WorkerdTransport implements Transport {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   #queued = 0;
   #closed = false;
+  #ending = false;
+  #readEnded = false;
+  #writeEnded = false;
   #sink: TransportSink | undefined;
   #paused = false;
   #resume: (() => void) | undefined;
@@ -72,32 +75,44 @@ class WorkerdTransport implements Transport {
   }
 
   end(): void {
-    this.#writer.close().catch(() => {});
+    if (this.#ending) return;
+    this.#ending = true;
+    this.#writer.close().then(() => {
+      this.#writeEnded = true;
+      if (this.#readEnded) this.#finish();
+    }, (error) => this.#finish(error));
   }
 
   destroy(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#socket.close().catch(() => {});
+    this.#finish();
   }
 
   async #pump(sink: TransportSink): Promise<void> {
     const reader = this.#socket.readable.getReader();
-    let failure: Error | undefined;
     try {
-      for (;;) {
+      while (!this.#closed) {
         if (this.#paused) await new Promise<void>((resolve) => this.#resume = resolve);
         const { value, done } = await reader.read();
         if (done) break;
         sink.data(value);
       }
-      sink.end();
-      await this.#socket.closed;
     } catch (error) {
-      failure = error as Error;
+      return this.#finish(error as Error);
     }
+    if (this.#closed) return;
+    this.#readEnded = true;
+    sink.end();
+    // workerd's `closed` settles only once the socket is closed, not when
+    // both directions have ended: the connection is over when they have.
+    if (this.#writeEnded) this.#finish();
+  }
+
+  #finish(error?: Error): void {
+    if (this.#closed) return;
     this.#closed = true;
-    sink.closed(failure);
+    this.#resume?.();
+    this.#socket.close().catch(() => {});
+    this.#sink?.closed(error);
   }
 }
 
