@@ -17,12 +17,13 @@
  */
 
 import { loadCodec } from "./codec/load.ts";
+import type { Codec } from "./codec/mod.ts";
 import { ClientHandshake, type ClientHandshakeStep } from "./protocol/client_handshake.ts";
 import { WebSocketError } from "./protocol/errors.ts";
 import type { WebSocketUrl } from "./protocol/ws_url.ts";
 import { Session, type SessionEvents, type SessionOptions } from "./session.ts";
 import { selectRuntime } from "./transport/select.ts";
-import type { ClientTlsOptions } from "./transport/types.ts";
+import type { ClientTlsOptions, Transport } from "./transport/types.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
 export interface ClientOptions extends SessionOptions {
@@ -47,7 +48,9 @@ export interface ClientCallbacks {
 /**
  * Connect and handshake. Rejects with a `WebSocketError` (`WS_ERR_CONNECT`,
  * `WS_ERR_HANDSHAKE_*`, `WS_ERR_ABORTED`) whose `details` hold the failed
- * response (`status`, `headers`, `body`) when there was one.
+ * response (`status`, `headers`, `body`) when there was one. Bad `headers`
+ * throw a `TypeError` at once: they are the caller's mistake, not the network's.
+ * `handshakeTimeout` counts from this call, the TCP (and TLS) connect included.
  *
  * @example
  * ```ts
@@ -61,39 +64,68 @@ export interface ClientCallbacks {
  * await pending.catch((error) => console.log(error.code)); // "WS_ERR_ABORTED"
  * ```
  */
-export async function connectClient(
+export function connectClient(
   url: WebSocketUrl,
   protocols: string[],
   options: ClientOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
+  const handshake = new ClientHandshake({ url, protocols, headers: options.headers });
+  return connectAndHandshake(url, handshake, options, callbacks);
+}
+
+async function connectAndHandshake(
+  url: WebSocketUrl,
+  handshake: ClientHandshake,
+  options: ClientOptions,
+  callbacks: ClientCallbacks,
+): Promise<Session> {
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
-  const handshake = new ClientHandshake({ url, protocols, headers: options.headers });
-  const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
+  const expired = new AbortController();
+  const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? 30_000);
   let transport;
   try {
-    transport = await net.connect({
-      hostname: url.hostname,
-      port: url.port,
-      tls: url.secure ? (options.tls ?? true) : undefined,
-      signal,
-    });
-  } catch (cause) {
-    if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED", undefined, undefined, { cause });
-    throw new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
+    const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
+    try {
+      transport = await net.connect({
+        hostname: url.hostname,
+        port: url.port,
+        tls: url.secure ? (options.tls ?? true) : undefined,
+        signal: signal === undefined ? expired.signal : AbortSignal.any([signal, expired.signal]),
+      });
+    } catch (cause) {
+      if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED", undefined, undefined, { cause });
+      if (expired.signal.aborted) throw new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT", undefined, undefined, { cause });
+      throw new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
+    }
+    return await handshakeOver(transport, codec, handshake, expired.signal, options, callbacks);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+function handshakeOver(
+  transport: Transport,
+  codec: Codec,
+  handshake: ClientHandshake,
+  expired: AbortSignal,
+  options: ClientOptions,
+  callbacks: ClientCallbacks,
+): Promise<Session> {
+  const signal = options.signal;
   const session = new Session(transport, callbacks.events, options);
-  return await new Promise<Session>((resolve, reject) => {
+  return new Promise<Session>((resolve, reject) => {
     let settled = false;
     const settle = (step: ClientHandshakeStep): void => {
       if (!step.done || settled) return;
       settled = true;
-      clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+      expired.removeEventListener("abort", onTimeout);
       if (step.ok) {
+        // Before open(): it fires `open` at once, and a listener there may abort.
+        signal?.addEventListener("abort", () => session.terminate(), { once: true });
         session.open(codec, "client", step.rest, () => callbacks.opened(session, step.protocol, step.extensions));
-        if (signal !== undefined) signal.addEventListener("abort", () => session.terminate(), { once: true });
         resolve(session);
       } else {
         transport.destroy();
@@ -102,11 +134,9 @@ export async function connectClient(
     };
     const fail = (error: WebSocketError): void => settle({ done: true, ok: false, error });
     const onAbort = (): void => fail(new WebSocketError("WS_ERR_ABORTED"));
+    const onTimeout = (): void => fail(new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT"));
     signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(
-      () => fail(new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT")),
-      options.handshakeTimeout ?? 30_000,
-    );
+    expired.addEventListener("abort", onTimeout, { once: true });
     session.startHandshake({
       data: (bytes) => settle(handshake.receive(bytes)),
       closed: (error) => {

@@ -114,9 +114,18 @@ export class ClientRegistry implements SessionTracker {
     return count;
   }
 
-  /** Close everyone with 1001; terminate who is left after the timeout; resolve when all are gone. */
+  /**
+   * Close everyone with 1001; terminate who is left after the timeout, or
+   * at once on a second call; resolve when all are gone.
+   */
   shutdown(options: ShutdownOptions = {}): Promise<void> {
-    return this.#shutdown ??= this.#closeAll(options);
+    if (this.#shutdown === undefined) return this.#shutdown = this.#closeAll(options);
+    this.#terminateAll();
+    return this.#shutdown;
+  }
+
+  #terminateAll(): void {
+    for (const session of [...this.#pending, ...this.#open.keys()]) session.terminate();
   }
 
   async #closeAll(options: ShutdownOptions): Promise<void> {
@@ -126,9 +135,7 @@ export class ClientRegistry implements SessionTracker {
     for (const session of this.#open.keys()) session.close(options.code ?? 1001, options.reason ?? "");
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), options.timeout ?? 5000));
-    if (await Promise.race([gone, late]) === "late") {
-      for (const session of [...this.#pending, ...this.#open.keys()]) session.terminate();
-    }
+    if (await Promise.race([gone, late]) === "late") this.#terminateAll();
     clearTimeout(timer);
     await gone;
   }

@@ -23,6 +23,7 @@ import { ClientRegistry, type ShutdownOptions } from "./client_registry.ts";
 import { loadCodec } from "./codec/load.ts";
 import type { Codec } from "./codec/mod.ts";
 import { type AcceptOptions, acceptTransport } from "./server_accept.ts";
+import { encodeLatin1 } from "./protocol/http1_write.ts";
 import { fromNodeSocket } from "./transport/node.ts";
 import type { WebSocket } from "./websocket.ts";
 
@@ -37,8 +38,6 @@ export interface UpgradeHandler {
   /** Close every connection with 1001 and resolve when all are gone (the HTTP server is yours to close). */
   shutdown(options?: ShutdownOptions): Promise<void>;
 }
-
-const encoder = new TextEncoder();
 
 /**
  * A `node:http` upgrade handler with the same options and hooks as `serve()`
@@ -69,11 +68,13 @@ export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
     for (let i = 0; i < request.rawHeaders.length; i += 2) {
       text += `${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}\r\n`;
     }
-    const replay = encoder.encode(text + "\r\n");
+    // node:http decoded the head as latin1: encoding it back so gives the bytes as sent.
+    const replay = encodeLatin1(text + "\r\n");
     const initial = new Uint8Array(replay.length + head.length);
     initial.set(replay);
     initial.set(head, replay.length);
-    acceptTransport(fromNodeSocket(socket as Socket), options, registry, initial);
+    const secure = (socket as { encrypted?: boolean }).encrypted === true;
+    acceptTransport(fromNodeSocket(socket as Socket), options, registry, { initial, secure });
   };
   return {
     handleUpgrade(request, socket, head) {

@@ -1,5 +1,5 @@
 /**
- * The URL of an upgrade request, `ws://` + Host + target, as the WHATWG URL
+ * The URL of an upgrade request, `ws://` (`wss://` over TLS) + Host + target, as the WHATWG URL
  * parser writes it. Most requests are already in that form (a lower-case
  * name or a dotted IPv4 address, a plain path), and for those the parser
  * would hand back its input; only the others pay for a `URL` object.
@@ -9,27 +9,29 @@
  * import { requestUrl } from "./request_url.ts";
  * requestUrl("/chat?room=1", "example.com:8080"); // "ws://example.com:8080/chat?room=1"
  * requestUrl("/a/../b", "EXAMPLE.com:80"); // "ws://example.com/b"
+ * requestUrl("/", "example.com:443", true); // "wss://example.com/"
  * ```
  * @module
  */
 
 /**
- * `new URL(target, "ws://" + host).href`, or `ws://localhost` and the path
- * when that is no URL.
+ * `new URL(target, "ws://" + host).href` (`wss://` when `secure`), or
+ * `ws://localhost` and the path when that is no URL.
  *
  * @example
  * ```ts
  * requestUrl("/x", "bad host"); // "ws://localhost/x"
  * ```
  */
-export function requestUrl(target: string, host: string): string {
+export function requestUrl(target: string, host: string, secure = false): string {
+  const scheme = secure ? "wss://" : "ws://";
   // join makes one flat string: an idle socket keeps it, and a concatenation
   // would keep its pieces (and the head they were cut from) alive with it.
-  if (isPlainHost(host) && isPlainTarget(target)) return ["ws://", host, target].join("");
+  if (isPlainHost(host, secure ? 443 : 80) && isPlainTarget(target)) return [scheme, host, target].join("");
   try {
-    return new URL(target, `ws://${host}`).href;
+    return new URL(target, scheme + host).href;
   } catch {
-    return `ws://localhost${target.startsWith("/") ? target : "/"}`;
+    return `${scheme}localhost${target.startsWith("/") ? target : "/"}`;
   }
 }
 
@@ -57,12 +59,12 @@ function isPlainTarget(target: string): boolean {
 
 // A lower-case ASCII name whose last label starts with a letter (else the
 // parser reads it as an IPv4 number), or a canonical dotted-quad address;
-// then no port, or a canonical one that is not ws's default 80. Names with
-// "xn--" labels go to the parser, which checks their punycode.
-function isPlainHost(host: string): boolean {
+// then no port, or a canonical one that is not the scheme's default. Names
+// with "xn--" labels go to the parser, which checks their punycode.
+function isPlainHost(host: string, defaultPort: number): boolean {
   let colon = host.indexOf(":");
   if (colon < 0) colon = host.length;
-  else if (!isPlainPort(host, colon + 1)) return false;
+  else if (!isPlainPort(host, colon + 1, defaultPort)) return false;
   if (colon === 0 || host.startsWith("xn--") || host.includes(".xn--")) return false;
   let label = 0;
   for (let i = 0; i < colon; i++) {
@@ -78,7 +80,7 @@ function isPlainHost(host: string): boolean {
   return !(last >= 48 && last <= 57) || isDottedQuad(host, colon);
 }
 
-function isPlainPort(host: string, start: number): boolean {
+function isPlainPort(host: string, start: number, defaultPort: number): boolean {
   const digits = host.length - start;
   if (digits < 1 || digits > 5 || host[start] === "0") return false;
   let port = 0;
@@ -87,7 +89,7 @@ function isPlainPort(host: string, start: number): boolean {
     if (c < 48 || c > 57) return false;
     port = port * 10 + c - 48;
   }
-  return port <= 65535 && port !== 80;
+  return port <= 65535 && port !== defaultPort;
 }
 
 function isDottedQuad(host: string, end: number): boolean {

@@ -17,8 +17,10 @@
  */
 
 import { reportListenerError } from "./report.ts";
+import { exposeMembers } from "./websocket_idl.ts";
 
-type Handler = ((event: Event) => unknown) | null;
+// HTML keeps any object as a handler ([LegacyTreatNonObjectAsNull]); only a function is called.
+type Handler = ((event: Event) => unknown) | object | null;
 
 // workerd's EventTarget calls an object's `on<type>` property by itself when
 // it dispatches (a service-worker legacy), which would run every handler
@@ -136,10 +138,14 @@ export class SafeEventTarget extends EventTarget {
 
   /**
    * Set `on<type>`: the first non-null value registers a listener in order
-   * with the others; later values replace the handler in place; null removes it.
+   * with the others; later values replace the handler in place; null, or
+   * anything but an object or function, removes it. An object that is not
+   * callable is kept (and read back) but never called, as browsers do.
    */
   protected setHandler(type: string, value: unknown): void {
-    const handler = typeof value === "function" ? value as (event: Event) => unknown : null;
+    const handler = typeof value === "function" || (typeof value === "object" && value !== null)
+      ? value as Handler
+      : null;
     const handlers = this.#handlers ??= new Map();
     let slot = handlers.get(type);
     if (slot === undefined) handlers.set(type, slot = { handler: null, listener: undefined });
@@ -150,8 +156,10 @@ export class SafeEventTarget extends EventTarget {
     } else if (handler !== null && slot.listener === undefined) {
       const current = slot;
       slot.listener = (event: Event) => {
+        const handler = current.handler;
+        if (typeof handler !== "function") return;
         try {
-          current.handler?.call(this, event);
+          handler.call(this, event);
         } catch (error) {
           reportListenerError(error);
         }
@@ -160,6 +168,8 @@ export class SafeEventTarget extends EventTarget {
     }
   }
 }
+
+exposeMembers(SafeEventTarget.prototype, ["addEventListener", "removeEventListener", "dispatchEvent"]);
 
 function captureOf(options: boolean | EventListenerOptions | undefined): boolean {
   return typeof options === "boolean" ? options : options?.capture === true;

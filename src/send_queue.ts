@@ -36,6 +36,7 @@ export class SendQueue {
   #bytes = 0;
   #running: Promise<void> | undefined;
   #active = false;
+  #last: (() => void) | undefined;
 
   /** Application bytes waiting (a Blob counts its size). */
   get bytes(): number {
@@ -67,6 +68,22 @@ export class SendQueue {
     return run;
   }
 
+  /**
+   * Run `last` once every message pushed so far was delivered: at once when
+   * idle. A close frame goes out this way, behind the data sent before it.
+   */
+  finish(last: () => void): void {
+    if (this.idle) last();
+    else this.#last = last;
+  }
+
+  /** Drop every waiting message (and the `finish` action): the connection is gone. */
+  clear(): void {
+    this.#items = [];
+    this.#bytes = 0;
+    this.#last = undefined;
+  }
+
   /** Resolves once nothing is being delivered. */
   settled(): Promise<void> {
     return this.#running ?? Promise.resolve();
@@ -76,13 +93,19 @@ export class SendQueue {
     this.#active = true;
     try {
       while (this.#items.length > 0) {
-        const { item, size } = this.#items[0];
+        const items = this.#items;
+        const { item, size } = items[0];
         // A Blob that cannot be read is dropped, not left blocking everything behind it.
         const payload = item instanceof Blob ? await readBlob(item) : item;
-        this.#items.shift();
+        // Cleared while the Blob was read: it went with the rest.
+        if (items !== this.#items) continue;
+        items.shift();
         this.#bytes -= size;
         if (payload !== undefined) deliver(payload, size);
       }
+      const last = this.#last;
+      this.#last = undefined;
+      last?.();
     } finally {
       // Cleared in the same turn as the last delivery, so the next send() may skip the queue.
       this.#active = false;

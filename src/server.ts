@@ -51,7 +51,10 @@ export interface Server {
    * the frame once. Returns how many clients it was sent to.
    */
   broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number;
-  /** Stop accepting, close every connection with 1001, resolve when all are gone. */
+  /**
+   * Stop accepting, close every connection with 1001, resolve when all are
+   * gone; those left after `timeout` (or at a second call) are terminated.
+   */
   shutdown(options?: ShutdownOptions): Promise<void>;
 }
 
@@ -74,21 +77,25 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
   const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
   const registry = new ClientRegistry(codec);
   const maxConnections = options.maxConnections ?? 10_000;
+  const context = { secure: options.tls !== undefined };
   const listener = await net.listen(
     { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8080, tls: options.tls },
     (transport) => {
       if (registry.closing || registry.size >= maxConnections) return transport.destroy();
-      acceptTransport(transport, options, registry);
+      acceptTransport(transport, options, registry, context);
     },
   );
+  let stopListening: Promise<void> | undefined;
   const server: Server = {
     address: listener.address,
     clients: registry.clients,
     broadcast: (data, filter) => registry.broadcast(data, filter),
     async shutdown(shutdownOptions) {
-      await Promise.all([listener.close(), registry.shutdown(shutdownOptions)]);
+      // A second call terminates whoever is left, and waits with the first.
+      await Promise.all([stopListening ??= listener.close(), registry.shutdown(shutdownOptions)]);
     },
   };
-  options.signal?.addEventListener("abort", () => void server.shutdown(), { once: true });
+  if (options.signal?.aborted) void server.shutdown();
+  else options.signal?.addEventListener("abort", () => void server.shutdown(), { once: true });
   return server;
 }

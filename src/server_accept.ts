@@ -23,7 +23,7 @@ import { WebSocketError } from "./protocol/errors.ts";
 import type { HeadLimits } from "./protocol/http1.ts";
 import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "./protocol/server_handshake.ts";
 import { acceptResponse, rejectResponse } from "./protocol/server_responses.ts";
-import { respondHttp } from "./server_http.ts";
+import { HttpFlow, respondHttp } from "./server_http.ts";
 import { reportListenerError } from "./report.ts";
 import { ByteQueue } from "./byte_queue.ts";
 import { Session, type SessionOptions } from "./session.ts";
@@ -64,10 +64,24 @@ export interface AcceptOptions extends
   maxHeaders?: number;
 }
 
+/** What the listener knows about an accepted connection. */
+export interface AcceptContext {
+  /** The connection came over TLS: URLs are `wss://` and `https://`. */
+  secure?: boolean;
+  /** Bytes already read from the connection (a request head replayed from `node:http`). */
+  initial?: Uint8Array;
+}
+
+// Bytes kept while the application decides (first frames, a request body);
+// past this the transport stops reading until the socket opens.
+const LATE_LIMIT = 2 * 1024 * 1024;
+
 /**
  * Run the opening handshake on `transport`, tracked by `registry` from the
  * first byte, and registered there as open once it is (so the server can
- * broadcast to it and shut it down).
+ * broadcast to it and shut it down). `handshakeTimeout` covers everything
+ * up to the 101 or the start of a plain HTTP answer: a slow request body
+ * or an `upgrade` hook that never decides cannot hold the socket.
  *
  * @example
  * ```ts
@@ -82,43 +96,62 @@ export function acceptTransport(
   transport: Transport,
   options: AcceptOptions,
   registry: ClientRegistry,
-  initial?: Uint8Array,
+  context: AcceptContext = {},
 ): void {
   const shared = sharedOf(options);
   const session = new Session(transport, NO_EVENTS, shared.session);
   const handshake = new ServerHandshake(shared.limits);
-  let finished = false;
+  let headDone = false;
   // Bytes that arrive after the head while the application decides: the first frames, or a request body.
   const late = new ByteQueue();
-  const timer = setTimeout(() => finish() && transport.destroy(), options.handshakeTimeout ?? 10_000);
-  // True for the one caller that ends the handshake phase.
-  function finish(): boolean {
-    if (finished) return false;
-    finished = true;
+  let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
+    timer = undefined;
+    transport.destroy();
+  }, options.handshakeTimeout ?? 10_000);
+  // The handshake is over (answered, opened, or the socket is gone): the timer stops.
+  const settle = (): void => {
     clearTimeout(timer);
-    return true;
-  }
+    timer = undefined;
+  };
   const onStep = (step: ServerHandshakeStep): void => {
-    if (!step.done || !finish()) return;
+    if (!step.done || headDone) return;
+    headDone = true;
     if ("reject" in step) {
+      settle();
       answer(transport, rejectResponse(step.reject.status, step.reject.headers, step.reject.body));
     } else if ("notUpgrade" in step) {
       late.push(step.rest);
-      respondHttp(transport, step.notUpgrade, late, options.fetch);
+      http = new HttpFlow();
+      void respondHttp(transport, step.notUpgrade, late, options.fetch, {
+        secure: context.secure,
+        received: settle,
+        flow: http,
+      });
     } else {
       late.push(step.rest);
-      upgrade(session, step.request, late, options, registry).catch((error) => {
+      upgrade(session, step.request, late, options, registry, context.secure === true, settle).catch((error) => {
+        settle();
         console.error(error);
         answer(transport, rejectResponse(500));
       });
     }
   };
+  // A plain HTTP answer streams by the transport's drain and stops when it closes.
+  let http: HttpFlow | undefined;
   session.startHandshake({
-    data: (bytes) => finished ? late.push(bytes) : onStep(handshake.receive(bytes)),
-    closed: finish,
+    data(bytes) {
+      if (!headDone) return onStep(handshake.receive(bytes));
+      late.push(bytes);
+      if (late.length > LATE_LIMIT) transport.pause();
+    },
+    drain: () => http?.drain(),
+    closed() {
+      settle();
+      http?.close();
+    },
   });
   registry.track(session);
-  if (initial !== undefined && initial.length > 0) onStep(handshake.receive(initial));
+  if (context.initial !== undefined && context.initial.length > 0) onStep(handshake.receive(context.initial));
 }
 
 // The async part stays small: every local here lives in a suspended frame
@@ -129,21 +162,28 @@ async function upgrade(
   late: ByteQueue,
   options: AcceptOptions,
   registry: ClientRegistry,
+  secure: boolean,
+  settle: () => void,
 ): Promise<void> {
   const transport = session.transport;
   const remoteAddress = transport.remoteAddress;
   const host = request.fields.get("host") ?? remoteAddress?.hostname ?? "localhost";
   // The socket keeps the fields as sent, not the Headers: idle connections are many, and most never ask.
-  const kept = keepRequest(requestUrl(request.target, host), remoteAddress, request.fields);
+  const kept = keepRequest(requestUrl(request.target, host, secure), remoteAddress, request.fields);
   // Each info builds the (shared) Headers only if the application reads it.
   const pending = options.upgrade?.(
     Object.assign(upgradeInfo(kept.url, remoteAddress, request.fields), { protocols: request.protocols }),
   );
   // Nothing to wait for without a hook: no promise per connection for it.
   const decision = pending === undefined ? undefined : await pending;
-  if (decision === false) return answer(transport, rejectResponse(403));
+  if (session.isClosed) return;
+  if (decision === false) {
+    settle();
+    return answer(transport, rejectResponse(403));
+  }
   if (decision instanceof Response) {
-    const body = await decision.text();
+    const body = new Uint8Array(await decision.arrayBuffer());
+    settle();
     return answer(transport, rejectResponse(decision.status, [...decision.headers], body));
   }
   const accepted = typeof decision === "object" && decision !== null ? decision : NO_CHOICE;
@@ -157,7 +197,9 @@ async function upgrade(
     : Array.isArray(accepted.headers)
     ? accepted.headers
     : Object.entries(accepted.headers);
-  open(session, request, late, options, registry, kept, protocol, headers, await loadCodec());
+  const codec = await loadCodec();
+  settle();
+  open(session, request, late, options, registry, kept, protocol, headers, codec);
 }
 
 function open(
@@ -186,6 +228,7 @@ function open(
     reportListenerError(error);
   }
   if (late.length > 0) session.data(late.take());
+  session.transport.resume();
 }
 
 const NO_EVENTS = {};

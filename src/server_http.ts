@@ -2,7 +2,12 @@
  * Plain HTTP on the WebSocket port: a request that is not an upgrade goes
  * to the application's `fetch` handler (`Request` → `Response`), so one
  * port serves a page and its sockets; without a handler it gets 426.
- * One request per connection (`Connection: close`), bodies by Content-Length only.
+ *
+ * One request per connection: every answer says `Connection: close` and the
+ * transport ends after it. No keep-alive state or pipelining to get wrong,
+ * and a request whose body is framed wrongly cannot bleed into a next one.
+ * Request bodies come by Content-Length or chunked (at most
+ * {@link MAX_BODY_BYTES}); response bodies are streamed as they are produced.
  *
  * @example
  * ```ts
@@ -17,6 +22,8 @@
  */
 
 import type { ByteQueue } from "./byte_queue.ts";
+import { plain, ResponseWriter } from "./http_response.ts";
+import { bodyFraming, ChunkedDecoder } from "./protocol/http1_request_body.ts";
 import { reportListenerError } from "./report.ts";
 import type { Transport } from "./transport/types.ts";
 
@@ -26,6 +33,8 @@ export interface HttpRequestHead {
   method: string;
   /** Request target (path and query). */
   target: string;
+  /** `HTTP/1.1` or `HTTP/1.0` (which gets no chunked answer); 1.1 if left out. */
+  version?: string;
   /** Request headers. */
   headers: Headers;
 }
@@ -33,10 +42,58 @@ export interface HttpRequestHead {
 /** Largest request body passed to `fetch`. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const encoder = new TextEncoder();
+/**
+ * The connection's news for a streamed answer, which the transport alone
+ * cannot give: its sink's `drain` and `closed` are forwarded here, so the
+ * answer waits for a slow peer and stops reading the body once it left.
+ *
+ * @example
+ * ```ts
+ * const flow = new HttpFlow();
+ * flow.writable().then(() => console.log("drained or closed"));
+ * flow.drain();
+ * ```
+ */
+export class HttpFlow {
+  readonly #closed = new AbortController();
+  #waiters: Array<() => void> = [];
+  /** Aborted once the transport is gone. */
+  readonly signal: AbortSignal = this.#closed.signal;
+
+  /** The transport's write queue emptied. */
+  drain(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** The transport is gone. */
+  close(): void {
+    this.#closed.abort();
+    this.drain();
+  }
+
+  /** Resolves at the next {@link HttpFlow.drain} or {@link HttpFlow.close}. */
+  writable(): Promise<void> {
+    if (this.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
+
+/** What the accept code knows about the connection. */
+export interface HttpContext {
+  /** The connection came over TLS: the request URL is `https://`. */
+  secure?: boolean;
+  /** Called once the request, body included, is in: what the handshake timeout guards ends there. */
+  received?: () => void;
+  /** The transport's `drain` and `closed`; without them a full transport is polled. */
+  flow?: HttpFlow;
+}
 
 /**
- * Answer one plain HTTP request and close the connection.
+ * Answer one plain HTTP request and close the connection. Never rejects: a
+ * handler that throws, returns something other than a `Response`, or whose
+ * body fails, gets a 500 if nothing was sent yet, else a dropped connection.
  *
  * @example
  * ```ts
@@ -51,67 +108,72 @@ export async function respondHttp(
   head: HttpRequestHead,
   body: ByteQueue,
   fetch: ((request: Request) => Response | Promise<Response>) | undefined,
+  context: HttpContext = {},
 ): Promise<void> {
-  if (fetch === undefined) {
-    return send(
-      transport,
-      "GET",
-      new Response("Upgrade Required: this endpoint speaks WebSocket\n", {
-        status: 426,
-        headers: { "upgrade": "websocket", "sec-websocket-version": "13", "content-type": "text/plain" },
-      }),
-    );
-  }
-  if (head.headers.has("transfer-encoding")) return send(transport, head.method, new Response(null, { status: 411 }));
-  const length = Number(head.headers.get("content-length") ?? "0");
-  if (!Number.isSafeInteger(length) || length < 0) {
-    return send(transport, head.method, new Response(null, { status: 400 }));
-  }
-  if (length > MAX_BODY_BYTES) return send(transport, head.method, new Response(null, { status: 413 }));
-  while (body.length < length) await new Promise<void>((resolve) => body.onData = resolve);
-  body.onData = undefined;
-  const bytes = body.take().slice(0, length);
-  const host = head.headers.get("host") ?? "localhost";
-  let response: Response;
+  const writer = new ResponseWriter(transport, head, context);
+  let response: Response | undefined;
   try {
-    const request = new Request(new URL(head.target, `http://${host}`), {
-      method: head.method,
-      headers: head.headers,
-      body: length > 0 && head.method !== "GET" && head.method !== "HEAD" ? bytes : undefined,
-    });
-    response = await fetch(request);
+    response = await answer(head, body, fetch, context);
+    await writer.send(response);
   } catch (error) {
     reportListenerError(error);
-    response = new Response("Internal Server Error\n", { status: 500 });
+    // Once the head is out the status cannot change: the peer learns of the failure by the dropped connection.
+    if (writer.started) return transport.destroy();
+    // Unread, the body's source (a timer, an upstream connection) would run on.
+    response?.body?.cancel().catch(() => {});
+    await writer.send(plain(500, "Internal Server Error\n")).catch(() => transport.destroy());
   }
-  await send(transport, head.method, response);
 }
 
-async function send(transport: Transport, method: string, response: Response): Promise<void> {
-  const body = method === "HEAD" ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
-  let text = `HTTP/1.1 ${response.status} ${response.statusText || reasonOf(response.status)}\r\n`;
-  for (const [name, value] of response.headers) {
-    if (name === "connection" || name === "content-length" || name === "transfer-encoding") continue;
-    text += `${name}: ${value}\r\n`;
+async function answer(
+  head: HttpRequestHead,
+  queue: ByteQueue,
+  fetch: ((request: Request) => Response | Promise<Response>) | undefined,
+  context: HttpContext,
+): Promise<Response> {
+  if (fetch === undefined) {
+    context.received?.();
+    return plain(426, "Upgrade Required: this endpoint speaks WebSocket\n", {
+      "upgrade": "websocket",
+      "sec-websocket-version": "13",
+    });
   }
-  text += `content-length: ${body.length}\r\nconnection: close\r\n\r\n`;
-  transport.write(encoder.encode(text));
-  if (body.length > 0) transport.write(body);
-  transport.end();
+  const body = await readBody(head.headers, queue);
+  context.received?.();
+  if (typeof body === "number") return plain(body);
+  let request: Request;
+  try {
+    const origin = `${context.secure === true ? "https" : "http"}://${head.headers.get("host") || "localhost"}`;
+    request = new Request(new URL(head.target, origin), {
+      method: head.method,
+      headers: head.headers,
+      body: body.length > 0 && head.method !== "GET" && head.method !== "HEAD" ? body as Uint8Array<ArrayBuffer> : null,
+    });
+  } catch {
+    // A Host or target no URL can be made of, or a method fetch forbids (CONNECT, TRACE).
+    return plain(400);
+  }
+  const response: unknown = await fetch(request);
+  if (response instanceof Response) return response;
+  throw new TypeError(`The fetch handler returned ${typeof response}, not a Response`);
 }
 
-const REASONS: Record<number, string> = {
-  200: "OK",
-  204: "No Content",
-  400: "Bad Request",
-  403: "Forbidden",
-  404: "Not Found",
-  411: "Length Required",
-  413: "Content Too Large",
-  426: "Upgrade Required",
-  500: "Internal Server Error",
-};
-
-function reasonOf(status: number): string {
-  return REASONS[status] ?? "Unknown";
+// The request body, or the status that refuses it.
+async function readBody(headers: Headers, queue: ByteQueue): Promise<Uint8Array | number> {
+  const framing = bodyFraming(headers, MAX_BODY_BYTES);
+  if ("status" in framing) return framing.status;
+  const decoder = "chunked" in framing ? new ChunkedDecoder(MAX_BODY_BYTES) : undefined;
+  const length = "length" in framing ? framing.length : 0;
+  for (;;) {
+    if (decoder !== undefined) {
+      const state = decoder.push(queue.take());
+      if (state === "done") break;
+      if (state !== "more") return state === "too-large" ? 413 : 400;
+    } else if (queue.length >= length) {
+      break;
+    }
+    await new Promise<void>((resolve) => queue.onData = resolve);
+  }
+  queue.onData = undefined;
+  return decoder?.body() ?? queue.take().subarray(0, length);
 }

@@ -206,6 +206,7 @@ export class Session implements TransportSink, ConnectionListener {
   /** Transport sink: the write queue emptied. */
   drain(): void {
     this.#ledger.settle();
+    this.#handshake?.drain?.();
   }
 
   /** Transport sink: the socket is gone. */

@@ -76,6 +76,8 @@ export interface HandshakeReader {
   data(bytes: Uint8Array): void;
   /** The transport ended or failed before the handshake finished. */
   closed(error?: Error): void;
+  /** The transport's write queue emptied (a plain HTTP answer streams by it). */
+  drain?(): void;
 }
 
 /** Told once when a session's transport is gone (the server's registry of connections). */

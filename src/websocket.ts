@@ -28,6 +28,7 @@ import type { NetAddress } from "./transport/types.ts";
 import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "./message_data.ts";
 import { SendQueue } from "./send_queue.ts";
 import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
+import { defineInterface, isOptionsObject, toDOMString, toProtocols } from "./websocket_idl.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
 
@@ -93,8 +94,10 @@ export class WebSocket extends WebSocketEvents {
   /**
    * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`). The
    * second argument is a subprotocol or a list of them, or an options object.
+   * Bad `headers` throw a `TypeError` here, as in undici, Deno and Bun.
    */
   constructor(url: string | URL, protocols?: string | string[] | WebSocketOptions) {
+    if (arguments.length === 0) throw new TypeError("Cannot construct a WebSocket: a URL is required");
     super();
     const server = accepting;
     accepting = undefined;
@@ -107,15 +110,17 @@ export class WebSocket extends WebSocketEvents {
       this.#upgrade = server.upgrade;
       return;
     }
-    const options: WebSocketOptions = typeof protocols === "object" && !Array.isArray(protocols)
-      ? protocols
-      : { protocols };
+    const options = isOptionsObject(protocols) ? protocols as WebSocketOptions : { protocols };
     const target = parseWebSocketUrl(url);
-    const offered = normalizeProtocols(options.protocols);
+    const offered = normalizeProtocols(toProtocols(options.protocols));
     this.#url = target.url;
     this.#abort = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
-    connectClient(target, offered, { ...options, signal, limits: limitsOf(options) }, {
+    const limits = {
+      maxPayload: options.maxPayload ?? 100 * 1024 * 1024,
+      maxFragments: options.maxFragments ?? 100_000,
+    };
+    connectClient(target, offered, { ...options, signal, limits }, {
       opened: (session, protocol, extensions) => {
         if (this.#readyState !== 0) return;
         this.#session = session;
@@ -153,7 +158,8 @@ export class WebSocket extends WebSocketEvents {
     return this.#binaryType;
   }
   set binaryType(value: BinaryType) {
-    if (value === "blob" || value === "arraybuffer") this.#binaryType = value;
+    const type = toDOMString(value);
+    if (type === "blob" || type === "arraybuffer") this.#binaryType = type;
   }
 
   /** The peer's address (where the runtime tells it). */
@@ -167,12 +173,15 @@ export class WebSocket extends WebSocketEvents {
   }
 
   /**
-   * Send a message. Throws `InvalidStateError` while CONNECTING; after the
-   * closing handshake started, data is dropped but counted in `bufferedAmount`.
+   * Send a message. Throws `InvalidStateError` while CONNECTING (a `TypeError`
+   * without an argument); after `close()`, data is dropped but counted in
+   * `bufferedAmount`.
    */
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    // `data === undefined` first: the common call never reads `arguments`.
+    if (data === undefined && arguments.length === 0) throw new TypeError("Cannot send: no data given");
     if (this.#readyState === 0) throw new DOMException("Cannot send: still CONNECTING", "InvalidStateError");
-    if (typeof data !== "string" && !isBinary(data)) data = String(data);
+    if (typeof data !== "string" && !isBinary(data)) data = toDOMString(data);
     if (this.#readyState !== 1) {
       this.#afterCloseBytes += sizeOf(data);
       return;
@@ -191,9 +200,11 @@ export class WebSocket extends WebSocketEvents {
   /**
    * Close. `code` must be 1000 or 3000–4999 (`InvalidAccessError`), `reason`
    * at most 123 UTF-8 bytes (`SyntaxError`). While CONNECTING this fails the
-   * connection (`error`, then `close` with 1006).
+   * connection (`error`, then `close` with 1006). Messages sent before go
+   * out first, a Blob among them included.
    */
   close(code?: number, reason?: string): void {
+    if (reason !== undefined) reason = toDOMString(reason);
     code = checkCloseArguments(code, reason);
     if (this.#readyState >= 2) return;
     if (this.#readyState === 0) {
@@ -202,7 +213,9 @@ export class WebSocket extends WebSocketEvents {
       return;
     }
     this.#readyState = 2;
-    this.#session?.close(code ?? (reason ? 1000 : 1005), reason ?? "");
+    const closeNow = () => this.#session?.close(code ?? (reason ? 1000 : 1005), reason ?? "");
+    if (this.#queue === undefined) closeNow();
+    else this.#queue.finish(closeNow);
   }
 
   /** Send a ping (at most 125 bytes); the matching `pong` event carries the round-trip time. */
@@ -224,6 +237,7 @@ export class WebSocket extends WebSocketEvents {
     if (this.#readyState === 3) return;
     if (this.#session === undefined) return this.close();
     this.#readyState = 2;
+    this.#queue?.clear();
     this.#session.terminate();
   }
 
@@ -262,6 +276,7 @@ export class WebSocket extends WebSocketEvents {
   /** @internal Session event: the connection is closed. */
   [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
     this.#readyState = 3;
+    this.#queue?.clear();
     this.dispatchEvent(new CloseEvent("close", { code, reason, wasClean }));
   }
 
@@ -274,10 +289,8 @@ export class WebSocket extends WebSocketEvents {
   #pump(): void {
     const session = this.#session;
     if (session === undefined || this.#queue === undefined) return;
-    void this.#queue.pump((payload, size) => {
-      if (this.#readyState !== 1) this.#afterCloseBytes += size;
-      else session.send(payload);
-    });
+    // Whatever waits was sent before close(): it still goes out, ahead of the close frame.
+    void this.#queue.pump((payload) => session.send(payload));
   }
 
   /** @internal Wrap an accepted connection (used by the server). */
@@ -287,13 +300,10 @@ export class WebSocket extends WebSocketEvents {
   }
 }
 
-for (const [name, value] of [["CONNECTING", 0], ["OPEN", 1], ["CLOSING", 2], ["CLOSED", 3]] as const) {
-  const descriptor = { value, enumerable: true, writable: false, configurable: false };
-  Object.defineProperty(WebSocket, name, descriptor);
-  Object.defineProperty(WebSocket.prototype, name, descriptor);
-}
-Object.defineProperty(WebSocket.prototype, Symbol.toStringTag, { value: "WebSocket", configurable: true });
-
-function limitsOf(options: WebSocketOptions) {
-  return { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 };
-}
+defineInterface(WebSocket, {
+  name: "WebSocket",
+  constants: { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 },
+  members: ["url", "readyState", "bufferedAmount", "extensions", "protocol", "binaryType", "close", "send"],
+  // WebIDL counts only required arguments: `new WebSocket(url)` and `close()`.
+  lengths: { constructor: 1, close: 0 },
+});

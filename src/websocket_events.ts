@@ -15,6 +15,7 @@
 
 import type { CloseEventLike, ErrorEventLike } from "./dom.ts";
 import { SafeEventTarget } from "./safe_events.ts";
+import { exposeMembers } from "./websocket_idl.ts";
 
 /** `ping` and `pong` events carry the payload and, for a pong answering our ping, the round-trip time. */
 export interface PingPongEvent extends Event {
@@ -121,3 +122,6 @@ export class WebSocketEvents extends SafeEventTarget {
     this.setHandler("close", value);
   }
 }
+
+exposeMembers(WebSocketEvents.prototype, ["onopen", "onerror", "onclose", "onmessage"]);
+exposeMembers(WebSocketEvents.prototype, ["addEventListener", "removeEventListener"]);

@@ -3,11 +3,12 @@ import assert from "node:assert/strict";
 import { requestUrl } from "../src/request_url.ts";
 
 // What the server computed before the shortcut, kept as the reference.
-function reference(target: string, host: string): string {
+function reference(target: string, host: string, secure = false): string {
+  const scheme = secure ? "wss://" : "ws://";
   try {
-    return new URL(target, `ws://${host}`).href;
+    return new URL(target, scheme + host).href;
   } catch {
-    return `ws://localhost${target.startsWith("/") ? target : "/"}`;
+    return `${scheme}localhost${target.startsWith("/") ? target : "/"}`;
   }
 }
 
@@ -19,6 +20,7 @@ const HOSTS = [
   "127.0.0.1:9000",
   "EXAMPLE.com",
   "a.b:80",
+  "a.b:443",
   "a.b:080",
   "a.b:0",
   "a.b:",
@@ -95,9 +97,12 @@ const TARGETS = [
 
 describe("requestUrl: ws:// + Host + target as the URL parser writes it", () => {
   it("agrees with new URL(target, `ws://${host}`).href on edge cases", () => {
-    for (const host of HOSTS) {
-      for (const target of TARGETS) {
-        assert.equal(requestUrl(target, host), reference(target, host), JSON.stringify([target, host]));
+    for (const secure of [false, true]) {
+      for (const host of HOSTS) {
+        for (const target of TARGETS) {
+          const url = requestUrl(target, host, secure);
+          assert.equal(url, reference(target, host, secure), JSON.stringify([target, host, secure]));
+        }
       }
     }
   });
@@ -112,12 +117,14 @@ describe("requestUrl: ws:// + Host + target as the URL parser writes it", () => 
       const host = round % 3 === 0 ? pick("ab0189.-:Xx", 12) : `${pick("abz09-", 6)}.${pick("ab09.-x", 6)}` +
         (random() < 0.5 ? `:${pick("0189", 6)}` : "");
       const target = "/" + (round % 2 === 0 ? pick("ab./?%#=&'\"<>^`{}|\\~!$()*+,;:@", 14) : pick(printable, 14));
-      assert.equal(requestUrl(target, host), reference(target, host), JSON.stringify([target, host]));
+      const secure = round % 5 === 0;
+      assert.equal(requestUrl(target, host, secure), reference(target, host, secure), JSON.stringify([target, host]));
     }
   });
 
   it("hands a plain request back as it came", () => {
     assert.equal(requestUrl("/chat?room=1", "example.com:8080"), "ws://example.com:8080/chat?room=1");
     assert.equal(requestUrl("/", "127.0.0.1:9000"), "ws://127.0.0.1:9000/");
+    assert.equal(requestUrl("/", "127.0.0.1:9000", true), "wss://127.0.0.1:9000/");
   });
 });

@@ -68,3 +68,33 @@ describe("listeners that throw", () => {
     assert.equal(target.onping, null);
   });
 });
+
+describe("event handler attributes hold any object (HTML [LegacyTreatNonObjectAsNull])", () => {
+  it("keep a non-callable object and read it back, but never call it; primitives give null", () => {
+    quietly((logged) => {
+      const target = new Target();
+      const calls: string[] = [];
+      const object = { handleEvent: () => calls.push("handleEvent") };
+      target.onping = object as unknown as null;
+      assert.equal(target.onping, object);
+      target.addEventListener("ping", () => calls.push("listener"));
+      target.dispatchEvent(new Event("ping"));
+      assert.deepEqual(calls, ["listener"]);
+      assert.deepEqual(logged, [], "nothing to report: invoking it does nothing");
+      target.onping = () => calls.push("function");
+      target.dispatchEvent(new Event("ping"));
+      assert.deepEqual(calls, ["listener", "function", "listener"], "a later function keeps the first slot");
+      target.onping = 5 as unknown as null;
+      assert.equal(target.onping, null);
+    });
+  });
+
+  it("the EventTarget methods are enumerable, the handler plumbing is not", () => {
+    const keys: string[] = [];
+    for (const key in new Target()) keys.push(key);
+    for (const name of ["addEventListener", "removeEventListener", "dispatchEvent"]) {
+      assert.ok(keys.includes(name), name);
+    }
+    assert.ok(!keys.includes("getHandler") && !keys.includes("setHandler"));
+  });
+});

@@ -67,4 +67,35 @@ describe("SendQueue (send order behind a Blob)", () => {
     await queue.pump((payload) => got.push(payload));
     assert.deepEqual(got, ["b"]);
   });
+
+  it("finish() runs after every message pushed before it, at once when idle", async () => {
+    const queue = new SendQueue();
+    const got: string[] = [];
+    const deliver = (payload: string | Uint8Array) =>
+      got.push(typeof payload === "string" ? payload : new TextDecoder().decode(payload));
+    queue.finish(() => got.push("idle close"));
+    assert.deepEqual(got, ["idle close"]);
+    got.length = 0;
+    queue.push(new Blob(["B1"]));
+    queue.push("T2");
+    const run = queue.pump(deliver);
+    queue.finish(() => got.push("close"));
+    assert.deepEqual(got, [], "waits for the Blob");
+    await run;
+    assert.deepEqual(got, ["B1", "T2", "close"]);
+  });
+
+  it("clear() drops what waits, a Blob being read and the finish action", async () => {
+    const queue = new SendQueue();
+    const got: Array<string | Uint8Array> = [];
+    queue.push(new Blob(["B1"]));
+    queue.push("T2");
+    const run = queue.pump((payload) => got.push(payload));
+    queue.finish(() => got.push("close"));
+    queue.clear();
+    assert.equal(queue.bytes, 0);
+    await run;
+    assert.deepEqual(got, []);
+    assert.equal(queue.idle, true);
+  });
 });

@@ -4,6 +4,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, WebSocket } from "../src/mod.ts";
 import { once } from "./_helpers/events.ts";
+import { frame } from "./_helpers/frames.ts";
+import { accept101, rawServer } from "./_helpers/raw_peer.ts";
 
 function domError(name: string) {
   return (error: unknown) => error instanceof DOMException && error.name === name;
@@ -242,5 +244,39 @@ describe("an open connection", () => {
     const close = await once<CloseEvent>(ws, "close");
     assert.equal(close.code, 1006);
     await server.shutdown();
+  });
+});
+
+describe("close() after send() (RFC 6455 §5.5.1: no data after the close frame)", () => {
+  it("sends a Blob and what followed it before the close frame; later data only counts", async () => {
+    const frames: string[] = [];
+    const server = await rawServer(async (peer) => {
+      await accept101(peer);
+      for (;;) {
+        const { opcode, payload } = await peer.readFrame();
+        if (opcode !== 8) {
+          frames.push(`${opcode}:${new TextDecoder().decode(payload)}`);
+          continue;
+        }
+        frames.push(`close:${(payload[0] << 8) | payload[1]}:${new TextDecoder().decode(payload.subarray(2))}`);
+        peer.write(frame({ opcode: 8, payload }));
+        peer.end();
+        return;
+      }
+    });
+    const ws = new WebSocket(server.url);
+    await once(ws, "open");
+    ws.send(new Blob(["B1"]));
+    ws.send("T2");
+    ws.close(1000, "done");
+    assert.equal(ws.readyState, WebSocket.CLOSING);
+    assert.equal(ws.bufferedAmount, 4);
+    ws.send("late");
+    assert.equal(ws.bufferedAmount, 8);
+    const close = await once<CloseEvent>(ws, "close");
+    await server.close();
+    assert.deepEqual(frames, ["2:B1", "1:T2", "close:1000:done"]);
+    assert.deepEqual([close.code, close.wasClean], [1000, true]);
+    assert.equal(ws.bufferedAmount, 4, "only what was sent after close() is left");
   });
 });

@@ -136,16 +136,23 @@ async function idleClients(url: string, count: number): Promise<() => Promise<vo
 /**
  * Memory per idle connection: the server's RSS growth from `base` to
  * `base + count` connections, so start-up costs (modules, the WASM core,
- * first-connection caches) cancel out.
+ * first-connection caches) cancel out. Each reading follows a full garbage
+ * collection in the server: handshakes leave garbage (about 11 KiB per
+ * connection for wasmws and ws alike), and whether the collector had got to
+ * it moved a figure by ±2 KiB from run to run.
  */
 async function idleMemory(proc: Proc, base: number, count: number): Promise<number> {
   const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+  const collected = async () => {
+    await settle();
+    Deno.kill(proc.pid, "SIGUSR2");
+    await settle();
+    return await rss(proc.pid);
+  };
   const stopBase = await idleClients(proc.url, base);
-  await settle();
-  const before = await rss(proc.pid);
+  const before = await collected();
   const stopMore = await idleClients(proc.url, count);
-  await settle();
-  const after = await rss(proc.pid);
+  const after = await collected();
   await Promise.all([stopBase(), stopMore()]);
   return (after - before) / count;
 }
@@ -230,13 +237,20 @@ type Cpu = { server: number; client: number; machine: number };
 const clientRows: Array<{ runtime: string; results: Record<string, Row> }> = [];
 const serverRows: Array<{ server: string; runs: Row[]; result: Row; memories: number[]; memory?: number }> = [];
 
+// Every server can be told to collect its garbage (SIGUSR2) before its memory is read.
+const GC = "./scripts/bench/gc_on_signal.mjs";
+const SERVER_RUNTIMES: Record<string, string[]> = {
+  deno: [...RUNTIMES.deno, "--v8-flags=--expose-gc", "--preload", GC],
+  bun: [...RUNTIMES.bun, "--preload", GC],
+  node: [...RUNTIMES.node, "--expose-gc", "--import", GC],
+};
 const SERVERS: Array<[string, string[], string]> = [
-  ["wasmws on deno", RUNTIMES.deno, "examples/echo_server.ts"],
-  ["wasmws on bun", RUNTIMES.bun, "examples/echo_server.ts"],
-  ["wasmws on node", RUNTIMES.node, "examples/echo_server.ts"],
-  ["ws (node)", RUNTIMES.node, "scripts/bench/echo_servers/ws_server.mjs"],
-  ["Deno.serve", RUNTIMES.deno, "scripts/bench/echo_servers/deno_server.ts"],
-  ["Bun.serve", RUNTIMES.bun, "scripts/bench/echo_servers/bun_server.ts"],
+  ["wasmws on deno", SERVER_RUNTIMES.deno, "examples/echo_server.ts"],
+  ["wasmws on bun", SERVER_RUNTIMES.bun, "examples/echo_server.ts"],
+  ["wasmws on node", SERVER_RUNTIMES.node, "examples/echo_server.ts"],
+  ["ws (node)", SERVER_RUNTIMES.node, "scripts/bench/echo_servers/ws_server.mjs"],
+  ["Deno.serve", SERVER_RUNTIMES.deno, "scripts/bench/echo_servers/deno_server.ts"],
+  ["Bun.serve", SERVER_RUNTIMES.bun, "scripts/bench/echo_servers/bun_server.ts"],
 ];
 const KEYS = ["msgs16", "msgs1k", "mbps64k", "mbps1m"];
 // With 1,000 the garbage a collector had or had not yet freed moved a Node
@@ -297,7 +311,7 @@ try {
 // Outside load only ever slows a run down, so the best round is the least disturbed one.
 for (const row of serverRows) {
   for (const key of KEYS) row.result[key] = bestRun(row.runs, key)?.[key] ?? row.runs.at(-1)?.[key];
-  // RSS growth moves both ways with the collector's timing, so the mean, not the best.
+  // RSS growth moves both ways (the allocator's timing), so the mean, not the best.
   if (row.memories.length > 0) row.memory = row.memories.reduce((a, b) => a + b) / row.memories.length;
 }
 
@@ -382,7 +396,7 @@ lines.push(
     METRICS.map(([, label]) => label).join(" | ")
   } | idle memory per connection (KiB, RSS growth from 100 to ${
     quick ? 200 : 100 + IDLE_CONNECTIONS
-  } connections, mean of the rounds) |`,
+  } connections, each reading after a full GC, mean of the rounds) |`,
 );
 lines.push(`|---|${METRICS.map(() => "---:").join("|")}|---:|`);
 const spread = (runs: Row[], key: string) => {

@@ -83,19 +83,20 @@ export function encodeClosePayload(code?: number, reason = ""): Uint8Array {
 }
 
 /**
- * The WHATWG `close(code, reason)` argument checks: `code` (converted as an
- * `unsigned short`) must be 1000 or 3000–4999 (`InvalidAccessError`), `reason`
- * at most 123 UTF-8 bytes (`SyntaxError`). Returns the converted code.
+ * The WHATWG `close(code, reason)` argument checks: `code` (converted as a
+ * `[Clamp] unsigned short`) must be 1000 or 3000–4999 (`InvalidAccessError`),
+ * `reason` at most 123 UTF-8 bytes (`SyntaxError`). Returns the converted code.
  *
  * @example
  * ```ts
  * checkCloseArguments(1000, "bye"); // 1000
+ * checkCloseArguments(4999.6, undefined); // 4999
  * checkCloseArguments(1001, undefined); // throws InvalidAccessError: 1001 is the browser's own
  * ```
  */
 export function checkCloseArguments(code: number | undefined, reason: string | undefined): number | undefined {
   if (code !== undefined) {
-    code = Number(code) & 0xffff;
+    code = clampUnsignedShort(code);
     if (!isValidApplicationCloseCode(code)) {
       throw new DOMException(`Cannot close: code ${code} is neither 1000 nor in 3000-4999`, "InvalidAccessError");
     }
@@ -104,4 +105,21 @@ export function checkCloseArguments(code: number | undefined, reason: string | u
     throw new DOMException("Cannot close: reason longer than 123 bytes", "SyntaxError");
   }
   return code;
+}
+
+/**
+ * WebIDL `[Clamp] unsigned short`: NaN is 0 and values outside 0–65535 are
+ * clamped. A fraction is truncated, as Chromium does (WebIDL would round
+ * to even: 2999.5 to 3000, which Chromium refuses, and 4999.6 to 5000).
+ *
+ * @example
+ * ```ts
+ * clampUnsignedShort(66536); // 65535
+ * clampUnsignedShort(-1); // 0
+ * ```
+ */
+export function clampUnsignedShort(value: number): number {
+  // Unary plus, not Number(): a BigInt or a Symbol is a TypeError, as WebIDL's ToNumber makes it.
+  const n = +value;
+  return n >= 65535 ? 65535 : n > 0 ? Math.trunc(n) : 0;
 }

@@ -1,14 +1,50 @@
 /**
- * Chunked transfer coding (RFC 9112 §7.1), read only as far as a client needs
- * it: to show the body of a refused upgrade.
+ * Chunked transfer coding (RFC 9112 §7.1) as a server writes it for a body of
+ * unknown length, and read as far as a client needs it: to show the body of
+ * a refused upgrade (a server reads request bodies strictly, with
+ * `ChunkedDecoder` in http1_request_body.ts).
  *
  * @example
  * ```ts
- * import { decodeChunked } from "./http1_chunked.ts";
+ * import { decodeChunked, encodeChunk, LAST_CHUNK } from "./http1_chunked.ts";
  * decodeChunked(new TextEncoder().encode("3\r\nabc\r\n0\r\n\r\n")).complete; // true
+ * encodeChunk(new TextEncoder().encode("abc")); // "3\r\nabc\r\n" as bytes
+ * LAST_CHUNK; // "0\r\n\r\n" as bytes
  * ```
  * @module
  */
+
+/**
+ * The end of a chunked body: the last chunk and an empty trailer section.
+ * Shared, so never to be written into.
+ *
+ * @example
+ * ```ts
+ * new TextDecoder().decode(LAST_CHUNK); // "0\r\n\r\n"
+ * ```
+ */
+export const LAST_CHUNK: Uint8Array = new Uint8Array([48, 13, 10, 13, 10]);
+
+/**
+ * One chunk holding `data`, which must not be empty (an empty chunk is the
+ * last one).
+ *
+ * @example
+ * ```ts
+ * encodeChunk(new Uint8Array(255)); // "ff\r\n", 255 bytes, "\r\n"
+ * ```
+ */
+export function encodeChunk(data: Uint8Array): Uint8Array {
+  const size = data.length.toString(16);
+  const out = new Uint8Array(size.length + data.length + 4);
+  for (let i = 0; i < size.length; i++) out[i] = size.charCodeAt(i);
+  out[size.length] = 13;
+  out[size.length + 1] = 10;
+  out.set(data, size.length + 2);
+  out[out.length - 2] = 13;
+  out[out.length - 1] = 10;
+  return out;
+}
 
 /** What {@link decodeChunked} found so far. */
 export interface ChunkedBody {

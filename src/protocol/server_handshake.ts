@@ -127,13 +127,17 @@ export class ServerHandshake {
     const rest = end === joined.length ? EMPTY : joined.slice(end);
     this.#buffer.reset();
     const fields = head.fields;
+    // RFC 9112 §3.2: exactly one valid Host in HTTP/1.1, upgrade or not (HTTP/1.0 may leave it out).
+    const hosts = fields.count("host");
+    if (hosts > 1) return this.#reject(400, "Host is repeated");
+    if (hosts === 0 ? head.version !== "HTTP/1.0" : !isHost(fields.get("host")!)) {
+      return this.#reject(400, hosts === 0 ? "Host is missing" : "Host is not a host");
+    }
     if (!fields.includes("upgrade", "websocket")) return { done: true, notUpgrade: head, rest };
     if (head.method !== "GET") return this.#reject(400, "the upgrade method must be GET");
     if (head.version === "HTTP/1.0") return this.#reject(400, "the upgrade needs HTTP/1.1");
     // RFC 6455 §4.1: the request target is the resource name, a path.
     if (!head.target.startsWith("/")) return this.#reject(400, "the request target must be a path");
-    const hosts = fields.count("host");
-    if (hosts !== 1) return this.#reject(400, hosts === 0 ? "Host is missing" : "Host is repeated");
     if (!fields.includes("connection", "upgrade")) return this.#reject(400, "Connection does not include upgrade");
     const key = fields.get("sec-websocket-key") ?? "";
     if (!isKey(key)) return this.#reject(400, "Sec-WebSocket-Key is not 16 bytes in base64");
@@ -173,6 +177,21 @@ class Upgrade implements UpgradeRequest {
     return this.fields.toHeaders();
   }
 }
+
+// uri-host [":" port] (RFC 3986 §3.2.2): a reg-name or IPv4 address, or an IP literal in brackets.
+// Empty is allowed: a client must send it so when the target URI has no authority.
+function isHost(host: string): boolean {
+  let i = 0;
+  if (host[0] === "[") {
+    const close = host.indexOf("]");
+    if (close < 2 || !/^[0-9A-Fa-f:.]+$|^v[0-9A-Fa-f]+\.[\w.~!$&'()*+,;=:-]+$/.test(host.slice(1, close))) return false;
+    i = close + 1;
+  } else {
+    while (i < host.length && REG_NAME.test(host[i])) i++;
+  }
+  return i === host.length || (host[i] === ":" && /^\d*$/.test(host.slice(i + 1)));
+}
+const REG_NAME = /[\w.~!$&'()*+,;=%-]/;
 
 // 16 bytes in base64 are 22 alphabet characters and "=="; atob alone would
 // also take whitespace inside the key.

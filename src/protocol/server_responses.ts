@@ -68,7 +68,21 @@ export function acceptResponse(options: AcceptResponseOptions): Uint8Array {
   return bytes;
 }
 
+const EMPTY = new Uint8Array(0);
+
 const REASONS: Record<number, string> = {
+  101: "Switching Protocols",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  204: "No Content",
+  206: "Partial Content",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
@@ -77,7 +91,10 @@ const REASONS: Record<number, string> = {
   408: "Request Timeout",
   409: "Conflict",
   410: "Gone",
+  411: "Length Required",
   413: "Content Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
   426: "Upgrade Required",
   429: "Too Many Requests",
   431: "Request Header Fields Too Large",
@@ -85,27 +102,48 @@ const REASONS: Record<number, string> = {
   501: "Not Implemented",
   502: "Bad Gateway",
   503: "Service Unavailable",
+  504: "Gateway Timeout",
 };
 
 /**
+ * The reason phrase for a status; empty for one not listed (RFC 9112 §4
+ * allows that, and a made-up phrase would be worse).
+ *
+ * @example
+ * ```ts
+ * reasonPhrase(404); // "Not Found"
+ * reasonPhrase(599); // ""
+ * ```
+ */
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? "";
+}
+
+/**
  * A complete refusal: status line, fields, Content-Length, `Connection: close`, body.
+ * A 204 or 304 has neither Content-Length nor body (RFC 9110 §8.6, §15.3.5, §15.4.5).
  *
  * @example
  * ```ts
  * rejectResponse(403, [], "forbidden\n");
  * ```
  */
-export function rejectResponse(status: number, headers: [string, string][] = [], body = ""): Uint8Array {
+export function rejectResponse(
+  status: number,
+  headers: [string, string][] = [],
+  body: string | Uint8Array = "",
+): Uint8Array {
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new RangeError(`Cannot refuse an upgrade with status ${status}: it must be 200-599`);
   }
-  const payload = encoder.encode(body);
+  const bodiless = status === 204 || status === 304;
+  const payload = bodiless ? EMPTY : typeof body === "string" ? encoder.encode(body) : body;
   const kept = headers.filter(([name]) =>
     !["content-length", "connection", "transfer-encoding"].includes(String(name).toLowerCase())
   );
   const head = encodeLatin1(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\n${formatFields(kept)}` +
-      `Content-Length: ${payload.length}\r\nConnection: close\r\n\r\n`,
+    `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${formatFields(kept)}` +
+      (bodiless ? "" : `Content-Length: ${payload.length}\r\n`) + "Connection: close\r\n\r\n",
   );
   const out = new Uint8Array(head.length + payload.length);
   out.set(head);

@@ -218,9 +218,10 @@ const handlers: BunHandlers = {
 async function connect(options: ConnectOptions): Promise<Transport> {
   const where = `${options.hostname}:${options.port}`;
   const tls = typeof options.tls === "object" ? options.tls : {};
+  const signal = options.signal;
   try {
-    options.signal?.throwIfAborted();
-    const socket = await Bun.connect({
+    signal?.throwIfAborted();
+    const pending = Bun.connect({
       hostname: options.hostname,
       port: options.port,
       allowHalfOpen: true,
@@ -242,7 +243,17 @@ async function connect(options: ConnectOptions): Promise<Transport> {
         connectError: () => {},
       },
     });
-    if (options.signal?.aborted) {
+    // Bun.connect cannot be cancelled (a listener with a full backlog stalls it for
+    // minutes): the abort wins the race, and a socket that connects later is closed.
+    const socket = signal === undefined ? await pending : await new Promise<BunSocket>((resolve, reject) => {
+      const abort = () => {
+        pending.then((late) => late.terminate(), () => {});
+        reject(new Error("aborted"));
+      };
+      signal.addEventListener("abort", abort, { once: true });
+      pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+    });
+    if (signal?.aborted) {
       socket.terminate();
       throw new Error("aborted");
     }

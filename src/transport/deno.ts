@@ -206,7 +206,8 @@ async function connect(options: ConnectOptions): Promise<Transport> {
         port: options.port,
         caCerts: tls.ca === undefined ? undefined : ([] as string[]).concat(tls.ca),
       })
-      : Deno.connect({ hostname: options.hostname, port: options.port });
+      // The signal cancels a connect that is still pending, so nothing keeps the process alive.
+      : Deno.connect({ hostname: options.hostname, port: options.port, signal: options.signal });
     const conn = await abortable(pending, options.signal);
     if (options.tls) await (conn as Deno.TlsConn).handshake();
     return new DenoTransport(conn);

@@ -75,15 +75,25 @@ describe("RFC 6455 §5.5.1 close payload", () => {
 });
 
 describe("WHATWG close(code, reason) arguments", () => {
-  it("takes 1000 and 3000-4999 (as unsigned short), refuses the rest and long reasons", () => {
+  it("takes 1000 and 3000-4999, refuses the rest and long reasons", () => {
     assert.equal(checkCloseArguments(undefined, undefined), undefined);
     assert.equal(checkCloseArguments(1000, "bye"), 1000);
     assert.equal(checkCloseArguments(4999, undefined), 4999);
-    assert.equal(checkCloseArguments(1000 + 65536, undefined), 1000);
     for (const code of [0, 999, 1001, 1005, 2999, 5000]) {
       assert.throws(() => checkCloseArguments(code, undefined), { name: "InvalidAccessError" });
     }
     assert.equal(checkCloseArguments(1000, "é".repeat(61) + "a"), 1000);
     assert.throws(() => checkCloseArguments(1000, "é".repeat(62)), { name: "SyntaxError" });
+  });
+
+  it("converts the code as a [Clamp] unsigned short: clamped, not wrapped; fractions truncated as Chromium does", () => {
+    for (const code of [1000 + 65536, 3000 - 65536, -64536, 65536 * 2 + 1000, NaN, -Infinity, Infinity]) {
+      assert.throws(() => checkCloseArguments(code, undefined), { name: "InvalidAccessError" }, `code ${code}`);
+    }
+    assert.equal(checkCloseArguments(4999.6, undefined), 4999);
+    assert.equal(checkCloseArguments(1000.9, undefined), 1000);
+    assert.throws(() => checkCloseArguments(2999.5, undefined), { name: "InvalidAccessError" });
+    assert.throws(() => checkCloseArguments(1000n as unknown as number, undefined), TypeError);
+    assert.equal(checkCloseArguments("3000" as unknown as number, undefined), 3000);
   });
 });

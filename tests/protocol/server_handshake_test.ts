@@ -142,6 +142,20 @@ describe("a request that is not an upgrade", () => {
       assert.ok(step.done && "notUpgrade" in step, request);
     }
   });
+
+  it("needs exactly one valid Host in HTTP/1.1 too (RFC 9112 §3.2)", () => {
+    const get = (host: string | null, version = "1.1") =>
+      receive(`GET / HTTP/${version}\r\n${host === null ? "" : `Host: ${host}\r\n`}\r\n`);
+    rejected(get(null), 400);
+    rejected(receive("GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n"), 400);
+    for (const bad of ["a b", "a/b", "a@b", "a:8o", "[::1", "[zz]", "a?b", "a#b"]) rejected(get(bad), 400);
+    for (const good of ["", "a", "a.example:8080", "127.0.0.1:1", "[::1]:8080", "[v1.x]", "a_b-c~!$&'()*+,;=%41:"]) {
+      const step = get(good);
+      assert.ok(step.done && "notUpgrade" in step, good);
+    }
+    const old = get(null, "1.0");
+    assert.ok(old.done && "notUpgrade" in old, "HTTP/1.0 may leave Host out");
+  });
 });
 
 describe("RFC 6455 §4.2.1 refusing a bad upgrade", () => {
@@ -265,7 +279,8 @@ describe("RFC 6455 §4.2.2 the server's answer", () => {
       text(rejectResponse(431)),
       "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     );
-    assert.equal(text(rejectResponse(418)).split("\r\n")[0], "HTTP/1.1 418 Error");
+    // RFC 9112 §4 allows an empty reason phrase, which is better than a made-up one.
+    assert.equal(text(rejectResponse(418)).split("\r\n")[0], "HTTP/1.1 418 ");
   });
 
   it("counts the body in UTF-8 bytes and drops framing fields the caller passed", () => {

@@ -1,0 +1,143 @@
+/**
+ * Writing one HTTP/1.1 answer from a `Response`: the head with the framing
+ * the server decides (the length the application set, else chunked; never
+ * a body for HEAD, 1xx, 204 or 304), then the body streamed as it is
+ * produced, waiting for a slow peer and stopping once the peer is gone.
+ *
+ * @example
+ * ```ts
+ * import { ResponseWriter } from "./http_response.ts";
+ * import type { Transport } from "./transport/types.ts";
+ * declare const transport: Transport;
+ * await new ResponseWriter(transport, { method: "HEAD", target: "/", headers: new Headers() }, {})
+ *   .send(new Response("not sent for HEAD"));
+ * ```
+ * @module
+ */
+
+import { encodeChunk, LAST_CHUNK } from "./protocol/http1_chunked.ts";
+import { parseContentLength } from "./protocol/http1_request_body.ts";
+import { encodeLatin1, formatFields } from "./protocol/http1_write.ts";
+import { reasonPhrase } from "./protocol/server_responses.ts";
+import type { HttpContext, HttpRequestHead } from "./server_http.ts";
+import type { Transport } from "./transport/types.ts";
+
+// Framing is the server's to decide; `Connection: close` is always sent.
+const FRAMING = new Set(["connection", "keep-alive", "content-length", "transfer-encoding"]);
+
+/**
+ * Writes one answer and remembers whether any byte of it went out.
+ *
+ * @example
+ * ```ts
+ * import type { Transport } from "./transport/types.ts";
+ * declare const transport: Transport;
+ * const writer = new ResponseWriter(transport, { method: "GET", target: "/", headers: new Headers() }, {});
+ * await writer.send(new Response("hi"));
+ * ```
+ */
+export class ResponseWriter {
+  readonly #transport: Transport;
+  readonly #request: HttpRequestHead;
+  readonly #context: HttpContext;
+  /** A byte of the answer went out: its status can no longer change. */
+  started = false;
+  #gone = false;
+
+  constructor(transport: Transport, request: HttpRequestHead, context: HttpContext) {
+    this.#transport = transport;
+    this.#request = request;
+    this.#context = context;
+  }
+
+  get #closed(): boolean {
+    return this.#gone || this.#context.flow?.signal.aborted === true;
+  }
+
+  async send(response: Response): Promise<void> {
+    const status = response.status;
+    // RFC 9110 §6.4.1: these never have content, so no framing either.
+    const bodiless = status < 200 || status === 204 || status === 304;
+    const declared = response.headers.get("content-length");
+    const length = bodiless || declared === null ? undefined : parseContentLength(declared);
+    if (length === -1) throw new TypeError(`The response's content-length is not a number: ${declared}`);
+    // A HEAD answer carries the fields of the GET one, but no body and no length invented for it.
+    const sendsBody = !bodiless && this.#request.method !== "HEAD";
+    const body = sendsBody ? response.body : null;
+    if (body === null && sendsBody && length !== undefined && length > 0) {
+      throw new TypeError(`The response has no body, yet a content-length of ${length}`);
+    }
+    // An HTTP/1.0 peer knows no chunks: a body of unknown length ends where the connection does.
+    const chunked = length === undefined && this.#request.version !== "HTTP/1.0";
+    const fields = [...response.headers].filter(([name]) => !FRAMING.has(name));
+    if (length !== undefined) fields.push(["content-length", String(length)]);
+    else if (body !== null && chunked) fields.push(["transfer-encoding", "chunked"]);
+    else if (body === null && sendsBody) fields.push(["content-length", "0"]);
+    fields.push(["connection", "close"]);
+    const reason = response.statusText || reasonPhrase(status);
+    const head = encodeLatin1(`HTTP/1.1 ${status} ${reason}\r\n${formatFields(fields)}\r\n`);
+    // Taken only now that nothing can fail before it is read: a locked body could not be cancelled.
+    const reader = body?.getReader();
+    if (body === null) response.body?.cancel().catch(() => {});
+    await this.#write(head);
+    if (reader !== undefined) await this.#stream(reader, length, chunked);
+    if (!this.#closed) this.#transport.end();
+  }
+
+  // Copy the body out as it comes, and stop reading it once the peer is gone.
+  async #stream(reader: ReadableStreamDefaultReader<Uint8Array>, length: number | undefined, chunked: boolean) {
+    const stop = (): void => void reader.cancel().catch(() => {});
+    const signal = this.#context.flow?.signal;
+    signal?.addEventListener("abort", stop);
+    let sent = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || this.#closed) break;
+        if (!(value instanceof Uint8Array)) throw new TypeError("The response body yielded something other than bytes");
+        if (value.length === 0) continue;
+        sent += value.length;
+        if (length !== undefined && sent > length) throw new TypeError(`The body is longer than ${length} bytes`);
+        await this.#write(chunked ? encodeChunk(value) : value);
+      }
+    } catch (error) {
+      stop();
+      throw error;
+    } finally {
+      signal?.removeEventListener("abort", stop);
+    }
+    if (this.#closed) return stop();
+    if (length !== undefined && sent < length) throw new TypeError(`The body is shorter than ${length} bytes`);
+    if (chunked) await this.#write(LAST_CHUNK);
+  }
+
+  async #write(bytes: Uint8Array): Promise<void> {
+    this.started = true;
+    const transport = this.#transport;
+    if (transport.write(bytes)) return;
+    if (this.#context.flow !== undefined) return await this.#context.flow.writable();
+    // Without the connection's signals: poll until the queue is empty; then
+    // only a closed transport refuses a write (true of every adapter).
+    while (transport.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.#gone = !transport.write(EMPTY);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A small answer of the server's own, framed by its length.
+ *
+ * @example
+ * ```ts
+ * plain(400).status; // 400
+ * ```
+ */
+export function plain(status: number, text = "", headers: Record<string, string> = {}): Response {
+  const body = new TextEncoder().encode(text);
+  if (body.length > 0) headers["content-type"] = "text/plain";
+  return new Response(body.length > 0 ? body : null, {
+    status,
+    headers: { ...headers, "content-length": String(body.length) },
+  });
+}

@@ -1,0 +1,113 @@
+// The client's way to OPEN: bad headers, the abort signal and the handshake
+// timeout, against a raw server or a listener that never accepts (a full
+// backlog stalls the TCP connect itself).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { WebSocket } from "../src/mod.ts";
+import { PYTHON, startPython } from "./_helpers/python.ts";
+import { accept101, rawServer } from "./_helpers/raw_peer.ts";
+
+// A listener with a backlog of 0, already full: a connect to it neither succeeds nor fails for minutes.
+const STALLED_LISTENER = `
+import socket, time
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(0)
+port = listener.getsockname()[1]
+fillers = []
+for _ in range(4):
+    filler = socket.socket()
+    filler.setblocking(False)
+    try:
+        filler.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass
+    fillers.append(filler)
+time.sleep(0.2)
+print(port, flush=True)
+time.sleep(120)
+`;
+
+/** The close event, or a rejection after `ms` (a failing test must not hang). */
+function closeWithin(ws: WebSocket, ms: number): Promise<CloseEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no close event within ${ms} ms`)), ms);
+    ws.addEventListener("close", (event) => {
+      clearTimeout(timer);
+      resolve(event as CloseEvent);
+    });
+  });
+}
+
+function errorCodes(ws: WebSocket): Array<string | undefined> {
+  const codes: Array<string | undefined> = [];
+  ws.addEventListener("error", (event) => codes.push((event as unknown as { error?: { code?: string } }).error?.code));
+  return codes;
+}
+
+describe("headers option", () => {
+  it("a reserved or bad name, or a value with CR/LF, throws TypeError from the constructor", () => {
+    const bad: Array<Record<string, string>> = [{ "Sec-WebSocket-Key": "x" }, { Upgrade: "h2c" }, { "bad name": "x" }, {
+      "X-A": "a\r\nInjected: 1",
+    }];
+    for (const headers of bad) {
+      assert.throws(() => new WebSocket("ws://127.0.0.1:1", { headers }), TypeError, JSON.stringify(headers));
+    }
+  });
+});
+
+describe("signal option", () => {
+  it("aborting inside an open listener terminates the connection (close 1006)", async () => {
+    const server = await rawServer(async (peer) => {
+      await accept101(peer);
+      await peer.closed;
+    });
+    const abort = new AbortController();
+    const ws = new WebSocket(server.url, { signal: abort.signal });
+    ws.onopen = () => abort.abort();
+    try {
+      const close = await closeWithin(ws, 3000);
+      assert.deepEqual([close.code, close.wasClean, ws.readyState], [1006, false, WebSocket.CLOSED]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("a TCP connect that stalls", { skip: spawnSync(PYTHON, ["-c", ""]).status !== 0 && `no ${PYTHON}` }, () => {
+  let stalled: { port: number; stop(): void };
+  before(async () => stalled = await startPython(STALLED_LISTENER));
+  after(() => stalled.stop());
+
+  it("handshakeTimeout covers it: WS_ERR_HANDSHAKE_TIMEOUT, then close 1006", async () => {
+    const started = Date.now();
+    const ws = new WebSocket(`ws://127.0.0.1:${stalled.port}`, { handshakeTimeout: 300 });
+    const codes = errorCodes(ws);
+    const close = await closeWithin(ws, 3000);
+    assert.deepEqual(codes, ["WS_ERR_HANDSHAKE_TIMEOUT"]);
+    assert.deepEqual([close.code, close.wasClean], [1006, false]);
+    assert.ok(Date.now() - started >= 250, "not before the timeout");
+  });
+
+  it("close() gives up at once: WS_ERR_ABORTED, then close 1006", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${stalled.port}`);
+    const codes = errorCodes(ws);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    ws.close();
+    const close = await closeWithin(ws, 2000);
+    assert.deepEqual(codes, ["WS_ERR_ABORTED"]);
+    assert.equal(close.code, 1006);
+  });
+
+  it("the abort signal gives up at once too", async () => {
+    const abort = new AbortController();
+    const ws = new WebSocket(`ws://127.0.0.1:${stalled.port}`, { signal: abort.signal });
+    const codes = errorCodes(ws);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    abort.abort();
+    const close = await closeWithin(ws, 2000);
+    assert.deepEqual(codes, ["WS_ERR_ABORTED"]);
+    assert.equal(close.code, 1006);
+  });
+});
