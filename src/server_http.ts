@@ -138,7 +138,9 @@ async function answer(
       "sec-websocket-version": "13",
     });
   }
-  const body = await readBody(head.headers, queue);
+  // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
+  const faulty = head.version === "HTTP/1.0" && head.headers.has("transfer-encoding");
+  const body = faulty ? 400 : await readBody(head.headers, queue);
   context.received?.();
   if (typeof body === "number") return plain(body);
   let request: Request;

@@ -157,6 +157,18 @@ describe("plain HTTP answers from serve()", () => {
     });
   });
 
+  it("refuses an HTTP/1.0 request with Transfer-Encoding: its framing is faulty (RFC 9112 §6.1)", async () => {
+    let called = false;
+    await withServer(() => {
+      called = true;
+      return new Response("read");
+    }, async (server) => {
+      const request = "POST / HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
+      assert.match((await exchange(server, request)).head, /^HTTP\/1\.1 400 Bad Request\r\n/);
+      assert.equal(called, false);
+    });
+  });
+
   it("answers HEAD without a fetch handler with the 426's fields and no body", async () => {
     await withServer(undefined, async (server) => {
       const answer = await exchange(server, get("/", "HEAD"));
