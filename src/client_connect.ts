@@ -99,6 +99,12 @@ async function connectAndHandshake(
       if (expired.signal.aborted) throw new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT", undefined, undefined, { cause });
       throw new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
     }
+    // A connect that could not be cancelled may finish after the deadline or the abort:
+    // the listeners below would never hear of either.
+    if (signal?.aborted || expired.signal.aborted) {
+      transport.destroy();
+      throw new WebSocketError(signal?.aborted ? "WS_ERR_ABORTED" : "WS_ERR_HANDSHAKE_TIMEOUT");
+    }
     return await handshakeOver(transport, codec, handshake, expired.signal, options, callbacks);
   } finally {
     clearTimeout(timer);

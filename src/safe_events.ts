@@ -25,7 +25,10 @@ type Handler = ((event: Event) => unknown) | object | null;
 // workerd's EventTarget calls an object's `on<type>` property by itself when
 // it dispatches (a service-worker legacy), which would run every handler
 // twice. Where the runtime does that, the property reads as null to the one
-// lookup each dispatch makes before it calls any listener.
+// lookup each dispatch makes before it calls any listener. This leans on
+// that lookup coming first (tests/interop/workerd_test.ts runs a real
+// workerd): were it skipped, a listener reading `on<type>` in that one
+// dispatch would see null.
 const RUNTIME_CALLS_HANDLERS = ((): boolean => {
   let read = false;
   const probe = new (class extends EventTarget {

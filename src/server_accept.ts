@@ -25,7 +25,7 @@ import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "
 import { acceptResponse, rejectResponse } from "./protocol/server_responses.ts";
 import { HttpFlow, respondHttp } from "./server_http.ts";
 import { reportListenerError } from "./report.ts";
-import { ByteQueue } from "./byte_queue.ts";
+import { AcceptPhase } from "./accept_phase.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import type { ClientRegistry } from "./client_registry.ts";
 import type { Transport } from "./transport/types.ts";
@@ -72,10 +72,6 @@ export interface AcceptContext {
   initial?: Uint8Array;
 }
 
-// Bytes kept while the application decides (first frames, a request body);
-// past this the transport stops reading until the socket opens.
-const LATE_LIMIT = 2 * 1024 * 1024;
-
 /**
  * Run the opening handshake on `transport`, tracked by `registry` from the
  * first byte, and registered there as open once it is (so the server can
@@ -101,52 +97,35 @@ export function acceptTransport(
   const shared = sharedOf(options);
   const session = new Session(transport, NO_EVENTS, shared.session);
   const handshake = new ServerHandshake(shared.limits);
+  const phase = new AcceptPhase(transport, options.handshakeTimeout ?? 10_000);
   let headDone = false;
-  // Bytes that arrive after the head while the application decides: the first frames, or a request body.
-  const late = new ByteQueue();
-  let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
-    timer = undefined;
-    transport.destroy();
-  }, options.handshakeTimeout ?? 10_000);
-  // The handshake is over (answered, opened, or the socket is gone): the timer stops.
-  const settle = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-  };
+  // A plain HTTP answer streams by the transport's drain and stops when it closes.
+  let http: HttpFlow | undefined;
   const onStep = (step: ServerHandshakeStep): void => {
     if (!step.done || headDone) return;
     headDone = true;
     if ("reject" in step) {
-      settle();
-      answer(transport, rejectResponse(step.reject.status, step.reject.headers, step.reject.body));
-    } else if ("notUpgrade" in step) {
-      late.push(step.rest);
+      return phase.refuse(rejectResponse(step.reject.status, step.reject.headers, step.reject.body));
+    }
+    phase.push(step.rest);
+    if ("notUpgrade" in step) {
       http = new HttpFlow();
-      void respondHttp(transport, step.notUpgrade, late, options.fetch, {
-        secure: context.secure,
-        received: settle,
-        flow: http,
-      });
+      const httpContext = { secure: context.secure, received: () => phase.discard(), flow: http };
+      void respondHttp(transport, step.notUpgrade, phase.late, options.fetch, httpContext);
     } else {
-      late.push(step.rest);
-      upgrade(session, step.request, late, options, registry, context.secure === true, settle).catch((error) => {
-        settle();
+      upgrade(session, step.request, phase, options, registry, context.secure === true).catch((error) => {
         console.error(error);
-        answer(transport, rejectResponse(500));
+        phase.refuse(rejectResponse(500));
       });
     }
   };
-  // A plain HTTP answer streams by the transport's drain and stops when it closes.
-  let http: HttpFlow | undefined;
   session.startHandshake({
-    data(bytes) {
-      if (!headDone) return onStep(handshake.receive(bytes));
-      late.push(bytes);
-      if (late.length > LATE_LIMIT) transport.pause();
-    },
+    data: (bytes) => headDone ? phase.push(bytes) : onStep(handshake.receive(bytes)),
     drain: () => http?.drain(),
+    // A client may half-close once its request is out: the answer still goes back, then ends the connection.
+    end: () => http !== undefined,
     closed() {
-      settle();
+      phase.settle();
       http?.close();
     },
   });
@@ -159,11 +138,10 @@ export function acceptTransport(
 async function upgrade(
   session: Session,
   request: UpgradeRequest,
-  late: ByteQueue,
+  phase: AcceptPhase,
   options: AcceptOptions,
   registry: ClientRegistry,
   secure: boolean,
-  settle: () => void,
 ): Promise<void> {
   const transport = session.transport;
   const remoteAddress = transport.remoteAddress;
@@ -177,14 +155,10 @@ async function upgrade(
   // Nothing to wait for without a hook: no promise per connection for it.
   const decision = pending === undefined ? undefined : await pending;
   if (session.isClosed) return;
-  if (decision === false) {
-    settle();
-    return answer(transport, rejectResponse(403));
-  }
+  if (decision === false) return phase.refuse(rejectResponse(403));
   if (decision instanceof Response) {
     const body = new Uint8Array(await decision.arrayBuffer());
-    settle();
-    return answer(transport, rejectResponse(decision.status, [...decision.headers], body));
+    return phase.refuse(rejectResponse(decision.status, [...decision.headers], body));
   }
   const accepted = typeof decision === "object" && decision !== null ? decision : NO_CHOICE;
   // As ws does: without a choice, the first offered subprotocol is taken.
@@ -198,14 +172,14 @@ async function upgrade(
     ? accepted.headers
     : Object.entries(accepted.headers);
   const codec = await loadCodec();
-  settle();
-  open(session, request, late, options, registry, kept, protocol, headers, codec);
+  phase.settle();
+  open(session, request, phase, options, registry, kept, protocol, headers, codec);
 }
 
 function open(
   session: Session,
   request: UpgradeRequest,
-  late: ByteQueue,
+  phase: AcceptPhase,
   options: AcceptOptions,
   registry: ClientRegistry,
   kept: KeptRequest,
@@ -227,8 +201,7 @@ function open(
   } catch (error) {
     reportListenerError(error);
   }
-  if (late.length > 0) session.data(late.take());
-  session.transport.resume();
+  phase.open((bytes) => session.data(bytes));
 }
 
 const NO_EVENTS = {};
@@ -253,9 +226,4 @@ function sharedOf(options: AcceptOptions): { session: SessionOptions; limits: He
     sharedOptions.set(options, resolved);
   }
   return resolved;
-}
-
-function answer(transport: Transport, bytes: Uint8Array): void {
-  transport.write(bytes);
-  transport.end();
 }

@@ -197,8 +197,12 @@ export class Session implements TransportSink, ConnectionListener {
     }
   }
 
-  /** Transport sink: the peer sent FIN. In every state our side ends too (RFC 6455 §7.1.1). */
+  /**
+   * Transport sink: the peer sent FIN. Our side ends too (RFC 6455 §7.1.1),
+   * unless a plain HTTP answer is still on its way (it ends the connection).
+   */
   end(): void {
+    if (this.#handshake?.end?.() === true) return;
     this.transport.end();
     this.#ending().arm();
   }

@@ -78,6 +78,12 @@ export interface HandshakeReader {
   closed(error?: Error): void;
   /** The transport's write queue emptied (a plain HTTP answer streams by it). */
   drain?(): void;
+  /**
+   * The peer sent FIN before the handshake finished. True when the reader
+   * ends the transport itself (a plain HTTP answer still on its way);
+   * otherwise the session ends it at once.
+   */
+  end?(): boolean;
 }
 
 /** Told once when a session's transport is gone (the server's registry of connections). */

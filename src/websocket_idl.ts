@@ -76,7 +76,11 @@ export function toProtocols(value: unknown): string | string[] | undefined {
  * ```
  */
 export function exposeMembers(prototype: object, names: readonly string[]): void {
-  for (const name of names) Object.defineProperty(prototype, name, { enumerable: true });
+  for (const name of names) {
+    // A name missing here would become an own `undefined`, hiding what the chain holds.
+    if (!Object.hasOwn(prototype, name)) throw new Error(`Cannot expose ${name}: not defined on this prototype`);
+    Object.defineProperty(prototype, name, { enumerable: true });
+  }
 }
 
 /** What {@link defineInterface} sets on a class. */

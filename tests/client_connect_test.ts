@@ -4,6 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createServer, type Socket } from "node:net";
 import { WebSocket } from "../src/mod.ts";
 import { PYTHON, startPython } from "./_helpers/python.ts";
 import { accept101, rawServer } from "./_helpers/raw_peer.ts";
@@ -71,6 +72,29 @@ describe("signal option", () => {
       assert.deepEqual([close.code, close.wasClean, ws.readyState], [1006, false, WebSocket.CLOSED]);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("a TLS handshake that never finishes", () => {
+  it("handshakeTimeout covers it: WS_ERR_HANDSHAKE_TIMEOUT, then close 1006", async () => {
+    // Accepts TCP and says nothing: the client's TLS hello is never answered.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => {
+      held.push(socket);
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const ws = new WebSocket(`wss://localhost:${port}/`, { handshakeTimeout: 300 });
+      const codes = errorCodes(ws);
+      const close = await closeWithin(ws, 3000);
+      assert.deepEqual(codes, ["WS_ERR_HANDSHAKE_TIMEOUT"]);
+      assert.deepEqual([close.code, close.wasClean], [1006, false]);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 });

@@ -169,6 +169,22 @@ describe("plain HTTP answers from serve()", () => {
     });
   });
 
+  it("answers a client that half-closed after its request (its FIN does not end our side early)", async () => {
+    const slow: Handler = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return new Response("late but here");
+    };
+    await withServer(slow, async (server) => {
+      const peer = await rawClient(server.address.port);
+      peer.socket.end(get("/"));
+      const head = await peer.readHead();
+      assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+      await peer.waitEnd();
+      assert.match(new TextDecoder().decode(peer.buffered), /late but here/);
+      peer.destroy();
+    });
+  });
+
   it("answers HEAD without a fetch handler with the 426's fields and no body", async () => {
     await withServer(undefined, async (server) => {
       const answer = await exchange(server, get("/", "HEAD"));

@@ -133,6 +133,15 @@ describe("request bodies", () => {
 });
 
 describe("ChunkedDecoder and Content-Length", () => {
+  it("copies chunk data: a transport may reuse its read buffer, and a view per chunk would pin each one", () => {
+    const decoder = new ChunkedDecoder(100);
+    const read = new TextEncoder().encode("3\r\nabc\r\n");
+    assert.equal(decoder.push(read), "more");
+    read.fill(0x21);
+    assert.equal(decoder.push(new TextEncoder().encode("0\r\n\r\n")), "done");
+    assert.equal(new TextDecoder().decode(decoder.body()), "abc");
+  });
+
   const bytes = (text: string) => encoder.encode(text);
   const decode = (text: string, max = 100) => {
     const decoder = new ChunkedDecoder(max);

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { GrowingBuffer } from "./growing_buffer.ts";
+
 /** A body of `length` bytes, a chunked one, or the status that refuses the request. */
 export type BodyFraming = { length: number } | { chunked: true } | { status: 400 | 413 | 501 };
 
@@ -92,7 +94,9 @@ const FINAL_LF = 10;
  */
 export class ChunkedDecoder {
   readonly #maxBytes: number;
-  readonly #parts: Uint8Array[] = [];
+  // Copied, not kept by reference: a view per chunk would pin each whole
+  // read buffer, and a body in 1-byte chunks would cost ~100 bytes per byte.
+  readonly #data = new GrowingBuffer();
   #received = 0; // chunk data announced so far
   #state = SIZE;
   #digits = 0;
@@ -105,12 +109,12 @@ export class ChunkedDecoder {
     this.#maxBytes = maxBytes;
   }
 
-  /** Decode `bytes` (kept by reference); what follows the last chunk's trailers is ignored. */
+  /** Decode `bytes`; what follows the last chunk's trailers is ignored. */
   push(bytes: Uint8Array): ChunkedState {
     for (let at = 0; at < bytes.length && this.#result === "more"; at++) {
       if (this.#state === DATA) {
         const end = Math.min(bytes.length, at + this.#size);
-        this.#parts.push(bytes.subarray(at, end));
+        this.#data.append(bytes.subarray(at, end));
         this.#size -= end - at;
         if (this.#size === 0) this.#state = DATA_CR;
         at = end - 1;
@@ -123,13 +127,7 @@ export class ChunkedDecoder {
 
   /** The chunk data received so far, in one array. */
   body(): Uint8Array {
-    const out = new Uint8Array(this.#parts.reduce((sum, part) => sum + part.length, 0));
-    let offset = 0;
-    for (const part of this.#parts) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
+    return this.#data.view.slice();
   }
 
   #step(byte: number): ChunkedState {

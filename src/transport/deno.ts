@@ -209,7 +209,8 @@ async function connect(options: ConnectOptions): Promise<Transport> {
       // The signal cancels a connect that is still pending, so nothing keeps the process alive.
       : Deno.connect({ hostname: options.hostname, port: options.port, signal: options.signal });
     const conn = await abortable(pending, options.signal);
-    if (options.tls) await (conn as Deno.TlsConn).handshake();
+    // A server that never finishes the TLS handshake must not outlast the signal either.
+    if (options.tls) await abortable((conn as Deno.TlsConn).handshake().then(() => conn), options.signal);
     return new DenoTransport(conn);
   } catch (error) {
     throw new Error(`Cannot connect to ${where}: ${(error as Error).message}`, { cause: error });

@@ -236,7 +236,12 @@ function connect(options: ConnectOptions): Promise<Transport> {
 }
 
 async function listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener> {
-  const handler = (socket: net.Socket) => onConnection(new NodeTransport(socket, false));
+  const handler = (socket: net.Socket) => {
+    // The session answers a peer's FIN itself (a plain HTTP answer may still
+    // be on its way), as on Deno and Bun, and as node:http's sockets allow.
+    socket.allowHalfOpen = true;
+    onConnection(new NodeTransport(socket, false));
+  };
   const server: net.Server = options.tls
     ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, handler)
     : net.createServer(handler);

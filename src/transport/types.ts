@@ -36,7 +36,10 @@ export interface TransportSink {
   read(n: number): void;
   /** Bytes read into a buffer the adapter owns; valid only during the call. */
   data(bytes: Uint8Array): void;
-  /** The peer half-closed its side (EOF). */
+  /**
+   * The peer half-closed its side (EOF). Our side stays open until the
+   * owner calls {@link Transport.end} (on every runtime alike).
+   */
   end(): void;
   /**
    * The write queue is empty again: after `write` returned false, and on

@@ -126,7 +126,20 @@ async function connect(options: ConnectOptions): Promise<Transport> {
       secureTransport: options.tls ? "on" : "off",
       allowHalfOpen: true,
     });
-    await socket.opened;
+    const signal = options.signal;
+    const abort = () => void socket.close().catch(() => {});
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      // Closing the socket on abort settles `opened` (it rejects), so nothing waits past the signal.
+      signal?.throwIfAborted();
+      await socket.opened;
+      signal?.throwIfAborted();
+    } catch (error) {
+      abort();
+      throw error;
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
     return new WorkerdTransport(socket, options.hostname, options.port);
   } catch (error) {
     throw new Error(`Cannot connect to ${where}: ${(error as Error).message}`, { cause: error });

@@ -61,6 +61,11 @@ async function until(ready: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+/** As the session does: a FIN from the peer is answered with ours (a transport leaves that to its owner). */
+function endingWith(transport: Transport, sink: TransportSink): TransportSink {
+  return { ...sink, end: () => (sink.end(), transport.end()) };
+}
+
 /** A listener and a client connected to it; the accepted side started with a recording sink (paused when asked). */
 async function connectedPair(pauseAccepted = false) {
   const net = await selectRuntime();
@@ -69,7 +74,7 @@ async function connectedPair(pauseAccepted = false) {
   const listener = await net.listen({ hostname: "127.0.0.1", port: 0 }, (transport) => {
     accepted = transport;
     serverSide = recordingSink(transport.capabilities.lentBuffer);
-    transport.start(serverSide.sink);
+    transport.start(endingWith(transport, serverSide.sink));
     if (pauseAccepted) transport.pause();
   });
   const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
@@ -202,7 +207,7 @@ describe("transport selection and the Transport contract", () => {
     const net = await selectRuntime();
     const listener = await net.listen(
       { hostname: "127.0.0.1", port: 0 },
-      (transport) => transport.start(recordingSink(transport.capabilities.lentBuffer).sink),
+      (transport) => transport.start(endingWith(transport, recordingSink(transport.capabilities.lentBuffer).sink)),
     );
     const client = await net.connect({ hostname: "127.0.0.1", port: listener.address.port });
     const side = recordingSink(client.capabilities.lentBuffer);
