@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, type Server } from "../src/mod.ts";
-import { rawClient } from "./_helpers/raw_peer.ts";
+import { exchange, rawClient } from "./_helpers/raw_peer.ts";
 import { ByteQueue } from "../src/byte_queue.ts";
 import { HttpFlow, respondHttp } from "../src/server_http.ts";
 import type { Transport } from "../src/transport/types.ts";
@@ -20,16 +20,6 @@ async function withServer(fetch: Handler | undefined, run: (server: Server) => P
   }
 }
 
-/** Send `request` (the head's blank line included), read until the server closes. */
-async function exchange(server: Server, request: string): Promise<{ head: string; body: string }> {
-  const peer = await rawClient(server.address.port);
-  peer.write(request);
-  const head = await peer.readHead();
-  await peer.waitEnd();
-  peer.destroy();
-  return { head, body: new TextDecoder().decode(peer.buffered) };
-}
-
 const get = (path: string, method = "GET") => `${method} ${path} HTTP/1.1\r\nHost: x\r\n\r\n`;
 const encoder = new TextEncoder();
 
@@ -38,10 +28,10 @@ describe("plain HTTP answers from serve()", () => {
     await withServer(
       (request) => (request.url.endsWith("/bad") ? undefined : new Response("fine")) as Response,
       async (server) => {
-        const bad = await exchange(server, get("/bad"));
+        const bad = await exchange(server.address.port, get("/bad"));
         assert.match(bad.head, /^HTTP\/1\.1 500 Internal Server Error\r\n/);
         assert.equal(bad.body, "Internal Server Error\n");
-        assert.equal((await exchange(server, get("/good"))).body, "4\r\nfine\r\n0\r\n\r\n");
+        assert.equal((await exchange(server.address.port, get("/good"))).body, "4\r\nfine\r\n0\r\n\r\n");
       },
     );
   });
@@ -58,10 +48,10 @@ describe("plain HTTP answers from serve()", () => {
         }),
       );
     }, async (server) => {
-      const broken = await exchange(server, get("/broken"));
+      const broken = await exchange(server.address.port, get("/broken"));
       assert.match(broken.head, /^HTTP\/1\.1 200 OK\r\n/);
       assert.equal(broken.body, "4\r\npart\r\n", "no last chunk: the peer can tell the body is cut short");
-      assert.match((await exchange(server, get("/good"))).head, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match((await exchange(server.address.port, get("/good"))).head, /^HTTP\/1\.1 200 OK\r\n/);
     });
   });
 
@@ -122,11 +112,11 @@ describe("plain HTTP answers from serve()", () => {
     await withServer(
       () => new Response(body(), { headers: { "content-length": "5" } }),
       async (server) => {
-        const answer = await exchange(server, get("/"));
+        const answer = await exchange(server.address.port, get("/"));
         assert.match(answer.head, /\r\ncontent-length: 5\r\nconnection: close\r\n\r\n$/);
         assert.doesNotMatch(answer.head, /transfer-encoding/);
         assert.equal(answer.body, "hello");
-        const head = await exchange(server, get("/", "HEAD"));
+        const head = await exchange(server.address.port, get("/", "HEAD"));
         assert.match(head.head, /\r\ncontent-length: 5\r\n/, "HEAD carries GET's length");
         assert.equal(head.body, "");
       },
@@ -140,9 +130,9 @@ describe("plain HTTP answers from serve()", () => {
       const headers: Record<string, string> = status === 200 ? {} : { "content-length": "7" };
       return new Response(null, { status, headers });
     }, async (server) => {
-      assert.match((await exchange(server, get("/200"))).head, /\r\ncontent-length: 0\r\n/);
+      assert.match((await exchange(server.address.port, get("/200"))).head, /\r\ncontent-length: 0\r\n/);
       for (const request of [get("/204"), get("/304"), get("/200", "HEAD")]) {
-        const answer = await exchange(server, request);
+        const answer = await exchange(server.address.port, request);
         assert.doesNotMatch(answer.head, /content-length|transfer-encoding/, request);
         assert.equal(answer.body, "", request);
       }
@@ -151,7 +141,7 @@ describe("plain HTTP answers from serve()", () => {
 
   it("sends an HTTP/1.0 peer a body of unknown length unchunked, ended by the close", async () => {
     await withServer(() => new Response(new Blob(["fi", "ne"]).stream()), async (server) => {
-      const answer = await exchange(server, "GET / HTTP/1.0\r\nHost: x\r\n\r\n");
+      const answer = await exchange(server.address.port, "GET / HTTP/1.0\r\nHost: x\r\n\r\n");
       assert.doesNotMatch(answer.head, /transfer-encoding|content-length/);
       assert.equal(answer.body, "fine");
     });
@@ -164,7 +154,7 @@ describe("plain HTTP answers from serve()", () => {
       return new Response("read");
     }, async (server) => {
       const request = "POST / HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n";
-      assert.match((await exchange(server, request)).head, /^HTTP\/1\.1 400 Bad Request\r\n/);
+      assert.match((await exchange(server.address.port, request)).head, /^HTTP\/1\.1 400 Bad Request\r\n/);
       assert.equal(called, false);
     });
   });
@@ -187,7 +177,7 @@ describe("plain HTTP answers from serve()", () => {
 
   it("answers HEAD without a fetch handler with the 426's fields and no body", async () => {
     await withServer(undefined, async (server) => {
-      const answer = await exchange(server, get("/", "HEAD"));
+      const answer = await exchange(server.address.port, get("/", "HEAD"));
       assert.match(answer.head, /^HTTP\/1\.1 426 Upgrade Required\r\n/);
       assert.match(answer.head, /\r\nupgrade: websocket\r\n/);
       assert.equal(answer.body, "");
@@ -199,7 +189,8 @@ describe("plain HTTP answers from serve()", () => {
       const status = Number(new URL(request.url).pathname.slice(1));
       return new Response(null, { status, statusText: status === 202 ? "Queued" : "" });
     }, async (server) => {
-      const line = async (status: number) => (await exchange(server, get(`/${status}`))).head.split("\r\n")[0];
+      const line = async (status: number) =>
+        (await exchange(server.address.port, get(`/${status}`))).head.split("\r\n")[0];
       assert.equal(await line(201), "HTTP/1.1 201 Created");
       assert.equal(await line(202), "HTTP/1.1 202 Queued");
       assert.equal(await line(308), "HTTP/1.1 308 Permanent Redirect");

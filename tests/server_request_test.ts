@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, type Server, type UpgradeInfo, type WebSocket } from "../src/mod.ts";
-import { rawClient, upgradeRequest } from "./_helpers/raw_peer.ts";
+import { exchange, rawClient, upgradeRequest } from "./_helpers/raw_peer.ts";
 import { encodeLatin1 } from "../src/protocol/http1_write.ts";
 import { ChunkedDecoder, parseContentLength } from "../src/protocol/http1_request_body.ts";
 
@@ -73,16 +73,6 @@ describe("the upgrade request's headers on the server", () => {
 
 const encoder = new TextEncoder();
 
-/** Send `request` to a server whose fetch echoes the body, read until the server closes. */
-async function exchange(server: Server, request: string): Promise<{ head: string; body: string }> {
-  const peer = await rawClient(server.address.port);
-  peer.write(request);
-  const head = await peer.readHead();
-  await peer.waitEnd();
-  peer.destroy();
-  return { head, body: new TextDecoder().decode(peer.buffered) };
-}
-
 const post = (fields: string, body: string) => `POST / HTTP/1.1\r\nHost: x\r\n${fields}\r\n${body}`;
 
 describe("request bodies", () => {
@@ -116,7 +106,7 @@ describe("request bodies", () => {
   it("refuses ambiguous or malformed framing", async () => {
     await withServer(async (server) => {
       const status = async (fields: string, body = "") =>
-        (await exchange(server, post(fields, body))).head.split("\r\n")[0].slice(9, 12);
+        (await exchange(server.address.port, post(fields, body))).head.split("\r\n")[0].slice(9, 12);
       assert.equal(await status("Transfer-Encoding: chunked\r\nContent-Length: 3\r\n", "0\r\n\r\n"), "400");
       assert.equal(await status("Transfer-Encoding: gzip\r\n"), "400");
       assert.equal(await status("Transfer-Encoding: chunked, gzip\r\n"), "400");
@@ -127,7 +117,10 @@ describe("request bodies", () => {
       for (const length of ["+3", "0x3", "1e3", "3, 4", "", "-1"]) {
         assert.equal(await status(`Content-Length: ${length}\r\n`, "abc"), "400", length);
       }
-      assert.equal((await exchange(server, post("Content-Length: 3, 3\r\n", "abc"))).body, "7\r\ngot abc\r\n0\r\n\r\n");
+      assert.equal(
+        (await exchange(server.address.port, post("Content-Length: 3, 3\r\n", "abc"))).body,
+        "7\r\ngot abc\r\n0\r\n\r\n",
+      );
     });
   });
 });

@@ -187,3 +187,13 @@ export function upgradeRequest(port: number, path = "/", extra = ""): string {
   return `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
     `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
 }
+
+/** Send `request` (an HTTP request, head and body) to `port`; the answer's head and body, read until the server closes. */
+export async function exchange(port: number, request: string): Promise<{ head: string; body: string }> {
+  const peer = await rawClient(port);
+  peer.write(request);
+  const head = await peer.readHead();
+  await peer.waitEnd();
+  peer.destroy();
+  return { head, body: new TextDecoder().decode(peer.buffered) };
+}
