@@ -37,6 +37,16 @@ export interface ClientOptions extends SessionOptions {
   signal?: AbortSignal;
 }
 
+/** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
+export interface WebSocketOptions extends ClientOptions {
+  /** Subprotocols to offer. */
+  protocols?: string | string[];
+  /** Largest message accepted, in bytes (default 100 MiB; 1009 beyond). */
+  maxPayload?: number;
+  /** Most fragments per message (default 100,000; 1009 beyond). */
+  maxFragments?: number;
+}
+
 /** Where the client reports progress. */
 export interface ClientCallbacks {
   /** The handshake succeeded; dispatched before any message. */
@@ -84,6 +94,13 @@ async function connectAndHandshake(
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
   const expired = new AbortController();
   const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? 30_000);
+  // Why the attempt was given up, if it was (the caller's abort over the deadline).
+  const stopped = (cause?: unknown): WebSocketError | undefined =>
+    signal?.aborted
+      ? new WebSocketError("WS_ERR_ABORTED", undefined, undefined, { cause })
+      : expired.signal.aborted
+      ? new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT", undefined, undefined, { cause })
+      : undefined;
   let transport;
   try {
     const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
@@ -95,15 +112,14 @@ async function connectAndHandshake(
         signal: signal === undefined ? expired.signal : AbortSignal.any([signal, expired.signal]),
       });
     } catch (cause) {
-      if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED", undefined, undefined, { cause });
-      if (expired.signal.aborted) throw new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT", undefined, undefined, { cause });
-      throw new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
+      throw stopped(cause) ?? new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
     }
     // A connect that could not be cancelled may finish after the deadline or the abort:
     // the listeners below would never hear of either.
-    if (signal?.aborted || expired.signal.aborted) {
+    const late = stopped();
+    if (late !== undefined) {
       transport.destroy();
-      throw new WebSocketError(signal?.aborted ? "WS_ERR_ABORTED" : "WS_ERR_HANDSHAKE_TIMEOUT");
+      throw late;
     }
     return await handshakeOver(transport, codec, handshake, expired.signal, options, callbacks);
   } finally {

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { type ClientOptions, connectClient } from "./client_connect.ts";
+import { connectClient, type WebSocketOptions } from "./client_connect.ts";
 import { CloseEvent, ErrorEvent } from "./dom.ts";
 import { checkCloseArguments } from "./protocol/close_codes.ts";
 import type { WebSocketError } from "./protocol/errors.ts";
@@ -31,16 +31,7 @@ import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_in
 import { defineInterface, isOptionsObject, toDOMString, toProtocols } from "./websocket_idl.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
-
-/** Options accepted as the second constructor argument, beyond a protocol list. */
-export interface WebSocketOptions extends ClientOptions {
-  /** Subprotocols to offer. */
-  protocols?: string | string[];
-  /** Largest message accepted, in bytes (default 100 MiB; 1009 beyond). */
-  maxPayload?: number;
-  /** Most fragments per message (default 100,000; 1009 beyond). */
-  maxFragments?: number;
-}
+export type { WebSocketOptions } from "./client_connect.ts";
 
 /** How `binaryType` presents binary messages. */
 export type BinaryType = "blob" | "arraybuffer";

@@ -19,6 +19,7 @@ import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, Tr
 
 import { ByteQueue } from "../byte_queue.ts";
 import { framePool } from "../frame_pool.ts";
+import { abortable } from "./abortable.ts";
 import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bun_api.ts";
 
 // A turn's frames are joined into writes of at most this size; a larger frame goes out as it is.
@@ -245,14 +246,7 @@ async function connect(options: ConnectOptions): Promise<Transport> {
     });
     // Bun.connect cannot be cancelled (a listener with a full backlog stalls it for
     // minutes): the abort wins the race, and a socket that connects later is closed.
-    const socket = signal === undefined ? await pending : await new Promise<BunSocket>((resolve, reject) => {
-      const abort = () => {
-        pending.then((late) => late.terminate(), () => {});
-        reject(new Error("aborted"));
-      };
-      signal.addEventListener("abort", abort, { once: true });
-      pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-    });
+    const socket = await abortable(pending, signal, (late) => late.terminate());
     if (signal?.aborted) {
       socket.terminate();
       throw new Error("aborted");

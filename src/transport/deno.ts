@@ -18,6 +18,7 @@
  */
 
 import { framePool } from "../frame_pool.ts";
+import { abortable } from "./abortable.ts";
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
 const HIGH_WATER_MARK = 64 * 1024;
@@ -208,25 +209,18 @@ async function connect(options: ConnectOptions): Promise<Transport> {
       })
       // The signal cancels a connect that is still pending, so nothing keeps the process alive.
       : Deno.connect({ hostname: options.hostname, port: options.port, signal: options.signal });
-    const conn = await abortable(pending, options.signal);
+    const conn = await abortable(pending, options.signal, (late) => late.close());
     // A server that never finishes the TLS handshake must not outlast the signal either.
-    if (options.tls) await abortable((conn as Deno.TlsConn).handshake().then(() => conn), options.signal);
+    if (options.tls) {
+      await abortable((conn as Deno.TlsConn).handshake(), options.signal, () => {}).catch((error) => {
+        conn.close();
+        throw error;
+      });
+    }
     return new DenoTransport(conn);
   } catch (error) {
     throw new Error(`Cannot connect to ${where}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-function abortable(pending: Promise<Deno.Conn>, signal: AbortSignal | undefined): Promise<Deno.Conn> {
-  if (signal === undefined) return pending;
-  return new Promise((resolve, reject) => {
-    const abort = () => {
-      pending.then((conn) => conn.close(), () => {});
-      reject(new Error("aborted"));
-    };
-    signal.addEventListener("abort", abort, { once: true });
-    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-  });
 }
 
 function listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener> {
