@@ -116,7 +116,7 @@ if (wanted("static")) {
   await step("deno fmt", deno, ["fmt", "--check"]);
   await step("deno lint", deno, ["lint"]);
   await step("deno check", deno, ["check", "--doc", "src/", "tests/", "scripts/", "examples/"]);
-  await step("deno doc --lint", deno, ["doc", "--lint", "src/mod.ts", "src/node_upgrade.ts"]);
+  await step("deno doc --lint", deno, ["doc", "--lint", "src/mod.ts", "src/node.ts"]);
   await step("deno publish --dry-run", deno, ["publish", "--dry-run", "--allow-dirty"]);
 }
 if (wanted("deno")) await step("tests on Deno", deno, ["test", "-A", "tests/"], { counter: counters.deno });

@@ -21,14 +21,14 @@
  * @module
  */
 
-export { type BinaryType, type UpgradeInfo, WebSocket, type WebSocketOptions } from "./websocket.ts";
-export { type PingPongEvent, type WebSocketEventMap, WebSocketEvents } from "./websocket_events.ts";
-export { SafeEventTarget } from "./safe_events.ts";
-export type { ClientOptions } from "./client_connect.ts";
-export type { SessionOptions } from "./session.ts";
+export { type BinaryType, type UpgradeInfo, WebSocket, type WebSocketOptions } from "./websocket/websocket.ts";
+export { type PingPongEvent, type WebSocketEventMap, WebSocketEvents } from "./websocket/events.ts";
+export { SafeEventTarget } from "./websocket/safe_events.ts";
+export type { ClientOptions } from "./client/connect.ts";
+export type { SessionOptions } from "./session/session.ts";
 export type { ConnectionLimits } from "./protocol/connection.ts";
-export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server.ts";
-export type { AcceptOptions, UpgradeDecision } from "./server_accept.ts";
+export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server/serve.ts";
+export type { AcceptOptions, UpgradeDecision } from "./server/accept.ts";
 export { type ErrorCode, type ErrorInfo, ERRORS, WebSocketError } from "./protocol/errors.ts";
-export type { CloseEventLike, ErrorEventLike } from "./dom.ts";
+export type { CloseEventLike, ErrorEventLike } from "./websocket/dom.ts";
 export type { ClientTlsOptions, NetAddress, ServerTlsOptions } from "./transport/types.ts";

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { createServer } from "node:http";
- * import { upgradeHandler } from "./node_upgrade.ts";
+ * import { upgradeHandler } from "./node.ts";
  * const sockets = upgradeHandler({ websocket: (ws) => ws.send("hello") });
  * const http = createServer((_req, res) => res.end("page"));
  * http.on("upgrade", sockets.handleUpgrade);
@@ -19,13 +19,13 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { ClientRegistry, type ShutdownOptions } from "./client_registry.ts";
+import { ClientRegistry, type ShutdownOptions } from "./server/registry.ts";
 import { loadCodec } from "./codec/load.ts";
 import type { Codec } from "./codec/mod.ts";
-import { type AcceptOptions, acceptTransport } from "./server_accept.ts";
-import { encodeLatin1 } from "./protocol/http1_write.ts";
+import { type AcceptOptions, acceptTransport } from "./server/accept.ts";
+import { encodeLatin1 } from "./protocol/http1/write.ts";
 import { fromNodeSocket } from "./transport/node.ts";
-import type { WebSocket } from "./websocket.ts";
+import type { WebSocket } from "./websocket/websocket.ts";
 
 /** What {@link upgradeHandler} returns. */
 export interface UpgradeHandler {

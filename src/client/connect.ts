@@ -4,9 +4,9 @@
  *
  * @example
  * ```ts
- * import { connectClient } from "./client_connect.ts";
- * import { parseWebSocketUrl } from "./protocol/ws_url.ts";
- * import { ON_MESSAGE } from "./session_contract.ts";
+ * import { connectClient } from "./connect.ts";
+ * import { parseWebSocketUrl } from "../protocol/ws_url.ts";
+ * import { ON_MESSAGE } from "../session/contract.ts";
  * const session = await connectClient(parseWebSocketUrl("ws://127.0.0.1:8080"), [], {}, {
  *   opened: (_session, protocol) => console.log("open", protocol),
  *   events: { [ON_MESSAGE]: (data) => console.log(data) },
@@ -16,14 +16,14 @@
  * @module
  */
 
-import { loadCodec } from "./codec/load.ts";
-import type { Codec } from "./codec/mod.ts";
-import { ClientHandshake, type ClientHandshakeStep } from "./protocol/client_handshake.ts";
-import { WebSocketError } from "./protocol/errors.ts";
-import type { WebSocketUrl } from "./protocol/ws_url.ts";
-import { Session, type SessionEvents, type SessionOptions } from "./session.ts";
-import { selectRuntime } from "./transport/select.ts";
-import type { ClientTlsOptions, Transport } from "./transport/types.ts";
+import { loadCodec } from "../codec/load.ts";
+import type { Codec } from "../codec/mod.ts";
+import { ClientHandshake, type ClientHandshakeStep } from "../protocol/client_handshake.ts";
+import { WebSocketError } from "../protocol/errors.ts";
+import type { WebSocketUrl } from "../protocol/ws_url.ts";
+import { Session, type SessionEvents, type SessionOptions } from "../session/session.ts";
+import { selectRuntime } from "../transport/select.ts";
+import type { ClientTlsOptions, Transport } from "../transport/types.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
 export interface ClientOptions extends SessionOptions {
@@ -64,7 +64,7 @@ export interface ClientCallbacks {
  *
  * @example
  * ```ts
- * import { parseWebSocketUrl } from "./protocol/ws_url.ts";
+ * import { parseWebSocketUrl } from "../protocol/ws_url.ts";
  * const abort = new AbortController();
  * const pending = connectClient(parseWebSocketUrl("ws://127.0.0.1:1"), [], { signal: abort.signal }, {
  *   opened() {},

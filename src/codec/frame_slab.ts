@@ -17,7 +17,7 @@
  * @module
  */
 
-import { framePool, MIN_POOLED } from "../frame_pool.ts";
+import { framePool, MIN_POOLED } from "../bytes/frame_pool.ts";
 
 const SLAB_SIZE = 64 * 1024;
 

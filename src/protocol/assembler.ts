@@ -14,7 +14,7 @@
  * @module
  */
 
-import { GrowingBuffer } from "./growing_buffer.ts";
+import { GrowingBuffer } from "../bytes/growing_buffer.ts";
 
 // Validation already happened in the codec, so decoding cannot fail; the
 // default (BOM-stripping) decoder is the WHATWG "UTF-8 decode".

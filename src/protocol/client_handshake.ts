@@ -17,13 +17,13 @@
  * @module
  */
 
-import { GrowingBuffer } from "./growing_buffer.ts";
+import { GrowingBuffer } from "../bytes/growing_buffer.ts";
 import { acceptKey, generateKey } from "./accept_key.ts";
 import { WebSocketError } from "./errors.ts";
 import { checkResponseExtensions } from "./extensions.ts";
-import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, parseResponseHead, type ResponseHead } from "./http1.ts";
-import { decodeChunked } from "./http1_chunked.ts";
-import { encodeLatin1, formatFields } from "./http1_write.ts";
+import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, parseResponseHead, type ResponseHead } from "./http1/head.ts";
+import { decodeChunked } from "./http1/chunked.ts";
+import { encodeLatin1, formatFields } from "./http1/write.ts";
 import { selectProtocol } from "./subprotocols.ts";
 import type { WebSocketUrl } from "./ws_url.ts";
 

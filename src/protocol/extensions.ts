@@ -11,7 +11,7 @@
  */
 
 import { WebSocketError } from "./errors.ts";
-import { isToken } from "./tokens.ts";
+import { isToken } from "./http1/tokens.ts";
 
 /** One negotiated extension and its parameters. */
 export interface ExtensionOffer {

@@ -17,10 +17,16 @@
  * @module
  */
 
-import { GrowingBuffer } from "./growing_buffer.ts";
+import { GrowingBuffer } from "../bytes/growing_buffer.ts";
 import type { WebSocketError } from "./errors.ts";
-import type { HeaderFields } from "./header_fields.ts";
-import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, type HeadLimits, parseRequestHead, type RequestHead } from "./http1.ts";
+import type { HeaderFields } from "./http1/header_fields.ts";
+import {
+  DEFAULT_MAX_HEAD_BYTES,
+  findHeadEnd,
+  type HeadLimits,
+  parseRequestHead,
+  type RequestHead,
+} from "./http1/head.ts";
 import { parseProtocolHeader } from "./subprotocols.ts";
 
 // The answers live next door; tests and older imports find them here.

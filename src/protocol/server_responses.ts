@@ -12,7 +12,7 @@
  */
 
 import { acceptKey } from "./accept_key.ts";
-import { encodeLatin1, formatFields, writeLatin1 } from "./http1_write.ts";
+import { encodeLatin1, formatFields, writeLatin1 } from "./http1/write.ts";
 
 const encoder = new TextEncoder();
 const RESERVED = new Set(["upgrade", "connection", "content-length", "transfer-encoding"]);

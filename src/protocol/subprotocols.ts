@@ -11,7 +11,7 @@
  */
 
 import { WebSocketError } from "./errors.ts";
-import { isToken, splitList } from "./tokens.ts";
+import { isToken, splitList } from "./http1/tokens.ts";
 
 /**
  * The constructor's `protocols` as a list; a non-token or a duplicate

@@ -6,9 +6,9 @@
  *
  * @example
  * ```ts
- * import { acceptTransport } from "./server_accept.ts";
- * import { ClientRegistry } from "./client_registry.ts";
- * import type { Transport } from "./transport/types.ts";
+ * import { acceptTransport } from "./accept.ts";
+ * import { ClientRegistry } from "./registry.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * acceptTransport(transport, {
  *   websocket: (ws) => ws.addEventListener("message", (event) => ws.send(event.data)),
@@ -17,20 +17,20 @@
  * @module
  */
 
-import { loadCodec } from "./codec/load.ts";
-import type { Codec } from "./codec/mod.ts";
-import { WebSocketError } from "./protocol/errors.ts";
-import type { HeadLimits } from "./protocol/http1.ts";
-import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "./protocol/server_handshake.ts";
-import { acceptResponse, rejectResponse } from "./protocol/server_responses.ts";
-import { HttpFlow, respondHttp } from "./server_http.ts";
-import { reportListenerError } from "./report.ts";
+import { loadCodec } from "../codec/load.ts";
+import type { Codec } from "../codec/mod.ts";
+import { WebSocketError } from "../protocol/errors.ts";
+import type { HeadLimits } from "../protocol/http1/head.ts";
+import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "../protocol/server_handshake.ts";
+import { acceptResponse, rejectResponse } from "../protocol/server_responses.ts";
+import { HttpFlow, respondHttp } from "./http.ts";
+import { reportListenerError } from "../session/report.ts";
 import { AcceptPhase } from "./accept_phase.ts";
-import { Session, type SessionOptions } from "./session.ts";
-import type { ClientRegistry } from "./client_registry.ts";
-import type { Transport } from "./transport/types.ts";
-import { WebSocket, type WebSocketOptions } from "./websocket.ts";
-import { keepRequest, type KeptRequest, type UpgradeInfo, upgradeInfo } from "./upgrade_info.ts";
+import { Session, type SessionOptions } from "../session/session.ts";
+import type { ClientRegistry } from "./registry.ts";
+import type { Transport } from "../transport/types.ts";
+import { WebSocket, type WebSocketOptions } from "../websocket/websocket.ts";
+import { keepRequest, type KeptRequest, type UpgradeInfo, upgradeInfo } from "../websocket/upgrade_info.ts";
 import { requestUrl } from "./request_url.ts";
 
 /** The answer of an `upgrade` hook. */
@@ -81,8 +81,8 @@ export interface AcceptContext {
  *
  * @example
  * ```ts
- * import { ClientRegistry } from "./client_registry.ts";
- * import type { Transport } from "./transport/types.ts";
+ * import { ClientRegistry } from "./registry.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * const registry = new ClientRegistry();
  * acceptTransport(transport, { websocket: (ws) => console.log("open", ws.url) }, registry);

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { AcceptPhase } from "./accept_phase.ts";
- * import type { Transport } from "./transport/types.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * const phase = new AcceptPhase(transport, 10_000);
  * phase.push(new Uint8Array([0x81, 0x80]));
@@ -16,8 +16,8 @@
  * @module
  */
 
-import { ByteQueue } from "./byte_queue.ts";
-import type { Transport } from "./transport/types.ts";
+import { ByteQueue } from "../bytes/byte_queue.ts";
+import type { Transport } from "../transport/types.ts";
 
 /** Bytes kept while the application decides; past this the transport stops reading. */
 export const LATE_LIMIT = 2 * 1024 * 1024;
@@ -27,7 +27,7 @@ export const LATE_LIMIT = 2 * 1024 * 1024;
  *
  * @example
  * ```ts
- * import type { Transport } from "./transport/types.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * const phase = new AcceptPhase(transport, 5000);
  * phase.open((bytes) => console.log(bytes.length, "bytes of first frames"));

@@ -11,9 +11,9 @@
  *
  * @example
  * ```ts
- * import { respondHttp } from "./server_http.ts";
- * import { ByteQueue } from "./byte_queue.ts";
- * import type { Transport } from "./transport/types.ts";
+ * import { respondHttp } from "./http.ts";
+ * import { ByteQueue } from "../bytes/byte_queue.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * const head = { method: "GET", target: "/", headers: new Headers({ host: "127.0.0.1" }) };
  * respondHttp(transport, head, new ByteQueue(), () => new Response("hello"));
@@ -21,11 +21,11 @@
  * @module
  */
 
-import type { ByteQueue } from "./byte_queue.ts";
+import type { ByteQueue } from "../bytes/byte_queue.ts";
 import { plain, ResponseWriter } from "./http_response.ts";
-import { bodyFraming, ChunkedDecoder } from "./protocol/http1_request_body.ts";
-import { reportListenerError } from "./report.ts";
-import type { Transport } from "./transport/types.ts";
+import { bodyFraming, ChunkedDecoder } from "../protocol/http1/request_body.ts";
+import { reportListenerError } from "../session/report.ts";
+import type { Transport } from "../transport/types.ts";
 
 /** The parts of a request head this needs. */
 export interface HttpRequestHead {
@@ -97,8 +97,8 @@ export interface HttpContext {
  *
  * @example
  * ```ts
- * import { ByteQueue } from "./byte_queue.ts";
- * import type { Transport } from "./transport/types.ts";
+ * import { ByteQueue } from "../bytes/byte_queue.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * await respondHttp(transport, { method: "GET", target: "/x", headers: new Headers() }, new ByteQueue(), undefined); // 426
  * ```

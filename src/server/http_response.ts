@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { ResponseWriter } from "./http_response.ts";
- * import type { Transport } from "./transport/types.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * await new ResponseWriter(transport, { method: "HEAD", target: "/", headers: new Headers() }, {})
  *   .send(new Response("not sent for HEAD"));
@@ -15,12 +15,12 @@
  * @module
  */
 
-import { encodeChunk, LAST_CHUNK } from "./protocol/http1_chunked.ts";
-import { parseContentLength } from "./protocol/http1_request_body.ts";
-import { encodeLatin1, formatFields } from "./protocol/http1_write.ts";
-import { reasonPhrase } from "./protocol/server_responses.ts";
-import type { HttpContext, HttpRequestHead } from "./server_http.ts";
-import type { Transport } from "./transport/types.ts";
+import { encodeChunk, LAST_CHUNK } from "../protocol/http1/chunked.ts";
+import { parseContentLength } from "../protocol/http1/request_body.ts";
+import { encodeLatin1, formatFields } from "../protocol/http1/write.ts";
+import { reasonPhrase } from "../protocol/server_responses.ts";
+import type { HttpContext, HttpRequestHead } from "./http.ts";
+import type { Transport } from "../transport/types.ts";
 
 // Framing is the server's to decide; `Connection: close` is always sent.
 const FRAMING = new Set(["connection", "keep-alive", "content-length", "transfer-encoding"]);
@@ -30,7 +30,7 @@ const FRAMING = new Set(["connection", "keep-alive", "content-length", "transfer
  *
  * @example
  * ```ts
- * import type { Transport } from "./transport/types.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * const writer = new ResponseWriter(transport, { method: "GET", target: "/", headers: new Headers() }, {});
  * await writer.send(new Response("hi"));

@@ -6,8 +6,8 @@
  *
  * @example
  * ```ts
- * import { ClientRegistry } from "./client_registry.ts";
- * import { loadCodec } from "./codec/load.ts";
+ * import { ClientRegistry } from "./registry.ts";
+ * import { loadCodec } from "../codec/load.ts";
  * const registry = new ClientRegistry(await loadCodec());
  * registry.broadcast("hello everyone");
  * await registry.shutdown();
@@ -15,11 +15,11 @@
  * @module
  */
 
-import { type Codec, type Encoder, OPCODE_BINARY } from "./codec/mod.ts";
-import { headerLength } from "./protocol/connection.ts";
-import { framePool } from "./frame_pool.ts";
-import type { Session, SessionTracker } from "./session.ts";
-import type { WebSocket } from "./websocket.ts";
+import { type Codec, type Encoder, OPCODE_BINARY } from "../codec/mod.ts";
+import { headerLength } from "../protocol/connection.ts";
+import { framePool } from "../bytes/frame_pool.ts";
+import type { Session, SessionTracker } from "../session/session.ts";
+import type { WebSocket } from "../websocket/websocket.ts";
 
 /** Options of a shutdown. */
 export interface ShutdownOptions {

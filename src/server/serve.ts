@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { serve } from "./server.ts";
+ * import { serve } from "./serve.ts";
  * const server = await serve({
  *   port: 8080,
  *   websocket(ws) {
@@ -17,12 +17,12 @@
  * @module
  */
 
-import { ClientRegistry, type ShutdownOptions } from "./client_registry.ts";
-import { loadCodec } from "./codec/load.ts";
-import { type AcceptOptions, acceptTransport } from "./server_accept.ts";
-import { selectRuntime } from "./transport/select.ts";
-import type { NetAddress, ServerTlsOptions } from "./transport/types.ts";
-import type { WebSocket } from "./websocket.ts";
+import { ClientRegistry, type ShutdownOptions } from "./registry.ts";
+import { loadCodec } from "../codec/load.ts";
+import { type AcceptOptions, acceptTransport } from "./accept.ts";
+import { selectRuntime } from "../transport/select.ts";
+import type { NetAddress, ServerTlsOptions } from "../transport/types.ts";
+import type { WebSocket } from "../websocket/websocket.ts";
 
 /** Options of {@link serve}. */
 export interface ServeOptions extends AcceptOptions {

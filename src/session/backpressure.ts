@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { SendLedger } from "./send_ledger.ts";
+ * import { SendLedger } from "./backpressure.ts";
  * const ledger = new SendLedger({ writableLength: 0 });
  * ledger.wrote(7, 5); // a 5-byte message in a 7-byte frame
  * console.log(ledger.buffered); // 5 until the next task

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { ON_CLOSE, ON_MESSAGE, type SessionEvents } from "./session_contract.ts";
+ * import { ON_CLOSE, ON_MESSAGE, type SessionEvents } from "./contract.ts";
  * const events: SessionEvents = {
  *   [ON_MESSAGE]: (data) => console.log(data),
  *   [ON_CLOSE]: (code, reason, wasClean) => console.log(code, reason, wasClean),
@@ -19,9 +19,9 @@
  * @module
  */
 
-import type { WebSocketError } from "./protocol/errors.ts";
+import type { WebSocketError } from "../protocol/errors.ts";
 import { reportListenerError } from "./report.ts";
-import type { ConnectionLimits } from "./protocol/connection.ts";
+import type { ConnectionLimits } from "../protocol/connection.ts";
 import type { Session } from "./session.ts";
 
 /** Key of {@link SessionEvents}: a whole message. */

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { SessionEnd } from "./session_end.ts";
+ * import { SessionEnd } from "./end.ts";
  * const end = new SessionEnd({ end() {}, destroy: () => console.log("destroyed") }, { closeTimeout: 1000 });
  * end.closeReceived(1000, "done"); // the peer has 1 s to close the transport
  * end.finish(); // it did: the timer is cleared
@@ -16,10 +16,10 @@
  * @module
  */
 
-import type { Connection } from "./protocol/connection.ts";
-import type { WebSocketError } from "./protocol/errors.ts";
-import type { SessionOptions } from "./session_contract.ts";
-import type { Transport } from "./transport/types.ts";
+import type { Connection } from "../protocol/connection.ts";
+import type { WebSocketError } from "../protocol/errors.ts";
+import type { SessionOptions } from "./contract.ts";
+import type { Transport } from "../transport/types.ts";
 
 /**
  * The end of one session. A session makes it only once something ends: idle
@@ -27,8 +27,8 @@ import type { Transport } from "./transport/types.ts";
  *
  * @example
  * ```ts
- * import type { Connection } from "./protocol/connection.ts";
- * import { WebSocketError } from "./protocol/errors.ts";
+ * import type { Connection } from "../protocol/connection.ts";
+ * import { WebSocketError } from "../protocol/errors.ts";
  * declare const connection: Connection;
  * const end = new SessionEnd({ end() {}, destroy() {} }, {});
  * end.fail(new WebSocketError("WS_ERR_BUFFER_FULL"), connection); // sends a 1008 close frame

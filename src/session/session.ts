@@ -10,9 +10,9 @@
  * @example
  * ```ts
  * import { Session } from "./session.ts";
- * import { ON_MESSAGE } from "./session_contract.ts";
- * import { loadCodec } from "./codec/load.ts";
- * import type { Transport } from "./transport/types.ts";
+ * import { ON_MESSAGE } from "./contract.ts";
+ * import { loadCodec } from "../codec/load.ts";
+ * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
  * const session = new Session(transport, { [ON_MESSAGE]: (data) => console.log(data) });
  * session.open(await loadCodec(), "server", new Uint8Array(0));
@@ -21,14 +21,14 @@
  * @module
  */
 
-import type { Codec, Role } from "./codec/mod.ts";
-import { Connection, type ConnectionListener, DEFAULT_LIMITS } from "./protocol/connection.ts";
-import { WebSocketError } from "./protocol/errors.ts";
-import type { Transport, TransportSink } from "./transport/types.ts";
-import { SendLedger } from "./send_ledger.ts";
+import type { Codec, Role } from "../codec/mod.ts";
+import { Connection, type ConnectionListener, DEFAULT_LIMITS } from "../protocol/connection.ts";
+import { WebSocketError } from "../protocol/errors.ts";
+import type { Transport, TransportSink } from "../transport/types.ts";
+import { SendLedger } from "./backpressure.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
-import { SessionEnd } from "./session_end.ts";
+import { SessionEnd } from "./end.ts";
 import {
   type HandshakeReader,
   ON_CLOSING,
@@ -39,9 +39,9 @@ import {
   type SessionEvents,
   type SessionOptions,
   type SessionTracker,
-} from "./session_contract.ts";
+} from "./contract.ts";
 
-export type { HandshakeReader, SessionEvents, SessionOptions, SessionTracker } from "./session_contract.ts";
+export type { HandshakeReader, SessionEvents, SessionOptions, SessionTracker } from "./contract.ts";
 
 const HANDSHAKE_READ_SIZE = 16 * 1024;
 const DEFAULT_HIGH_WATER_MARK = 16 * 1024 * 1024;

@@ -17,8 +17,8 @@
 
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
-import { ByteQueue } from "../byte_queue.ts";
-import { framePool } from "../frame_pool.ts";
+import { ByteQueue } from "../bytes/byte_queue.ts";
+import { framePool } from "../bytes/frame_pool.ts";
 import { abortable } from "./abortable.ts";
 import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bun_api.ts";
 

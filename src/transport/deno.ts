@@ -17,7 +17,7 @@
  * @module
  */
 
-import { framePool } from "../frame_pool.ts";
+import { framePool } from "../bytes/frame_pool.ts";
 import { abortable } from "./abortable.ts";
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 

@@ -17,7 +17,7 @@
 import * as net from "node:net";
 import process from "node:process";
 import * as tls from "node:tls";
-import { framePool } from "../frame_pool.ts";
+import { framePool } from "../bytes/frame_pool.ts";
 import type {
   ConnectOptions,
   Listener,

@@ -15,7 +15,7 @@
 
 import type { CloseEventLike, ErrorEventLike } from "./dom.ts";
 import { SafeEventTarget } from "./safe_events.ts";
-import { exposeMembers } from "./websocket_idl.ts";
+import { exposeMembers } from "./idl.ts";
 
 /** `ping` and `pong` events carry the payload and, for a pong answering our ping, the round-trip time. */
 export interface PingPongEvent extends Event {

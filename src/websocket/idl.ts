@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { isOptionsObject, toProtocols } from "./websocket_idl.ts";
+ * import { isOptionsObject, toProtocols } from "./idl.ts";
  * isOptionsObject({ headers: {} }); // true
  * toProtocols(new Set(["chat"])); // ["chat"]
  * toProtocols(null); // "null"

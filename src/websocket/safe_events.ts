@@ -16,8 +16,8 @@
  * @module
  */
 
-import { reportListenerError } from "./report.ts";
-import { exposeMembers } from "./websocket_idl.ts";
+import { reportListenerError } from "../session/report.ts";
+import { exposeMembers } from "./idl.ts";
 
 // HTML keeps any object as a handler ([LegacyTreatNonObjectAsNull]); only a function is called.
 type Handler = ((event: Event) => unknown) | object | null;

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { SendQueue } from "./send_queue.ts";
+ * import { SendQueue } from "./send_order.ts";
  * const queue = new SendQueue();
  * queue.push(new Blob(["first"]));
  * queue.push("second");

@@ -13,8 +13,8 @@
  * @module
  */
 
-import type { HeaderFields } from "./protocol/header_fields.ts";
-import type { NetAddress } from "./transport/types.ts";
+import type { HeaderFields } from "../protocol/http1/header_fields.ts";
+import type { NetAddress } from "../transport/types.ts";
 
 /**
  * What an accepted (server-side) socket knows about its upgrade request.
@@ -59,7 +59,7 @@ export interface KeptRequest {
  *
  * @example
  * ```ts
- * import { parseRequestHead } from "./protocol/http1.ts";
+ * import { parseRequestHead } from "../protocol/http1/head.ts";
  * const head = parseRequestHead(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
  * upgradeInfo("ws://h/", undefined, head.fields).headers.get("host"); // "h"
  * ```

@@ -15,23 +15,23 @@
  * @module
  */
 
-import { connectClient, type WebSocketOptions } from "./client_connect.ts";
+import { connectClient, type WebSocketOptions } from "../client/connect.ts";
 import { CloseEvent, ErrorEvent } from "./dom.ts";
-import { checkCloseArguments } from "./protocol/close_codes.ts";
-import type { WebSocketError } from "./protocol/errors.ts";
-import { normalizeProtocols } from "./protocol/subprotocols.ts";
-import { originOf, parseWebSocketUrl } from "./protocol/ws_url.ts";
-import { WebSocketEvents } from "./websocket_events.ts";
-import type { Session } from "./session.ts";
-import { ON_CLOSE, ON_CLOSING, ON_ERROR, ON_MESSAGE, ON_PING, ON_PONG } from "./session_contract.ts";
-import type { NetAddress } from "./transport/types.ts";
+import { checkCloseArguments } from "../protocol/close_codes.ts";
+import type { WebSocketError } from "../protocol/errors.ts";
+import { normalizeProtocols } from "../protocol/subprotocols.ts";
+import { originOf, parseWebSocketUrl } from "../protocol/ws_url.ts";
+import { WebSocketEvents } from "./events.ts";
+import type { Session } from "../session/session.ts";
+import { ON_CLOSE, ON_CLOSING, ON_ERROR, ON_MESSAGE, ON_PING, ON_PONG } from "../session/contract.ts";
+import type { NetAddress } from "../transport/types.ts";
 import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "./message_data.ts";
-import { SendQueue } from "./send_queue.ts";
+import { SendQueue } from "./send_order.ts";
 import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
-import { defineInterface, isOptionsObject, toDOMString, toProtocols } from "./websocket_idl.ts";
+import { defineInterface, isOptionsObject, toDOMString, toProtocols } from "./idl.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
-export type { WebSocketOptions } from "./client_connect.ts";
+export type { WebSocketOptions } from "../client/connect.ts";
 
 /** How `binaryType` presents binary messages. */
 export type BinaryType = "blob" | "arraybuffer";

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { FramePool } from "../src/frame_pool.ts";
+import { FramePool } from "../../src/bytes/frame_pool.ts";
 
 describe("FramePool", () => {
   it("lends a buffer sized for the frame and takes it back for the next frame of its class", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { GrowingBuffer } from "../../src/protocol/growing_buffer.ts";
+import { GrowingBuffer } from "../../src/bytes/growing_buffer.ts";
 
 describe("GrowingBuffer", () => {
   it("joins pieces in order and hands them over, empty afterwards", () => {

@@ -5,9 +5,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createServer, type Socket } from "node:net";
-import { WebSocket } from "../src/mod.ts";
-import { PYTHON, startPython } from "./_helpers/python.ts";
-import { accept101, rawServer } from "./_helpers/raw_peer.ts";
+import { WebSocket } from "../../src/mod.ts";
+import { PYTHON, startPython } from "../_helpers/python.ts";
+import { accept101, rawServer } from "../_helpers/raw_peer.ts";
 
 // A listener with a backlog of 0, already full: a connect to it neither succeeds nor fails for minutes.
 const STALLED_LISTENER = `

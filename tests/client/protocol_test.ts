@@ -2,9 +2,9 @@
 // frames no fuzzing peer sends, with the exact events, codes and bytes.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { WebSocket } from "../src/mod.ts";
-import { accept101, acceptFor, keyOf, rawServer, type RawSocket } from "./_helpers/raw_peer.ts";
-import { closePayload, concat, frame, hex } from "./_helpers/frames.ts";
+import { WebSocket } from "../../src/mod.ts";
+import { accept101, acceptFor, keyOf, rawServer, type RawSocket } from "../_helpers/raw_peer.ts";
+import { closePayload, concat, frame, hex } from "../_helpers/frames.ts";
 
 interface Recorded {
   ws: WebSocket;

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AcceptPhase, LATE_LIMIT } from "../src/accept_phase.ts";
-import type { Transport } from "../src/transport/types.ts";
+import { AcceptPhase, LATE_LIMIT } from "../../src/server/accept_phase.ts";
+import type { Transport } from "../../src/transport/types.ts";
 
 // Records what the phase asks of its transport.
 function recording(): { transport: Transport; calls: string[]; written: Uint8Array[] } {

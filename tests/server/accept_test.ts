@@ -1,15 +1,15 @@
-// The accept phase of the server (src/server_accept.ts and its callers):
+// The accept phase of the server (src/server/accept.ts and its callers):
 // what the handshake timeout covers, how much it buffers while the
 // application decides, the hook's answers, URLs over TLS, the node:http
 // replay of a head, shutdown called twice and an aborted signal.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { serve, type ServeOptions, type Server, type UpgradeInfo, WebSocket } from "../src/mod.ts";
-import { upgradeHandler } from "../src/node_upgrade.ts";
-import { rawClient, type RawSocket, upgradeRequest } from "./_helpers/raw_peer.ts";
-import { selfSignedCert } from "./_helpers/tls.ts";
-import { once } from "./_helpers/events.ts";
+import { serve, type ServeOptions, type Server, type UpgradeInfo, WebSocket } from "../../src/mod.ts";
+import { upgradeHandler } from "../../src/node.ts";
+import { rawClient, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
+import { selfSignedCert } from "../_helpers/tls.ts";
+import { once } from "../_helpers/events.ts";
 
 const never = new Promise<never>(() => {});
 

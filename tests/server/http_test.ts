@@ -3,11 +3,11 @@
 // carries (request bodies: server_request_test.ts).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { serve, type Server } from "../src/mod.ts";
-import { exchange, rawClient } from "./_helpers/raw_peer.ts";
-import { ByteQueue } from "../src/byte_queue.ts";
-import { HttpFlow, respondHttp } from "../src/server_http.ts";
-import type { Transport } from "../src/transport/types.ts";
+import { serve, type Server } from "../../src/mod.ts";
+import { exchange, rawClient } from "../_helpers/raw_peer.ts";
+import { ByteQueue } from "../../src/bytes/byte_queue.ts";
+import { HttpFlow, respondHttp } from "../../src/server/http.ts";
+import type { Transport } from "../../src/transport/types.ts";
 
 type Handler = (request: Request) => Response | Promise<Response>;
 

@@ -3,11 +3,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { serve, WebSocket } from "../src/mod.ts";
-import { upgradeHandler } from "../src/node_upgrade.ts";
-import { rawClient, upgradeRequest } from "./_helpers/raw_peer.ts";
-import { frame } from "./_helpers/frames.ts";
-import { once, until } from "./_helpers/events.ts";
+import { serve, WebSocket } from "../../src/mod.ts";
+import { upgradeHandler } from "../../src/node.ts";
+import { rawClient, upgradeRequest } from "../_helpers/raw_peer.ts";
+import { frame } from "../_helpers/frames.ts";
+import { once, until } from "../_helpers/events.ts";
 
 describe("server limits", () => {
   it("maxConnections: connections beyond the limit are refused, others keep working", async () => {

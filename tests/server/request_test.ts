@@ -3,10 +3,10 @@
 // the body of a plain HTTP request, framed strictly.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { serve, type Server, type UpgradeInfo, type WebSocket } from "../src/mod.ts";
-import { exchange, rawClient, upgradeRequest } from "./_helpers/raw_peer.ts";
-import { encodeLatin1 } from "../src/protocol/http1_write.ts";
-import { ChunkedDecoder, parseContentLength } from "../src/protocol/http1_request_body.ts";
+import { serve, type Server, type UpgradeInfo, type WebSocket } from "../../src/mod.ts";
+import { exchange, rawClient, upgradeRequest } from "../_helpers/raw_peer.ts";
+import { encodeLatin1 } from "../../src/protocol/http1/write.ts";
+import { ChunkedDecoder, parseContentLength } from "../../src/protocol/http1/request_body.ts";
 
 const HIGH = Array.from({ length: 128 }, (_, i) => String.fromCharCode(0x80 + i)).join("");
 

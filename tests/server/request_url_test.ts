@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { requestUrl } from "../src/request_url.ts";
+import { requestUrl } from "../../src/server/request_url.ts";
 
 // What the server computed before the shortcut, kept as the reference.
 function reference(target: string, host: string, secure = false): string {

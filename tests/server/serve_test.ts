@@ -2,9 +2,9 @@
 // malformed frames the right close code, and the server keeps serving others.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { serve, type Server, WebSocket } from "../src/mod.ts";
-import { acceptFor, rawClient, type RawSocket, upgradeRequest } from "./_helpers/raw_peer.ts";
-import { closePayload, frame, hex } from "./_helpers/frames.ts";
+import { serve, type Server, WebSocket } from "../../src/mod.ts";
+import { acceptFor, rawClient, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
+import { closePayload, frame, hex } from "../_helpers/frames.ts";
 
 async function echo(options: Parameters<typeof serve>[0] = {}): Promise<Server> {
   return await serve({

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SendLedger } from "../src/send_ledger.ts";
+import { SendLedger } from "../../src/session/backpressure.ts";
 
 describe("bufferedAmount bookkeeping (WHATWG)", () => {
   it("counts payload bytes only and falls as the transport flushes", () => {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SessionEnd } from "../src/session_end.ts";
-import { WebSocketError } from "../src/protocol/errors.ts";
+import { SessionEnd } from "../../src/session/end.ts";
+import { WebSocketError } from "../../src/protocol/errors.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { EventQueue } from "../src/event_queue.ts";
+import { EventQueue } from "../../src/session/event_queue.ts";
 
 describe("EventQueue", () => {
   it("delivers in order, with promise continuations of one event before the next event", async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Heartbeat } from "../src/heartbeat.ts";
+import { Heartbeat } from "../../src/session/heartbeat.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

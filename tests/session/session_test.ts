@@ -2,11 +2,11 @@
 // writes, and when it lets a corking transport hold writes.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Session } from "../src/session.ts";
-import { ON_MESSAGE } from "../src/session_contract.ts";
-import { loadCodec } from "../src/codec/load.ts";
-import type { Transport, TransportSink } from "../src/transport/types.ts";
-import { concat, frame } from "./_helpers/frames.ts";
+import { Session } from "../../src/session/session.ts";
+import { ON_MESSAGE } from "../../src/session/contract.ts";
+import { loadCodec } from "../../src/codec/load.ts";
+import type { Transport, TransportSink } from "../../src/transport/types.ts";
+import { concat, frame } from "../_helpers/frames.ts";
 
 /** A transport that only logs; with `corks`, it offers cork/uncork. */
 function scripted(corks: boolean): { transport: Transport; log: string[] } {

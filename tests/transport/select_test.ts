@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runtimeName, selectRuntime } from "../../src/transport/select.ts";
 import type { Transport, TransportSink } from "../../src/transport/types.ts";
-import { framePool } from "../../src/frame_pool.ts";
+import { framePool } from "../../src/bytes/frame_pool.ts";
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 

@@ -3,9 +3,9 @@
 // options object, DOMString conversions and enumerable members.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { WebSocket } from "../src/mod.ts";
-import { once } from "./_helpers/events.ts";
-import { rawServer } from "./_helpers/raw_peer.ts";
+import { WebSocket } from "../../src/mod.ts";
+import { once } from "../_helpers/events.ts";
+import { rawServer } from "../_helpers/raw_peer.ts";
 
 function domError(name: string) {
   return (error: unknown) => error instanceof DOMException && error.name === name;

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "../src/message_data.ts";
+import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "../../src/websocket/message_data.ts";
 
 describe("what send() accepts", () => {
   it("takes ArrayBuffer, every view and Blob as binary; anything else as text", () => {

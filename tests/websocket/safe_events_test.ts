@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SafeEventTarget } from "../src/safe_events.ts";
+import { SafeEventTarget } from "../../src/websocket/safe_events.ts";
 
 class Target extends SafeEventTarget {
   get onping(): ((event: Event) => unknown) | null {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SendQueue } from "../src/send_queue.ts";
+import { SendQueue } from "../../src/websocket/send_order.ts";
 
 describe("SendQueue (send order behind a Blob)", () => {
   it("delivers in order, reading Blobs on the way, with sizes, and counts bytes until delivered", async () => {

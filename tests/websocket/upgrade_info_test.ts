@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { keepRequest, restoreRequest, upgradeInfo } from "../src/upgrade_info.ts";
-import { parseRequestHead } from "../src/protocol/http1.ts";
-import { encodeLatin1 } from "../src/protocol/http1_write.ts";
+import { keepRequest, restoreRequest, upgradeInfo } from "../../src/websocket/upgrade_info.ts";
+import { parseRequestHead } from "../../src/protocol/http1/head.ts";
+import { encodeLatin1 } from "../../src/protocol/http1/write.ts";
 
 describe("the upgrade request an accepted socket keeps", () => {
   it("gives back URL, address and every field as sent, values with colons and repeats included", () => {

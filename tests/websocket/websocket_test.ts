@@ -2,10 +2,10 @@
 // after open and close, event order, bufferedAmount growth and drain.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { serve, WebSocket } from "../src/mod.ts";
-import { once } from "./_helpers/events.ts";
-import { frame } from "./_helpers/frames.ts";
-import { accept101, rawServer } from "./_helpers/raw_peer.ts";
+import { serve, WebSocket } from "../../src/mod.ts";
+import { once } from "../_helpers/events.ts";
+import { frame } from "../_helpers/frames.ts";
+import { accept101, rawServer } from "../_helpers/raw_peer.ts";
 
 function domError(name: string) {
   return (error: unknown) => error instanceof DOMException && error.name === name;

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { decodeChunked, encodeChunk, LAST_CHUNK } from "./http1_chunked.ts";
+ * import { decodeChunked, encodeChunk, LAST_CHUNK } from "./chunked.ts";
  * decodeChunked(new TextEncoder().encode("3\r\nabc\r\n0\r\n\r\n")).complete; // true
  * encodeChunk(new TextEncoder().encode("abc")); // "3\r\nabc\r\n" as bytes
  * LAST_CHUNK; // "0\r\n\r\n" as bytes

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { findHeadEnd, parseRequestHead } from "./http1.ts";
+ * import { findHeadEnd, parseRequestHead } from "./head.ts";
  * const bytes = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
  * const end = findHeadEnd(bytes, 0);
  * const head = parseRequestHead(bytes.subarray(0, end));
@@ -15,7 +15,7 @@
  * @module
  */
 
-import { WebSocketError } from "./errors.ts";
+import { WebSocketError } from "../errors.ts";
 import { HeaderFields } from "./header_fields.ts";
 import { decodeLatin1 } from "./latin1.ts";
 import { isToken, isTokenAt } from "./tokens.ts";

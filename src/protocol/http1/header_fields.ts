@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { parseRequestHead } from "./http1.ts";
+ * import { parseRequestHead } from "./head.ts";
  * const head = parseRequestHead(new TextEncoder().encode("GET / HTTP/1.1\r\nX-A: 1\r\nx-a: 2\r\n\r\n"));
  * head.fields.get("X-A"); // "1, 2", as Headers.get would say
  * ```

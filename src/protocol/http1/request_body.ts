@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { bodyFraming, ChunkedDecoder } from "./http1_request_body.ts";
+ * import { bodyFraming, ChunkedDecoder } from "./request_body.ts";
  * bodyFraming(new Headers({ "transfer-encoding": "chunked" }), 1024); // { chunked: true }
  * const decoder = new ChunkedDecoder(1024);
  * decoder.push(new TextEncoder().encode("3;x=1\r\nabc\r\n0\r\n\r\n")); // "done"
@@ -15,7 +15,7 @@
  * @module
  */
 
-import { GrowingBuffer } from "./growing_buffer.ts";
+import { GrowingBuffer } from "../../bytes/growing_buffer.ts";
 
 /** A body of `length` bytes, a chunked one, or the status that refuses the request. */
 export type BodyFraming = { length: number } | { chunked: true } | { status: 400 | 413 | 501 };

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { encodeLatin1, formatFields } from "./http1_write.ts";
+ * import { encodeLatin1, formatFields } from "./write.ts";
  * encodeLatin1(`HTTP/1.1 403 Forbidden\r\n${formatFields([["X-Reason", "no"]])}\r\n`);
  * ```
  * @module

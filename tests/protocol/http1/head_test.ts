@@ -6,10 +6,10 @@ import {
   findHeadEnd,
   parseRequestHead,
   parseResponseHead,
-} from "../../src/protocol/http1.ts";
-import { decodeChunked } from "../../src/protocol/http1_chunked.ts";
-import { encodeLatin1, formatFields, isFieldValue } from "../../src/protocol/http1_write.ts";
-import { WebSocketError } from "../../src/protocol/errors.ts";
+} from "../../../src/protocol/http1/head.ts";
+import { decodeChunked } from "../../../src/protocol/http1/chunked.ts";
+import { encodeLatin1, formatFields, isFieldValue } from "../../../src/protocol/http1/write.ts";
+import { WebSocketError } from "../../../src/protocol/errors.ts";
 
 const latin1 = (s: string) => encodeLatin1(s);
 const malformed = (error: unknown) => error instanceof WebSocketError && error.code === "WS_ERR_HANDSHAKE_MALFORMED";

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { HeaderFields } from "../../src/protocol/header_fields.ts";
-import { parseRequestHead } from "../../src/protocol/http1.ts";
-import { encodeLatin1 } from "../../src/protocol/http1_write.ts";
+import { HeaderFields } from "../../../src/protocol/http1/header_fields.ts";
+import { parseRequestHead } from "../../../src/protocol/http1/head.ts";
+import { encodeLatin1 } from "../../../src/protocol/http1/write.ts";
 
 const head = (...lines: string[]) =>
   parseRequestHead(encodeLatin1(["GET / HTTP/1.1", ...lines].map((line) => line + "\r\n").join("") + "\r\n"));

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { decodeLatin1 } from "../../src/protocol/latin1.ts";
-import { parseRequestHead, parseResponseHead } from "../../src/protocol/http1.ts";
-import { encodeLatin1 } from "../../src/protocol/http1_write.ts";
+import { decodeLatin1 } from "../../../src/protocol/http1/latin1.ts";
+import { parseRequestHead, parseResponseHead } from "../../../src/protocol/http1/head.ts";
+import { encodeLatin1 } from "../../../src/protocol/http1/write.ts";
 
 const ALL = Uint8Array.from({ length: 256 }, (_, i) => i);
 const expected = (bytes: Uint8Array) => Array.from(bytes, (b) => String.fromCharCode(b)).join("");

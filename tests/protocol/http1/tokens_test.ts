@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isToken, isTokenAt, listIncludes, splitList } from "../../src/protocol/tokens.ts";
+import { isToken, isTokenAt, listIncludes, splitList } from "../../../src/protocol/http1/tokens.ts";
 
 describe("RFC 9110 §5.6.2 token", () => {
   it("accepts exactly the tchar set among all of U+0000-U+00FF", () => {
