@@ -207,4 +207,26 @@ describe("UTF-8 validation (RFC 3629; Kuhn's stress test)", () => {
       assert.equal(state === REJECT, oracleFailAt(bytes) >= 0, `case ${n}`);
     }
   });
+  it("agrees with the oracle around long ASCII runs (the 128-byte skip) when a byte near a run's edge is replaced", () => {
+    const ascii = (n: number) => text("a".repeat(n));
+    const multi = text("é日😀");
+    for (const run of [127, 128, 129, 191, 192, 255, 256, 300]) {
+      for (const lead of [0, 1, 15, 16, 17, 63, 64]) {
+        const sample = Uint8Array.from([...ascii(lead), ...multi, ...ascii(run), ...multi, ...ascii(40)]);
+        const edges = [lead, lead + multi.length, lead + multi.length + run, lead + multi.length + run + multi.length];
+        for (const edge of edges) {
+          for (let position = Math.max(0, edge - 3); position < Math.min(sample.length, edge + 3); position++) {
+            for (const replacement of [0x41, 0x80, 0xc2, 0xe2, 0xf0, 0xff]) {
+              const bytes = sample.slice();
+              bytes[position] = replacement;
+              const state = validate(ACCEPT, bytes);
+              const label = `run ${run}, lead ${lead}, byte ${position} → ${replacement.toString(16)}`;
+              assert.equal(state === ACCEPT, oracleValid(bytes), label);
+              assert.equal(state === REJECT, oracleFailAt(bytes) >= 0, label);
+            }
+          }
+        }
+      }
+    }
+  });
 });
