@@ -1,5 +1,5 @@
 // Server load generator: `node scripts/bench/load_client.ts URL [--quick] [--cases a,b]
-// [--connections C] [--depth N] [--batch B] [--server-pid PID] [--duration ms]`; on Bun
+// [--connections C] [--depth N] [--batch B] [--server-pid PID] [--duration ms] [--raw]`; on Bun
 // it uses Bun.connect. Prints one JSON line with echo_client.ts's keys, plus the
 // CPU used during the timed window by itself, the server (--server-pid) and the machine.
 //
@@ -46,6 +46,8 @@ const DURATION = Number(option("--duration") ?? (quick ? 300 : 1500));
 const WARMUP = Number(option("--warmup") ?? (quick ? 100 : 300));
 const serverPid = option("--server-pid");
 const transport = option("--transport") ?? (g.Bun ? "bun" : "node");
+// Against a raw TCP echo (echo_servers/tcp_echo.ts): the frames come back exactly as sent, masked.
+const raw = args.includes("--raw");
 // Sized so one read takes several 64 KiB frames' worth of small messages, or a
 // good share of a 1 MiB frame, with one syscall.
 const READ_SIZE = 256 * 1024;
@@ -385,7 +387,8 @@ interface Outcome {
 }
 
 async function run(c: Case): Promise<Outcome> {
-  const { sent, echoed } = frames(c.size);
+  const { sent, echoed: unmasked } = frames(c.size);
+  const echoed = raw ? sent : unmasked;
   // Long enough that a whole read compares in one call for small frames.
   const expected = repeat(echoed, Math.max(1, Math.ceil(READ_SIZE / echoed.length)));
   let failed: Error | undefined;
