@@ -22,7 +22,6 @@
 import type { WebSocketError } from "../protocol/errors.ts";
 import { reportListenerError } from "./report.ts";
 import type { ConnectionLimits } from "../protocol/connection.ts";
-import type { Session } from "./session.ts";
 
 /** Key of {@link SessionEvents}: a whole message. */
 export const ON_MESSAGE: unique symbol = Symbol("wasmws.message");
@@ -84,12 +83,6 @@ export interface HandshakeReader {
    * otherwise the session ends it at once.
    */
   end?(): boolean;
-}
-
-/** Told once when a session's transport is gone (the server's registry of connections). */
-export interface SessionTracker {
-  /** `session` is closed: forget it. */
-  untrack(session: Session): void;
 }
 
 /**

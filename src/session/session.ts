@@ -22,13 +22,15 @@
  */
 
 import type { Codec, Role } from "../codec/mod.ts";
-import { Connection, type ConnectionListener, DEFAULT_LIMITS } from "../protocol/connection.ts";
+import { CLOSED, CONNECTING, Connection, type ConnectionListener, type ReadyState } from "../protocol/connection.ts";
+import { DEFAULT_HIGH_WATER_MARK, DEFAULT_LIMITS } from "../protocol/defaults.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { Transport, TransportSink } from "../transport/types.ts";
 import { SendLedger } from "./backpressure.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
 import { SessionEnd } from "./end.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import {
   type HandshakeReader,
   ON_CLOSING,
@@ -38,13 +40,17 @@ import {
   reportClosed,
   type SessionEvents,
   type SessionOptions,
-  type SessionTracker,
 } from "./contract.ts";
 
-export type { HandshakeReader, SessionEvents, SessionOptions, SessionTracker } from "./contract.ts";
+export type { HandshakeReader, SessionEvents, SessionOptions } from "./contract.ts";
+
+/** Told once when a session's transport is gone (the server's registry of connections). */
+export interface SessionTracker {
+  /** `session` is closed: forget it. */
+  untrack(session: Session): void;
+}
 
 const HANDSHAKE_READ_SIZE = 16 * 1024;
-const DEFAULT_HIGH_WATER_MARK = 16 * 1024 * 1024;
 
 /**
  * One connection's driver.
@@ -73,11 +79,14 @@ export class Session implements TransportSink, ConnectionListener {
   readonly #ledger: SendLedger;
   #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
+  readonly #clock: Clock;
 
-  constructor(transport: Transport, events: SessionEvents, options: SessionOptions = {}) {
+  /** A driver for `transport` reporting to `events`; its timers run on `clock`. */
+  constructor(transport: Transport, events: SessionEvents, options: SessionOptions = {}, clock: Clock = systemClock) {
     this.transport = transport;
     this.#events = events;
     this.#options = options;
+    this.#clock = clock;
     this.#ledger = new SendLedger(transport);
   }
 
@@ -110,6 +119,11 @@ export class Session implements TransportSink, ConnectionListener {
   /** The transport is gone. */
   get isClosed(): boolean {
     return this.#end?.done === true;
+  }
+
+  /** CONNECTING until {@link Session.open}, then the connection's state (CLOSED once the transport is gone). */
+  get readyState(): ReadyState {
+    return this.#connection?.readyState ?? (this.isClosed ? CLOSED : CONNECTING);
   }
 
   /** Application bytes handed to `send` but not yet to the operating system. */
@@ -215,8 +229,7 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Transport sink: the socket is gone. */
   closed(error?: Error): void {
-    const end = this.#ending();
-    if (!end.finish()) return;
+    if (!this.#ending().finish()) return;
     this.tracker?.untrack(this);
     this.#heartbeat?.stop();
     this.#ledger.closed();
@@ -226,18 +239,20 @@ export class Session implements TransportSink, ConnectionListener {
       this.#handshake = undefined;
       return;
     }
+    connection.transportClosed();
     // Not now: the decoder may be inside the very call that closed us.
     this.#queue.push(() => connection.dispose());
-    const { code, reason, error: failure } = end;
-    const wasClean = connection.closingHandshakeDone && !connection.failed && failure === undefined;
-    this.#queue.push(() => reportClosed(this.#events, failure, code, reason, wasClean));
+    this.#queue.push(() => {
+      const { code, reason, wasClean, error } = connection.result;
+      reportClosed(this.#events, error, code, reason, wasClean);
+    });
     void this.#queue.flush();
   }
 
   // The connection's listener.
 
   /** Connection listener: frame bytes to send. */
-  write(bytes: Uint8Array, payloadBytes: number): void {
+  onWrite(bytes: Uint8Array, payloadBytes: number): void {
     this.transport.write(bytes);
     this.#ledger.wrote(bytes.length, payloadBytes);
     const options = this.#options;
@@ -245,39 +260,46 @@ export class Session implements TransportSink, ConnectionListener {
       options.onBufferFull === "close" &&
       this.transport.writableLength > (options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK)
     ) {
-      this.#ending().fail(new WebSocketError("WS_ERR_BUFFER_FULL"), this.#connection);
+      this.#fail(new WebSocketError("WS_ERR_BUFFER_FULL"));
     }
   }
 
   /** Connection listener: a whole message. */
-  message(data: string | Uint8Array): void {
+  onMessage(data: string | Uint8Array): void {
     this.#queue.push(() => this.#events[ON_MESSAGE]?.(data));
   }
 
   /** Connection listener: a ping arrived (already answered). */
-  pingReceived(payload: Uint8Array): void {
+  onPing(payload: Uint8Array): void {
     this.#queue.push(() => this.#events[ON_PING]?.(payload));
   }
 
   /** Connection listener: a pong arrived; it may answer one of our pings. */
-  pongReceived(payload: Uint8Array): void {
+  onPong(payload: Uint8Array): void {
     const rtt = this.#heartbeat?.pongReceived(payload);
     this.#queue.push(() => this.#events[ON_PONG]?.(payload, rtt));
   }
 
-  /** Connection listener: the peer's close frame. */
-  closeFrame(code: number, reason: string): void {
-    this.#ending().closeReceived(code, reason);
+  /** Connection listener: the peer's close frame; the transport has only so long to close. */
+  onPeerClose(code: number, reason: string): void {
+    this.#ending().arm();
     this.#queue.push(() => this.#events[ON_CLOSING]?.(code, reason));
   }
 
-  /** Connection listener: the peer broke the protocol (the connection already sent its close frame). */
-  fail(error: WebSocketError): void {
-    this.#ending().error = error;
+  /**
+   * Connection listener: the peer broke the protocol. What came before the
+   * error in the same read is delivered first, and the application's replies
+   * to it go out; then the close frame, and our side of TCP ends.
+   */
+  onProtocolError(_error: WebSocketError): void {
+    this.#queue.push(() => {
+      this.#connection?.sendFailure();
+      this.onEndTransport();
+    });
   }
 
   /** Connection listener: close TCP now. */
-  endTransport(): void {
+  onEndTransport(): void {
     this.transport.end();
     this.#ending().arm();
   }
@@ -285,8 +307,8 @@ export class Session implements TransportSink, ConnectionListener {
   #heartbeatNow(): Heartbeat {
     return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout ?? 0, {
       ping: (payload) => this.#connection?.ping(payload),
-      timeout: () => this.#ending().fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT"), this.#connection),
-    });
+      timeout: () => this.#fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
+    }, this.#clock);
   }
 
   // The replies to what one read brought share a write: the transport holds
@@ -302,8 +324,25 @@ export class Session implements TransportSink, ConnectionListener {
     void this.#queue.flush();
   }
 
+  // A failure found on our side: sent at once with a close frame when one can
+  // still go out, else the transport is dropped. The connection keeps the
+  // first failure: a later one changes nothing.
+  #fail(error: WebSocketError): void {
+    const connection = this.#connection;
+    if (this.isClosed) return;
+    if (connection === undefined) return this.transport.destroy();
+    const sentBefore = connection.closeSent;
+    if (!connection.fail(error)) return;
+    if (!sentBefore && connection.closeSent) {
+      this.transport.end();
+      this.#ending().arm();
+    } else {
+      this.transport.destroy();
+    }
+  }
+
   // Made when something first ends, not per connection: idle sessions are many.
   #ending(): SessionEnd {
-    return this.#end ??= new SessionEnd(this.transport, this.#options);
+    return this.#end ??= new SessionEnd(this.transport, this.#options, this.#clock);
   }
 }

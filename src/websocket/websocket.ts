@@ -180,7 +180,9 @@ export class WebSocket extends WebSocketEvents {
     }
     // Order is kept even when a Blob must be read first: everything queues behind it.
     if ((this.#queue === undefined || this.#queue.idle) && !(data instanceof Blob) && this.#session !== undefined) {
-      this.#session.send(typeof data === "string" ? data : bytesOf(data));
+      // Refused once our close frame went out (the peer's close or a failure may come first):
+      // counted, as the standard counts data sent after close(), never dropped unseen.
+      if (!this.#session.send(typeof data === "string" ? data : bytesOf(data))) this.#afterCloseBytes += sizeOf(data);
       return;
     }
     // A copy now: the caller may reuse its buffer before the queue drains.
@@ -282,7 +284,9 @@ export class WebSocket extends WebSocketEvents {
     const session = this.#session;
     if (session === undefined || this.#queue === undefined) return;
     // Whatever waits was sent before close(): it still goes out, ahead of the close frame.
-    void this.#queue.pump((payload) => session.send(payload));
+    void this.#queue.pump((payload, size) => {
+      if (!session.send(payload)) this.#afterCloseBytes += size;
+    });
   }
 
   /** @internal Wrap an accepted connection (used by the server). */

@@ -3,10 +3,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Session } from "../../src/session/session.ts";
-import { ON_MESSAGE } from "../../src/session/contract.ts";
+import { ON_CLOSE, ON_ERROR, ON_MESSAGE } from "../../src/session/contract.ts";
 import { loadCodec } from "../../src/codec/load.ts";
 import type { Transport, TransportSink } from "../../src/transport/types.ts";
-import { concat, frame } from "../_helpers/frames.ts";
+import { concat, frame, toHex } from "../_helpers/frames.ts";
 
 /** A transport that only logs; with `corks`, it offers cork/uncork. */
 function scripted(corks: boolean): { transport: Transport; log: string[] } {
@@ -72,5 +72,43 @@ describe("Session", () => {
     session.data(texts("a", "b"));
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(log, ["write re:a", "write re:b"]);
+  });
+});
+
+describe("Session failures", () => {
+  it("the first failure wins: a full send buffer is not replaced by a protocol error that follows", async () => {
+    const log: string[] = [];
+    let queued = 0;
+    let sink: TransportSink | undefined;
+    const transport: Transport = {
+      capabilities: { lentBuffer: false },
+      remoteAddress: undefined,
+      get writableLength() {
+        return queued;
+      },
+      start: (given) => sink = given,
+      write(bytes) {
+        queued += bytes.length;
+        log.push(`write ${toHex(bytes.subarray(0, 4))}`);
+        return false;
+      },
+      pause: () => {},
+      resume: () => {},
+      end: () => log.push("end"),
+      destroy: () => log.push("destroy"),
+    };
+    const seen: string[] = [];
+    const session = new Session(transport, {
+      [ON_ERROR]: (error) => seen.push(`error ${(error as { code?: string }).code}`),
+      [ON_CLOSE]: (code, _reason, wasClean) => seen.push(`close ${code} ${wasClean}`),
+    }, { highWaterMark: 4, onBufferFull: "close" });
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    session.send("more than four bytes");
+    // The peer's next frame breaks the protocol (a reserved opcode): it must not take over.
+    sink!.data(frame({ opcode: 3, mask: true }));
+    sink!.closed();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(seen, ["error WS_ERR_BUFFER_FULL", "close 1006 false"]);
+    assert.deepEqual(log, ["write 81 14 6d 6f", "write 88 27 03 f0", "end"], "one close frame: 1008");
   });
 });
