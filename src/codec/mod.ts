@@ -47,9 +47,9 @@ export const OPCODE_PONG = 0xa;
 export interface DecoderOptions {
   /** Our role: a server rejects unmasked frames, a client rejects masked ones (1002). */
   role: Role;
-  /** Largest message, summed over its fragments, in bytes (1009 beyond it). */
+  /** Largest message, summed over its fragments, in bytes (1009 beyond it); capped at 2^53 - 1. */
   maxPayload: number;
-  /** Most frames one message may span (1009 beyond it). */
+  /** Most frames one message may span (1009 beyond it); capped at 2^32 - 1. */
   maxFragments: number;
   /** RSV1 is allowed on the first frame of a data message (a negotiated extension). */
   allowRsv1?: boolean;

@@ -24,6 +24,27 @@ import type { WasmMemory } from "./wasm_memory.ts";
 import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
 
 /**
+ * The largest `maxPayload` a decoder applies (2^53 - 1): every length up to it
+ * is exact as a double, so a length announced in 64 bits is never rounded past it.
+ *
+ * @example
+ * ```ts
+ * Math.min(Infinity, MAX_PAYLOAD); // 9007199254740991
+ * ```
+ */
+export const MAX_PAYLOAD: number = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The largest `maxFragments` a decoder applies (2^32 - 1, a u32).
+ *
+ * @example
+ * ```ts
+ * Math.min(Infinity, MAX_FRAGMENTS); // 4294967295
+ * ```
+ */
+export const MAX_FRAGMENTS: number = 0xffffffff;
+
+/**
  * One connection's decoder.
  *
  * @example
@@ -57,8 +78,9 @@ export class WasmDecoder implements Decoder {
     this.#wasm = wasm;
     this.#memory = memory;
     this.#tables = tables;
-    this.#maxPayload = options.maxPayload;
-    this.#maxFragments = options.maxFragments;
+    // The WASM side compares f64 lengths (exact below 2^53) and holds the fragment count in a u32.
+    this.#maxPayload = Math.min(options.maxPayload, MAX_PAYLOAD);
+    this.#maxFragments = Math.min(options.maxFragments, MAX_FRAGMENTS);
     this.#flags = (options.role === "server" ? abi.FLAG_SERVER : 0) | (options.allowRsv1 ? abi.FLAG_ALLOW_RSV1 : 0);
   }
 

@@ -181,8 +181,11 @@ export function decode(state: usize, input: usize, length: u32, table: usize): u
         continue;
       }
       const frame = load<u32>(state + STATE_FRAME);
-      const payload = <u32> load<f64>(state + STATE_REMAINING);
+      // Tested as f64: a data frame may announce 4 GiB or more, which a u32 would wrap.
+      const remaining = load<f64>(state + STATE_REMAINING);
       if ((frame & 0x8) != 0) {
+        // A control frame is at most 125 bytes (checked with its header).
+        const payload = <u32> remaining;
         if (length - pos >= payload) {
           if (!controlFrame(state, input + pos, payload)) continue;
           pos += payload;
@@ -191,7 +194,7 @@ export function decode(state: usize, input: usize, length: u32, table: usize): u
           store<u32>(state + STATE_CONTROL_LENGTH, 0);
           store<u32>(state + STATE_CONTROL_BUFFER, load<u32>(state + STATE_CONTROL_BUFFER) ^ 1);
         }
-      } else if (payload == 0) {
+      } else if (remaining == 0) {
         dataPiece(state, input + pos, 0, true);
       } else {
         store<u32>(state + STATE_PHASE, PHASE_DATA);
