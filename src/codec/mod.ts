@@ -14,11 +14,15 @@
  * decoder.push(new Uint8Array([0x81, 0x02, 0x68, 0x69]), {
  *   data: (view, text, first, last) => console.log(text, first, last, view.length),
  *   control: () => {},
- *   error: (id) => console.error(id),
+ *   error: (code) => console.error(code),
  * });
  * ```
  * @module
  */
+
+import type { FrameError } from "./frame_errors.ts";
+
+export type { FrameError } from "./frame_errors.ts";
 
 /** Which end of the connection we are; it decides the masking rules. */
 export type Role = "client" | "server";
@@ -66,7 +70,7 @@ export interface DecoderOptions {
  * const sink: FrameSink = {
  *   data(view, text, first, last) { console.log(view.length, text, first, last); },
  *   control(opcode, payload) { console.log(opcode, payload.length); },
- *   error(id) { console.error("protocol error", id); },
+ *   error(code) { console.error("protocol error", code); },
  * };
  * ```
  */
@@ -87,10 +91,10 @@ export interface FrameSink {
    */
   control(opcode: number, payload: Uint8Array): void;
   /**
-   * A protocol violation (an id of `src/codec/abi.ts` `ERR_*`; see
-   * `src/protocol/errors.ts`). The decoder is dead afterwards: further input is ignored.
+   * A protocol violation, by its stable code (the protocol's error table
+   * gives its close code). The decoder is dead afterwards: further input is ignored.
    */
-  error(id: number): void;
+  error(code: FrameError): void;
 }
 
 /**
@@ -137,9 +141,16 @@ export interface Decoder {
  * ```ts
  * declare const encoder: Encoder;
  * const frame = encoder.encodeText("hi"); // 0x81 0x02 ... for a server, masked for a client
+ * console.log(encoder.payloadLength); // 2
  * ```
  */
 export interface Encoder {
+  /**
+   * Payload bytes of the frame the last `encode` or `encodeText` call
+   * returned: what the frame carries for the application, so nobody re-parses
+   * a header to learn it.
+   */
+  readonly payloadLength: number;
   /** One frame with `payload`; masked with a fresh key in the client role. */
   encode(opcode: number, payload: Uint8Array, fin?: boolean, rsv1?: boolean): Uint8Array;
   /** One text frame (FIN set) holding `text` as UTF-8. */

@@ -19,6 +19,7 @@
  */
 
 import * as abi from "./abi.ts";
+import { frameErrorOf } from "./frame_errors.ts";
 import type { Decoder, DecoderOptions, FrameSink } from "./mod.ts";
 import type { WasmMemory } from "./wasm_memory.ts";
 import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
@@ -185,16 +186,16 @@ export class WasmDecoder implements Decoder {
       const view = this.#memory.view;
       const d = table + i * abi.DESCRIPTOR_SIZE;
       const word = view.getUint32(d + abi.DESC_KIND, true);
-      const kind = word & 0xff;
+      const kind = word & abi.DESC_KIND_MASK;
       if (kind === abi.KIND_ERROR) {
         this.#dead = true;
-        sink.error(view.getUint32(d + abi.DESC_ERROR, true));
+        sink.error(frameErrorOf(view.getUint32(d + abi.DESC_ERROR, true)));
         return;
       }
       const pointer = view.getUint32(d + abi.DESC_POINTER, true);
       const bytes = this.#memory.u8.subarray(pointer, pointer + view.getUint32(d + abi.DESC_LENGTH, true));
       if (kind === abi.KIND_DATA) {
-        const flags = word >>> 16;
+        const flags = word >>> abi.DESC_FLAGS_SHIFT;
         sink.data(
           bytes,
           (flags & abi.PIECE_TEXT) !== 0,
@@ -203,7 +204,7 @@ export class WasmDecoder implements Decoder {
           view.getUint32(d + abi.DESC_REMAINING, true),
         );
       } else {
-        sink.control((word >>> 8) & 0xff, bytes);
+        sink.control((word >>> abi.DESC_OPCODE_SHIFT) & 0xff, bytes);
       }
       if (this.#dead) return;
     }

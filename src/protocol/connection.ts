@@ -25,10 +25,10 @@
  * @module
  */
 
-import type { Codec, Decoder, Encoder, FrameSink, Role } from "../codec/mod.ts";
+import type { Codec, Decoder, Encoder, FrameError, FrameSink, Role } from "../codec/mod.ts";
 import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG } from "../codec/mod.ts";
 import { encodeClosePayload, parseClosePayload } from "./close_codes.ts";
-import { errorInfo, parserErrorCode, WebSocketError } from "./errors.ts";
+import { errorInfo, WebSocketError } from "./errors.ts";
 import { MessageAssembler } from "./assembler.ts";
 
 /** What the connection asks of its driver, synchronously and in order. */
@@ -178,8 +178,9 @@ export class Connection implements FrameSink {
   /** Send a text message. Returns false (and sends nothing) once a close frame was sent or the transport is gone. */
   sendText(text: string): boolean {
     if (!this.#canSend) return false;
-    const frame = this.#encoder.encodeText(text);
-    this.#listener.onWrite(frame, frame.length - headerLength(frame));
+    const encoder = this.#encoder;
+    const frame = encoder.encodeText(text);
+    this.#listener.onWrite(frame, encoder.payloadLength);
     return true;
   }
 
@@ -288,10 +289,10 @@ export class Connection implements FrameSink {
   }
 
   /** Decoder sink: the input broke the protocol. */
-  error(id: number): void {
+  error(code: FrameError): void {
     // §1.4: after the peer's close frame, whatever follows is discarded, broken or not.
     if (!this.#reading) return;
-    const error = new WebSocketError(parserErrorCode(id));
+    const error = new WebSocketError(code);
     if (this.#record(error)) this.#listener.onProtocolError(error);
   }
 
@@ -314,18 +315,4 @@ export class Connection implements FrameSink {
     this.#state = CLOSING;
     return true;
   }
-}
-
-/**
- * The length of a frame's header (with its masking key, if any).
- *
- * @example
- * ```ts
- * headerLength(new Uint8Array([0x81, 0x02, 0x68, 0x69])); // 2
- * ```
- */
-export function headerLength(frame: Uint8Array): number {
-  const len7 = frame[1] & 0x7f;
-  const masked = (frame[1] & 0x80) !== 0 ? 4 : 0;
-  return (len7 === 127 ? 10 : len7 === 126 ? 4 : 2) + masked;
 }

@@ -16,7 +16,6 @@
  */
 
 import { type Codec, type Encoder, OPCODE_BINARY } from "../codec/mod.ts";
-import { headerLength } from "../protocol/connection.ts";
 import { framePool } from "../bytes/frame_pool.ts";
 import type { Session, SessionTracker } from "../session/session.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
@@ -102,7 +101,7 @@ export class ClientRegistry implements SessionTracker {
     if (encoder === undefined || this.#open.size === 0) return 0;
     // Server frames are never masked, so one encoding serves every client.
     const frame = typeof data === "string" ? encoder.encodeText(data) : encoder.encode(OPCODE_BINARY, data);
-    const payloadBytes = typeof data === "string" ? frame.length - headerLength(frame) : data.length;
+    const payloadBytes = encoder.payloadLength;
     let count = 0;
     for (const [session, ws] of this.#open) {
       if (ws.readyState !== 1 || (filter !== undefined && !filter(ws))) continue;

@@ -1,11 +1,12 @@
 // Test helper, not a test: a FrameSink that records what a decoder reports,
 // and folds pieces into whole messages so two decoders can be compared.
-import type { FrameSink } from "../../src/codec/mod.ts";
+import type { FrameError, FrameSink } from "../../src/codec/mod.ts";
+import { frameErrorOf } from "../../src/codec/frame_errors.ts";
 
 export type Recorded =
   | { kind: "message"; text: boolean; bytes: number[] }
   | { kind: "control"; opcode: number; bytes: number[] }
-  | { kind: "error"; id: number };
+  | { kind: "error"; code: FrameError };
 
 export class Recorder implements FrameSink {
   readonly events: Recorded[] = [];
@@ -27,13 +28,21 @@ export class Recorder implements FrameSink {
     this.events.push({ kind: "control", opcode, bytes: [...payload] });
   }
 
-  error(id: number): void {
-    this.events.push({ kind: "error", id });
+  error(code: FrameError): void {
+    this.events.push({ kind: "error", code });
   }
 
-  /** The error id reported, or 0. */
+  /** The WASM error id of the code reported, or 0. */
   get errorId(): number {
     const last = this.events[this.events.length - 1];
-    return last?.kind === "error" ? last.id : 0;
+    if (last?.kind !== "error") return 0;
+    for (let id = 1; id < 256; id++) {
+      try {
+        if (frameErrorOf(id) === last.code) return id;
+      } catch {
+        // Not an id: the table has gaps only past its end.
+      }
+    }
+    return -1;
   }
 }
