@@ -160,8 +160,8 @@ function handshakeOver(
     signal?.addEventListener("abort", onAbort, { once: true });
     expired.addEventListener("abort", onTimeout, { once: true });
     session.startHandshake({
-      data: (bytes) => settle(handshake.receive(bytes)),
-      closed: (error) => {
+      onData: (bytes) => settle(handshake.receive(bytes)),
+      onClosed: (error) => {
         const step = handshake.eof();
         // No response at all, and the transport says why (e.g. a certificate Bun rejected after connecting).
         const noResponse = step.done && !step.ok && step.error.code === "WS_ERR_HANDSHAKE_MALFORMED";

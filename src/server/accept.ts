@@ -120,11 +120,11 @@ export function acceptTransport(
     }
   };
   session.startHandshake({
-    data: (bytes) => headDone ? phase.push(bytes) : onStep(handshake.receive(bytes)),
-    drain: () => http?.drain(),
+    onData: (bytes) => headDone ? phase.push(bytes) : onStep(handshake.receive(bytes)),
+    onDrain: () => http?.drain(),
     // A client may half-close once its request is out: the answer still goes back, then ends the connection.
-    end: () => http !== undefined,
-    closed() {
+    onPeerEnd: () => http !== undefined,
+    onClosed() {
       phase.settle();
       http?.close();
     },
@@ -201,7 +201,7 @@ function open(
   } catch (error) {
     reportListenerError(error);
   }
-  phase.open((bytes) => session.data(bytes));
+  phase.open((bytes) => session.onData(bytes));
 }
 
 const NO_EVENTS = {};

@@ -182,16 +182,16 @@ export class Session implements TransportSink, ConnectionListener {
   }
 
   /** Transport sink: `n` bytes landed in the region from {@link Session.buffer}. */
-  read(n: number): void {
+  onRead(n: number): void {
     // A read lent during the handshake may complete after the switch to frames.
     if (this.#lentScratch) {
       const bytes = this.#scratch!.slice(0, n);
-      if (this.#connection === undefined) this.#handshake?.data(bytes);
+      if (this.#connection === undefined) this.#handshake?.onData(bytes);
       else {
         // The last read the handshake lent: its 16 KiB are not needed again.
         this.#scratch = undefined;
         this.#lentScratch = false;
-        this.data(bytes);
+        this.onData(bytes);
       }
       return;
     }
@@ -201,13 +201,13 @@ export class Session implements TransportSink, ConnectionListener {
   }
 
   /** Transport sink: bytes in a buffer the transport owns. */
-  data(bytes: Uint8Array): void {
+  onData(bytes: Uint8Array): void {
     if (this.#connection !== undefined) {
       this.#heartbeat?.received();
       this.#connection.push(bytes);
       this.#deliver();
     } else {
-      this.#handshake?.data(bytes.slice());
+      this.#handshake?.onData(bytes.slice());
     }
   }
 
@@ -215,27 +215,27 @@ export class Session implements TransportSink, ConnectionListener {
    * Transport sink: the peer sent FIN. Our side ends too (RFC 6455 §7.1.1),
    * unless a plain HTTP answer is still on its way (it ends the connection).
    */
-  end(): void {
-    if (this.#handshake?.end?.() === true) return;
+  onPeerEnd(): void {
+    if (this.#handshake?.onPeerEnd?.() === true) return;
     this.transport.end();
     this.#ending().arm();
   }
 
   /** Transport sink: the write queue emptied. */
-  drain(): void {
+  onDrain(): void {
     this.#ledger.settle();
-    this.#handshake?.drain?.();
+    this.#handshake?.onDrain?.();
   }
 
   /** Transport sink: the socket is gone. */
-  closed(error?: Error): void {
+  onClosed(error?: Error): void {
     if (!this.#ending().finish()) return;
     this.tracker?.untrack(this);
     this.#heartbeat?.stop();
     this.#ledger.closed();
     const connection = this.#connection;
     if (connection === undefined) {
-      this.#handshake?.closed(error);
+      this.#handshake?.onClosed(error);
       this.#handshake = undefined;
       return;
     }

@@ -47,9 +47,9 @@ describe("Session", () => {
     const { session, log } = await answering(true);
     // Reads back to back, as a runtime delivers them under a steady stream:
     // the later ones arrive while the first one's messages are still being delivered.
-    session.data(texts("a", "b"));
-    session.data(texts("c"));
-    session.data(texts("d"));
+    session.onData(texts("a", "b"));
+    session.onData(texts("c"));
+    session.onData(texts("d"));
     await new Promise((resolve) => setTimeout(resolve, 10));
     // The first message is delivered at once, inside the first data() call;
     // each read's replies are let go as soon as its own messages are delivered.
@@ -69,7 +69,7 @@ describe("Session", () => {
 
   it("a transport without cork gets each reply as it is sent", async () => {
     const { session, log } = await answering(false);
-    session.data(texts("a", "b"));
+    session.onData(texts("a", "b"));
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(log, ["write re:a", "write re:b"]);
   });
@@ -105,8 +105,8 @@ describe("Session failures", () => {
     session.open(await loadCodec(), "server", new Uint8Array(0));
     session.send("more than four bytes");
     // The peer's next frame breaks the protocol (a reserved opcode): it must not take over.
-    sink!.data(frame({ opcode: 3, mask: true }));
-    sink!.closed();
+    sink!.onData(frame({ opcode: 3, mask: true }));
+    sink!.onClosed();
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(seen, ["error WS_ERR_BUFFER_FULL", "close 1006 false"]);
     assert.deepEqual(log, ["write 81 14 6d 6f", "write 88 27 03 f0", "end"], "one close frame: 1008");
