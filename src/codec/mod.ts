@@ -12,9 +12,9 @@
  * const codec = await loadCodec();
  * const decoder = codec.decoder({ role: "client", maxPayload: 1 << 20, maxFragments: 1024 });
  * decoder.push(new Uint8Array([0x81, 0x02, 0x68, 0x69]), {
- *   data: (view, text, first, last) => console.log(text, first, last, view.length),
- *   control: () => {},
- *   error: (code) => console.error(code),
+ *   onData: (view, text, first, last) => console.log(text, first, last, view.length),
+ *   onControl: () => {},
+ *   onError: (code) => console.error(code),
  * });
  * ```
  * @module
@@ -68,9 +68,9 @@ export interface DecoderOptions {
  * @example
  * ```ts
  * const sink: FrameSink = {
- *   data(view, text, first, last) { console.log(view.length, text, first, last); },
- *   control(opcode, payload) { console.log(opcode, payload.length); },
- *   error(code) { console.error("protocol error", code); },
+ *   onData(view, text, first, last) { console.log(view.length, text, first, last); },
+ *   onControl(opcode, payload) { console.log(opcode, payload.length); },
+ *   onError(code) { console.error("protocol error", code); },
  * };
  * ```
  */
@@ -83,18 +83,18 @@ export interface FrameSink {
    * `frameRemaining` (when known) is how many payload bytes of the current
    * frame are still to come: a hint to size the message buffer once.
    */
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void;
+  onData(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void;
   /**
    * A whole control frame (ping, pong, close), unmasked. A close payload has
    * already been checked: length 0 or ≥ 2, a code valid on the wire, a
    * UTF-8 reason. `payload` lies in decoder memory: valid only during the call.
    */
-  control(opcode: number, payload: Uint8Array): void;
+  onControl(opcode: number, payload: Uint8Array): void;
   /**
    * A protocol violation, by its stable code (the protocol's error table
    * gives its close code). The decoder is dead afterwards: further input is ignored.
    */
-  error(code: FrameError): void;
+  onError(code: FrameError): void;
 }
 
 /**
@@ -113,7 +113,7 @@ export interface FrameSink {
  * declare const sink: FrameSink;
  * const region = decoder.reserve();
  * region.set([0x89, 0x00]); // as if a socket read 2 bytes into it
- * decoder.commit(2, sink); // sink.control(0x9, empty)
+ * decoder.commit(2, sink); // sink.onControl(0x9, empty)
  * ```
  */
 export interface Decoder {

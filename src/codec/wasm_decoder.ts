@@ -55,7 +55,7 @@ export const MAX_FRAGMENTS: number = 0xffffffff;
  * declare const sink: FrameSink;
  * const region = decoder.reserve(); // a transport reads into this
  * region.set([0x81, 0x02, 0x68, 0x69]);
- * decoder.commit(4, sink); // sink.data("hi" bytes, text, first, last)
+ * decoder.commit(4, sink); // sink.onData("hi" bytes, text, first, last)
  * ```
  */
 export class WasmDecoder implements Decoder {
@@ -189,14 +189,14 @@ export class WasmDecoder implements Decoder {
       const kind = word & abi.DESC_KIND_MASK;
       if (kind === abi.KIND_ERROR) {
         this.#dead = true;
-        sink.error(frameErrorOf(view.getUint32(d + abi.DESC_ERROR, true)));
+        sink.onError(frameErrorOf(view.getUint32(d + abi.DESC_ERROR, true)));
         return;
       }
       const pointer = view.getUint32(d + abi.DESC_POINTER, true);
       const bytes = this.#memory.u8.subarray(pointer, pointer + view.getUint32(d + abi.DESC_LENGTH, true));
       if (kind === abi.KIND_DATA) {
         const flags = word >>> abi.DESC_FLAGS_SHIFT;
-        sink.data(
+        sink.onData(
           bytes,
           (flags & abi.PIECE_TEXT) !== 0,
           (flags & abi.PIECE_FIRST) !== 0,
@@ -204,7 +204,7 @@ export class WasmDecoder implements Decoder {
           view.getUint32(d + abi.DESC_REMAINING, true),
         );
       } else {
-        sink.control((word >>> abi.DESC_OPCODE_SHIFT) & 0xff, bytes);
+        sink.onControl((word >>> abi.DESC_OPCODE_SHIFT) & 0xff, bytes);
       }
       if (this.#dead) return;
     }

@@ -256,7 +256,7 @@ export class Connection implements FrameSink {
   }
 
   /** Decoder sink: a piece of a data message. */
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void {
+  onData(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void {
     const message = first && last
       ? MessageAssembler.whole(view, text)
       : (this.#assembler ??= new MessageAssembler()).add(view, text, first, last, frameRemaining);
@@ -264,7 +264,7 @@ export class Connection implements FrameSink {
   }
 
   /** Decoder sink: a whole control frame. */
-  control(opcode: number, payload: Uint8Array): void {
+  onControl(opcode: number, payload: Uint8Array): void {
     if (!this.#reading) return;
     if (opcode === OPCODE_PING) {
       const copy = payload.slice();
@@ -289,7 +289,7 @@ export class Connection implements FrameSink {
   }
 
   /** Decoder sink: the input broke the protocol. */
-  error(code: FrameError): void {
+  onError(code: FrameError): void {
     // §1.4: after the peer's close frame, whatever follows is discarded, broken or not.
     if (!this.#reading) return;
     const error = new WebSocketError(code);

@@ -13,7 +13,7 @@ export class Recorder implements FrameSink {
   readonly pieces: Array<{ bytes: number[]; text: boolean; first: boolean; last: boolean }> = [];
   #open: number[] | undefined;
 
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean): void {
+  onData(view: Uint8Array, text: boolean, first: boolean, last: boolean): void {
     this.pieces.push({ bytes: [...view], text, first, last });
     if (first) this.#open = [];
     if (this.#open === undefined) throw new Error("a piece arrived outside a message");
@@ -24,11 +24,11 @@ export class Recorder implements FrameSink {
     }
   }
 
-  control(opcode: number, payload: Uint8Array): void {
+  onControl(opcode: number, payload: Uint8Array): void {
     this.events.push({ kind: "control", opcode, bytes: [...payload] });
   }
 
-  error(code: FrameError): void {
+  onError(code: FrameError): void {
     this.events.push({ kind: "error", code });
   }
 

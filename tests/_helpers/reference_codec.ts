@@ -54,7 +54,7 @@ class ReferenceDecoder implements Decoder {
   #fail(sink: FrameSink, id: number): void {
     this.#dead = true;
     this.#pending = [];
-    sink.error(frameErrorOf(id));
+    sink.onError(frameErrorOf(id));
   }
 
   #byte(byte: number, sink: FrameSink): void {
@@ -178,7 +178,7 @@ class ReferenceDecoder implements Decoder {
     this.#firstPending = false;
     if (frameDone) this.#step = "b0";
     if (last) this.#messageOpcode = 0;
-    sink.data(piece, text, first, last);
+    sink.onData(piece, text, first, last);
   }
 
   #controlDone(sink: FrameSink): void {
@@ -196,7 +196,7 @@ class ReferenceDecoder implements Decoder {
         return this.#fail(sink, abi.ERR_INVALID_UTF8);
       }
     }
-    sink.control(opcode, payload);
+    sink.onControl(opcode, payload);
   }
 }
 
