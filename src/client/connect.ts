@@ -21,12 +21,14 @@ import type { Codec } from "../codec/mod.ts";
 import { ClientHandshake, type ClientHandshakeStep } from "../protocol/client_handshake.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { WebSocketUrl } from "../protocol/ws_url.ts";
-import { Session, type SessionEvents, type SessionOptions } from "../session/session.ts";
+import { DEFAULT_CLIENT_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
+import { Session, type SessionEvents } from "../session/session.ts";
+import { type ConnectionOptions, resolveSessionOptions } from "../session/options.ts";
 import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
-export interface ClientOptions extends SessionOptions {
+export interface ClientOptions extends ConnectionOptions {
   /** Extra handshake headers (e.g. `Authorization`, `Cookie`). */
   headers?: Record<string, string> | [string, string][] | Headers;
   /** TLS settings for `wss:`. */
@@ -41,10 +43,6 @@ export interface ClientOptions extends SessionOptions {
 export interface WebSocketOptions extends ClientOptions {
   /** Subprotocols to offer. */
   protocols?: string | string[];
-  /** Largest message accepted, in bytes (default 100 MiB; 1009 beyond). */
-  maxPayload?: number;
-  /** Most fragments per message (default 100,000; 1009 beyond). */
-  maxFragments?: number;
 }
 
 /** Where the client reports progress. */
@@ -93,7 +91,7 @@ async function connectAndHandshake(
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
   const expired = new AbortController();
-  const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? 30_000);
+  const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? DEFAULT_CLIENT_HANDSHAKE_TIMEOUT);
   // Why the attempt was given up, if it was (the caller's abort over the deadline).
   const stopped = (cause?: unknown): WebSocketError | undefined =>
     signal?.aborted
@@ -136,7 +134,7 @@ function handshakeOver(
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const signal = options.signal;
-  const session = new Session(transport, callbacks.events, options);
+  const session = new Session(transport, callbacks.events, resolveSessionOptions(options));
   return new Promise<Session>((resolve, reject) => {
     let settled = false;
     const settle = (step: ClientHandshakeStep): void => {

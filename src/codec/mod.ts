@@ -41,6 +41,27 @@ export const OPCODE_PING = 0x9;
 export const OPCODE_PONG = 0xa;
 
 /**
+ * The largest `maxPayload` a decoder applies (2^53 - 1): every length up to it
+ * is exact as a double, so a length announced in 64 bits is never rounded past it.
+ *
+ * @example
+ * ```ts
+ * Math.min(Infinity, MAX_PAYLOAD); // 9007199254740991
+ * ```
+ */
+export const MAX_PAYLOAD: number = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The largest `maxFragments` a decoder applies (2^32 - 1, a u32).
+ *
+ * @example
+ * ```ts
+ * Math.min(Infinity, MAX_FRAGMENTS); // 4294967295
+ * ```
+ */
+export const MAX_FRAGMENTS: number = 0xffffffff;
+
+/**
  * Limits and role for one decoder.
  *
  * @example

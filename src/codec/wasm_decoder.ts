@@ -20,30 +20,9 @@
 
 import * as abi from "./abi.ts";
 import { frameErrorOf } from "./frame_errors.ts";
-import type { Decoder, DecoderOptions, FrameSink } from "./mod.ts";
+import { type Decoder, type DecoderOptions, type FrameSink, MAX_FRAGMENTS, MAX_PAYLOAD } from "./mod.ts";
 import type { WasmMemory } from "./wasm_memory.ts";
 import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
-
-/**
- * The largest `maxPayload` a decoder applies (2^53 - 1): every length up to it
- * is exact as a double, so a length announced in 64 bits is never rounded past it.
- *
- * @example
- * ```ts
- * Math.min(Infinity, MAX_PAYLOAD); // 9007199254740991
- * ```
- */
-export const MAX_PAYLOAD: number = Number.MAX_SAFE_INTEGER;
-
-/**
- * The largest `maxFragments` a decoder applies (2^32 - 1, a u32).
- *
- * @example
- * ```ts
- * Math.min(Infinity, MAX_FRAGMENTS); // 4294967295
- * ```
- */
-export const MAX_FRAGMENTS: number = 0xffffffff;
 
 /**
  * One connection's decoder.

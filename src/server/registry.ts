@@ -17,6 +17,7 @@
 
 import { type Codec, type Encoder, OPCODE_BINARY } from "../codec/mod.ts";
 import { framePool } from "../bytes/frame_pool.ts";
+import { DEFAULT_SHUTDOWN_TIMEOUT } from "../protocol/defaults.ts";
 import type { Session, SessionTracker } from "../session/session.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
 
@@ -133,7 +134,9 @@ export class ClientRegistry implements SessionTracker {
     for (const session of this.#pending) session.terminate();
     for (const session of this.#open.keys()) session.close(options.code ?? 1001, options.reason ?? "");
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), options.timeout ?? 5000));
+    const late = new Promise<"late">((resolve) =>
+      timer = setTimeout(() => resolve("late"), options.timeout ?? DEFAULT_SHUTDOWN_TIMEOUT)
+    );
     if (await Promise.race([gone, late]) === "late") this.#terminateAll();
     clearTimeout(timer);
     await gone;

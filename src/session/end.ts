@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { SessionEnd } from "./end.ts";
- * const end = new SessionEnd({ destroy: () => console.log("destroyed") }, { closeTimeout: 1000 });
+ * const end = new SessionEnd({ destroy: () => console.log("destroyed") }, 1000);
  * end.arm(); // the peer has 1 s to close the transport
  * end.finish(); // it did: the timer is cleared
  * console.log(end.done); // true
@@ -17,7 +17,6 @@
 
 import type { Transport } from "../transport/types.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { DEFAULT_CLOSE_TIMEOUT } from "../protocol/defaults.ts";
 
 /**
  * The closing timer of one session, and whether its transport is gone. A
@@ -25,7 +24,7 @@ import { DEFAULT_CLOSE_TIMEOUT } from "../protocol/defaults.ts";
  *
  * @example
  * ```ts
- * const end = new SessionEnd({ destroy() {} }, {});
+ * const end = new SessionEnd({ destroy() {} }, 5000);
  * end.arm();
  * end.arm(); // only the first call counts
  * ```
@@ -37,10 +36,10 @@ export class SessionEnd {
   #done = false;
   #timer: unknown;
 
-  /** `transport` is destroyed when it outlives `closeTimeout` (default 5 s), timed by `clock`. */
-  constructor(transport: Pick<Transport, "destroy">, options: { closeTimeout?: number }, clock: Clock = systemClock) {
+  /** `transport` is destroyed when it outlives a close frame by `closeTimeout` ms, timed by `clock`. */
+  constructor(transport: Pick<Transport, "destroy">, closeTimeout: number, clock: Clock = systemClock) {
     this.#transport = transport;
-    this.#timeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    this.#timeout = closeTimeout;
     this.#clock = clock;
   }
 

@@ -23,7 +23,6 @@
 
 import type { Codec, Role } from "../codec/mod.ts";
 import { CLOSED, CONNECTING, Connection, type ConnectionListener, type ReadyState } from "../protocol/connection.ts";
-import { DEFAULT_HIGH_WATER_MARK, DEFAULT_LIMITS } from "../protocol/defaults.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { Transport, TransportSink } from "../transport/types.ts";
 import { SendLedger } from "./backpressure.ts";
@@ -31,6 +30,7 @@ import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
 import { SessionEnd } from "./end.ts";
 import { type Clock, systemClock } from "./clock.ts";
+import { DEFAULT_SESSION_OPTIONS, type ResolvedSessionOptions } from "./options.ts";
 import {
   type HandshakeReader,
   ON_CLOSING,
@@ -39,7 +39,6 @@ import {
   ON_PONG,
   reportClosed,
   type SessionEvents,
-  type SessionOptions,
 } from "./contract.ts";
 
 export type { HandshakeReader, SessionEvents, SessionOptions } from "./contract.ts";
@@ -68,8 +67,8 @@ export class Session implements TransportSink, ConnectionListener {
   /** Told when the transport is gone. */
   tracker: SessionTracker | undefined;
   #events: SessionEvents;
-  // Kept as given, defaults applied where used: a server shares one object among all its sessions.
-  readonly #options: SessionOptions;
+  // Resolved once per server and shared by all its sessions (see options.ts).
+  readonly #options: ResolvedSessionOptions;
   #connection: Connection | undefined;
   #handshake: HandshakeReader | undefined;
   #scratch: Uint8Array | undefined;
@@ -82,7 +81,12 @@ export class Session implements TransportSink, ConnectionListener {
   readonly #clock: Clock;
 
   /** A driver for `transport` reporting to `events`; its timers run on `clock`. */
-  constructor(transport: Transport, events: SessionEvents, options: SessionOptions = {}, clock: Clock = systemClock) {
+  constructor(
+    transport: Transport,
+    events: SessionEvents,
+    options: ResolvedSessionOptions = DEFAULT_SESSION_OPTIONS,
+    clock: Clock = systemClock,
+  ) {
     this.transport = transport;
     this.#events = events;
     this.#options = options;
@@ -108,8 +112,8 @@ export class Session implements TransportSink, ConnectionListener {
   open(codec: Codec, role: Role, rest: Uint8Array, opened?: () => void): void {
     const handshakeRunning = this.#handshake !== undefined;
     this.#handshake = undefined;
-    this.#connection = new Connection(codec, role, this, this.#options.limits ?? DEFAULT_LIMITS);
-    if ((this.#options.idleTimeout ?? 0) > 0) this.#heartbeatNow().start();
+    this.#connection = new Connection(codec, role, this, this.#options.limits);
+    if (this.#options.idleTimeout > 0) this.#heartbeatNow().start();
     if (opened !== undefined) this.#queue.push(opened);
     if (!handshakeRunning) this.transport.start(this);
     this.#connection.push(rest);
@@ -258,7 +262,7 @@ export class Session implements TransportSink, ConnectionListener {
     const options = this.#options;
     if (
       options.onBufferFull === "close" &&
-      this.transport.writableLength > (options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK)
+      this.transport.writableLength > options.highWaterMark
     ) {
       this.#fail(new WebSocketError("WS_ERR_BUFFER_FULL"));
     }
@@ -305,7 +309,7 @@ export class Session implements TransportSink, ConnectionListener {
   }
 
   #heartbeatNow(): Heartbeat {
-    return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout ?? 0, {
+    return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout, {
       ping: (payload) => this.#connection?.ping(payload),
       timeout: () => this.#fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
     }, this.#clock);
@@ -343,6 +347,6 @@ export class Session implements TransportSink, ConnectionListener {
 
   // Made when something first ends, not per connection: idle sessions are many.
   #ending(): SessionEnd {
-    return this.#end ??= new SessionEnd(this.transport, this.#options, this.#clock);
+    return this.#end ??= new SessionEnd(this.transport, this.#options.closeTimeout, this.#clock);
   }
 }

@@ -107,11 +107,7 @@ export class WebSocket extends WebSocketEvents {
     this.#url = target.url;
     this.#abort = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
-    const limits = {
-      maxPayload: options.maxPayload ?? 100 * 1024 * 1024,
-      maxFragments: options.maxFragments ?? 100_000,
-    };
-    connectClient(target, offered, { ...options, signal, limits }, {
+    connectClient(target, offered, { ...options, signal }, {
       opened: (session, protocol, extensions) => {
         if (this.#readyState !== 0) return;
         this.#session = session;

@@ -65,6 +65,15 @@ for (const role of ROLES) {
       assert.deepEqual(wrong, []);
     });
 
+    it("maxPayload and maxFragments of Infinity mean no limit: a fragmented message arrives", async () => {
+      const seen = await exchange(role, (pair) => {
+        pair.send({ opcode: 2, fin: false, payload: new Uint8Array(3) });
+        pair.send({ opcode: 0, payload: new Uint8Array(4) });
+        pair.send({ opcode: 8 });
+      }, { maxPayload: Infinity, maxFragments: Infinity });
+      assert.equal(seen, "1005 message:binary:7 close:1005:true");
+    });
+
     it("with a limit above 4 GiB, a frame announcing 2^32 bytes is waited for, not taken as empty", async () => {
       const h = await harness(role, { maxPayload: 2 ** 40 });
       const pair = await h.open();

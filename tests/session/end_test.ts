@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SessionEnd } from "../../src/session/end.ts";
 import { VirtualClock } from "../_helpers/virtual_clock.ts";
+import { resolveSessionOptions } from "../../src/session/options.ts";
 
 function fakes() {
   const log: string[] = [];
@@ -14,7 +15,7 @@ function fakes() {
 describe("the closing timer", () => {
   it("destroys a transport the peer keeps open past closeTimeout, once", () => {
     const { log, transport, clock } = fakes();
-    const end = new SessionEnd(transport, { closeTimeout: 20 }, clock);
+    const end = new SessionEnd(transport, 20, clock);
     end.arm();
     clock.advance(10);
     end.arm(); // a second call arms no second timer
@@ -27,7 +28,7 @@ describe("the closing timer", () => {
 
   it("waits 5 s when no closeTimeout is given", () => {
     const { log, transport, clock } = fakes();
-    new SessionEnd(transport, {}, clock).arm();
+    new SessionEnd(transport, resolveSessionOptions({}).closeTimeout, clock).arm();
     clock.advance(4999);
     assert.deepEqual(log, []);
     clock.advance(1);
@@ -36,7 +37,7 @@ describe("the closing timer", () => {
 
   it("a transport gone in time clears the timer, once; none is armed after", () => {
     const { log, transport, clock } = fakes();
-    const end = new SessionEnd(transport, { closeTimeout: 10 }, clock);
+    const end = new SessionEnd(transport, 10, clock);
     end.arm();
     assert.equal(end.finish(), true);
     assert.equal(end.finish(), false);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { Session } from "../../src/session/session.ts";
 import { ON_CLOSE, ON_ERROR, ON_MESSAGE } from "../../src/session/contract.ts";
 import { loadCodec } from "../../src/codec/load.ts";
+import { resolveSessionOptions } from "../../src/session/options.ts";
 import type { Transport, TransportSink } from "../../src/transport/types.ts";
 import { concat, frame, toHex } from "../_helpers/frames.ts";
 
@@ -101,7 +102,7 @@ describe("Session failures", () => {
     const session = new Session(transport, {
       [ON_ERROR]: (error) => seen.push(`error ${(error as { code?: string }).code}`),
       [ON_CLOSE]: (code, _reason, wasClean) => seen.push(`close ${code} ${wasClean}`),
-    }, { highWaterMark: 4, onBufferFull: "close" });
+    }, resolveSessionOptions({ highWaterMark: 4, onBufferFull: "close" }));
     session.open(await loadCodec(), "server", new Uint8Array(0));
     session.send("more than four bytes");
     // The peer's next frame breaks the protocol (a reserved opcode): it must not take over.
