@@ -22,13 +22,13 @@ import { ClientHandshake, type ClientHandshakeStep } from "../protocol/client_ha
 import { WebSocketError } from "../protocol/errors.ts";
 import type { WebSocketUrl } from "../protocol/ws_url.ts";
 import { DEFAULT_CLIENT_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
-import { Session, type SessionEvents } from "../session/session.ts";
+import { Session, type SessionEvents, type SessionOptions } from "../session/session.ts";
 import { type ConnectionOptions, resolveSessionOptions } from "../session/options.ts";
 import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
-export interface ClientOptions extends ConnectionOptions {
+export interface ClientOptions extends SessionOptions {
   /** Extra handshake headers (e.g. `Authorization`, `Cookie`). */
   headers?: Record<string, string> | [string, string][] | Headers;
   /** TLS settings for `wss:`. */
@@ -43,6 +43,10 @@ export interface ClientOptions extends ConnectionOptions {
 export interface WebSocketOptions extends ClientOptions {
   /** Subprotocols to offer. */
   protocols?: string | string[];
+  /** Largest message accepted, in bytes (default 100 MiB; 1009 beyond). */
+  maxPayload?: number;
+  /** Most fragments per message (default 100,000; 1009 beyond). */
+  maxFragments?: number;
 }
 
 /** Where the client reports progress. */
@@ -75,7 +79,7 @@ export interface ClientCallbacks {
 export function connectClient(
   url: WebSocketUrl,
   protocols: string[],
-  options: ClientOptions,
+  options: ClientOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const handshake = new ClientHandshake({ url, protocols, headers: options.headers });
@@ -85,7 +89,7 @@ export function connectClient(
 async function connectAndHandshake(
   url: WebSocketUrl,
   handshake: ClientHandshake,
-  options: ClientOptions,
+  options: ClientOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const signal = options.signal;
@@ -130,7 +134,7 @@ function handshakeOver(
   codec: Codec,
   handshake: ClientHandshake,
   expired: AbortSignal,
-  options: ClientOptions,
+  options: ClientOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const signal = options.signal;
