@@ -221,8 +221,7 @@ export class Session implements TransportSink, ConnectionListener {
    */
   onPeerEnd(): void {
     if (this.#handshake?.onPeerEnd?.() === true) return;
-    this.transport.end();
-    this.#ending().arm();
+    this.#ending().endOurSide();
   }
 
   /** Transport sink: the write queue emptied. */
@@ -264,7 +263,7 @@ export class Session implements TransportSink, ConnectionListener {
       options.onBufferFull === "close" &&
       this.transport.writableLength > options.highWaterMark
     ) {
-      this.#fail(new WebSocketError("WS_ERR_BUFFER_FULL"));
+      this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
     }
   }
 
@@ -296,22 +295,19 @@ export class Session implements TransportSink, ConnectionListener {
    * to it go out; then the close frame, and our side of TCP ends.
    */
   onProtocolError(_error: WebSocketError): void {
-    this.#queue.push(() => {
-      this.#connection?.sendFailure();
-      this.onEndTransport();
-    });
+    const connection = this.#connection!;
+    this.#queue.push(() => this.#ending().failForProtocol(connection));
   }
 
   /** Connection listener: close TCP now. */
   onEndTransport(): void {
-    this.transport.end();
-    this.#ending().arm();
+    this.#ending().endOurSide();
   }
 
   #heartbeatNow(): Heartbeat {
     return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout, {
       ping: (payload) => this.#connection?.ping(payload),
-      timeout: () => this.#fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
+      timeout: () => this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
     }, this.#clock);
   }
 
@@ -326,23 +322,6 @@ export class Session implements TransportSink, ConnectionListener {
       this.#queue.push(this.#uncork ??= () => transport.uncork!());
     }
     void this.#queue.flush();
-  }
-
-  // A failure found on our side: sent at once with a close frame when one can
-  // still go out, else the transport is dropped. The connection keeps the
-  // first failure: a later one changes nothing.
-  #fail(error: WebSocketError): void {
-    const connection = this.#connection;
-    if (this.isClosed) return;
-    if (connection === undefined) return this.transport.destroy();
-    const sentBefore = connection.closeSent;
-    if (!connection.fail(error)) return;
-    if (!sentBefore && connection.closeSent) {
-      this.transport.end();
-      this.#ending().arm();
-    } else {
-      this.transport.destroy();
-    }
   }
 
   // Made when something first ends, not per connection: idle sessions are many.

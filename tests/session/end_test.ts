@@ -5,11 +5,27 @@ import assert from "node:assert/strict";
 import { SessionEnd } from "../../src/session/end.ts";
 import { VirtualClock } from "../_helpers/virtual_clock.ts";
 import { resolveSessionOptions } from "../../src/session/options.ts";
+import { WebSocketError } from "../../src/protocol/errors.ts";
 
 function fakes() {
   const log: string[] = [];
-  const transport = { destroy: () => log.push("destroy") };
-  return { log, transport, clock: new VirtualClock() };
+  const transport = { end: () => log.push("end"), destroy: () => log.push("destroy") };
+  // A connection as the state machine behaves: the first failure wins; a close frame goes out once.
+  let failed = false;
+  const connection = {
+    closeSent: false,
+    fail(error: WebSocketError) {
+      if (failed) return false;
+      failed = true;
+      if (error.closeCode !== 1006 && !this.closeSent) {
+        this.closeSent = true;
+        log.push(`close ${error.closeCode}`);
+      }
+      return true;
+    },
+    sendFailure: () => log.push("close for the protocol error"),
+  };
+  return { log, transport, connection, clock: new VirtualClock() };
 }
 
 describe("the closing timer", () => {
@@ -46,5 +62,42 @@ describe("the closing timer", () => {
     clock.advance(30);
     assert.deepEqual(log, []);
     assert.equal(end.done, true);
+  });
+
+  it("a failure sends its close frame, ends our side and arms the timer; the first failure wins", () => {
+    const { log, transport, connection, clock } = fakes();
+    const end = new SessionEnd(transport, 100, clock);
+    end.fail(connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
+    end.fail(connection, new WebSocketError("WS_ERR_IDLE_TIMEOUT"));
+    assert.deepEqual(log, ["close 1008", "end"]);
+    clock.advance(100);
+    assert.deepEqual(log, ["close 1008", "end", "destroy"]);
+  });
+
+  it("destroys at once when no close frame can carry the failure", () => {
+    for (const [code, closeSent] of [["WS_ERR_IDLE_TIMEOUT", false], ["WS_ERR_BUFFER_FULL", true]] as const) {
+      const { log, transport, connection, clock } = fakes();
+      connection.closeSent = closeSent;
+      new SessionEnd(transport, 100, clock).fail(connection, new WebSocketError(code));
+      assert.deepEqual(log, ["destroy"], code);
+    }
+    const { log, transport, clock } = fakes();
+    new SessionEnd(transport, 100, clock).fail(undefined, new WebSocketError("WS_ERR_BUFFER_FULL"));
+    assert.deepEqual(log, ["destroy"], "before the switch to frames");
+  });
+
+  it("a protocol error's close frame goes out when the session says, then our side ends", () => {
+    const { log, transport, connection, clock } = fakes();
+    new SessionEnd(transport, 100, clock).failForProtocol(connection);
+    assert.deepEqual(log, ["close for the protocol error", "end"]);
+  });
+
+  it("ignores failures once the transport is gone", () => {
+    const { log, transport, connection, clock } = fakes();
+    const end = new SessionEnd(transport, 100, clock);
+    end.finish();
+    end.fail(connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
+    end.failForProtocol(connection);
+    assert.deepEqual(log, []);
   });
 });
