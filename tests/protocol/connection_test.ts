@@ -66,6 +66,7 @@ describe("the connection state machine", () => {
     connection.push(new Uint8Array([...masked({ opcode: 1, payload: "hi" }), ...masked({ opcode: 3 })]));
     assert.deepEqual(log, ["message hi", "protocol error WS_ERR_INVALID_OPCODE"]);
     assert.deepEqual([connection.failed, connection.reading, connection.closeSent], [true, false, false]);
+    assert.equal(connection.closeReceived, false, "stopping reading does not pretend the peer closed");
     assert.equal(connection.sendText("re:hi"), true, "replies to what came before still go out");
     connection.sendFailure();
     assert.equal(log.at(-1), `write ${toHex(frame({ opcode: 8, payload: closePayload(1002, "reserved opcode") }))}`);
