@@ -6,6 +6,7 @@ import { Session } from "../../src/session/session.ts";
 import { ON_CLOSE, ON_ERROR, ON_MESSAGE } from "../../src/session/contract.ts";
 import { loadCodec } from "../../src/codec/load.ts";
 import { resolveSessionOptions } from "../../src/session/options.ts";
+import { VirtualClock } from "../_helpers/virtual_clock.ts";
 import type { Transport, TransportSink } from "../../src/transport/types.ts";
 import { concat, frame, toHex } from "../_helpers/frames.ts";
 
@@ -111,5 +112,84 @@ describe("Session failures", () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(seen, ["error WS_ERR_BUFFER_FULL", "close 1006 false"]);
     assert.deepEqual(log, ["write 81 14 6d 6f", "write 88 27 03 f0", "end"], "one close frame: 1008");
+  });
+});
+
+describe("Session timers on a virtual clock", () => {
+  /** An open server session over a logging transport; time moves only by `clock.advance`. */
+  async function timed(options: Parameters<typeof resolveSessionOptions>[0]) {
+    const log: string[] = [];
+    let sink: TransportSink | undefined;
+    const transport: Transport = {
+      capabilities: { lentBuffer: false },
+      remoteAddress: undefined,
+      writableLength: 0,
+      start: (given) => sink = given,
+      write(bytes) {
+        log.push(`write ${toHex(bytes.subarray(0, 2))}`);
+        return true;
+      },
+      pause: () => {},
+      resume: () => {},
+      end: () => log.push("end"),
+      destroy: () => {
+        log.push("destroy");
+        sink?.onClosed();
+      },
+    };
+    const seen: string[] = [];
+    const clock = new VirtualClock();
+    const session = new Session(
+      transport,
+      {
+        [ON_ERROR]: (error) => seen.push(`error ${(error as { code?: string }).code}`),
+        [ON_CLOSE]: (code, _reason, wasClean) => seen.push(`close ${code} ${wasClean}`),
+      },
+      resolveSessionOptions(options),
+      clock,
+    );
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    return { session, log, seen, clock, sink: () => sink! };
+  }
+
+  it("idleTimeout: a silent peer is pinged after the timeout, and dropped when it stays silent (1006)", async () => {
+    const { log, seen, clock } = await timed({ idleTimeout: 1000 });
+    clock.advance(999);
+    assert.deepEqual(log, []);
+    clock.advance(500);
+    assert.deepEqual(log, ["write 89 00"], "an empty ping");
+    clock.advance(1000);
+    assert.deepEqual(log, ["write 89 00", "destroy"], "no close frame: nobody would read it");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(seen, ["error WS_ERR_IDLE_TIMEOUT", "close 1006 false"]);
+    assert.equal(clock.pending, 0);
+  });
+
+  it("idleTimeout: any input, a pong included, keeps the peer", async () => {
+    const { log, clock, sink } = await timed({ idleTimeout: 1000 });
+    for (let i = 0; i < 10; i++) {
+      clock.advance(900);
+      sink().onData(frame({ opcode: 1, payload: "x", mask: true }));
+    }
+    assert.deepEqual(log, []);
+    clock.advance(1500);
+    assert.deepEqual(log, ["write 89 00"]);
+    sink().onData(frame({ opcode: 10, mask: true }));
+    // Without the pong, the probe would have ended the connection at 1000 ms after it; instead a new
+    // silence is measured from the pong, and probed again.
+    clock.advance(1400);
+    assert.deepEqual(log, ["write 89 00", "write 89 00"], "the pong counted: probed again, not dropped");
+  });
+
+  it("closeTimeout: a peer that never closes the transport after our close frame is dropped then, not before", async () => {
+    const { session, log, seen, clock } = await timed({ closeTimeout: 3000 });
+    session.close(1000, "");
+    assert.deepEqual(log, ["write 88 02"]);
+    clock.advance(2999);
+    assert.deepEqual(log, ["write 88 02"]);
+    clock.advance(1);
+    assert.deepEqual(log, ["write 88 02", "destroy"]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(seen, ["close 1006 false"]);
   });
 });
