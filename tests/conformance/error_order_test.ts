@@ -8,6 +8,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { harness, type Pair, pool, ROLES } from "../_helpers/engine_pair.ts";
 import { concat, frame, type FrameSpec, hex } from "../_helpers/frames.ts";
+import { acceptFor, keyOf, rawServer, type RawSocket } from "../_helpers/raw_peer.ts";
+import { WebSocket } from "../../src/mod.ts";
 
 const RESERVED_OPCODES = [3, 4, 5, 6, 7, 11, 12, 13, 14, 15];
 
@@ -155,3 +157,45 @@ for (const role of ROLES) {
     });
   });
 }
+
+describe("what came before a protocol error is delivered and answered first: the client, in the read that brings the 101", () => {
+  it("open, then the message and its echo, then close 1002; no pong", async () => {
+    let reached!: (socket: RawSocket) => void;
+    const reachedPeer = new Promise<RawSocket>((resolve) => reached = resolve);
+    const server = await rawServer(async (socket) => {
+      const head = await socket.readHead();
+      const frames = concat([frame({ opcode: 1, payload: "hello" }), frame({ opcode: 6 }), frame({ opcode: 9 })]);
+      const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Accept: ${acceptFor(keyOf(head))}\r\n\r\n`;
+      socket.write(concat([new TextEncoder().encode(answer), frames]));
+      // Handed over once the request head is consumed: from here on, the stream is frames.
+      reached(socket);
+    });
+    try {
+      const ws = new WebSocket(server.url);
+      const log: string[] = [];
+      ws.addEventListener("open", () => log.push("open"));
+      ws.addEventListener("message", (event) => {
+        log.push(`message:${(event as MessageEvent).data}`);
+        ws.send((event as MessageEvent).data);
+      });
+      ws.addEventListener(
+        "error",
+        (event) => log.push(`error:${((event as ErrorEvent).error as { code?: string }).code}`),
+      );
+      const closed = new Promise((resolve) => ws.addEventListener("close", resolve));
+      const peer = await reachedPeer;
+      const echo = await peer.readFrame();
+      const close = await peer.readFrame();
+      peer.end();
+      await closed;
+      await peer.closed;
+      assert.deepEqual([echo.opcode, new TextDecoder().decode(echo.payload)], [1, "hello"]);
+      assert.deepEqual([close.opcode, (close.payload[0] << 8) | close.payload[1]], [8, 1002]);
+      assert.equal(peer.buffered.length, 0, "no pong");
+      assert.deepEqual(log, ["open", "message:hello", "error:WS_ERR_INVALID_OPCODE"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
