@@ -30,6 +30,9 @@ import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG } from "../codec/
 import { encodeClosePayload, parseClosePayload } from "./close_codes.ts";
 import { errorInfo, WebSocketError } from "./errors.ts";
 import { MessageAssembler } from "./assembler.ts";
+import { CLOSED, type CloseResult, CLOSING, OPEN, type ReadyState } from "./connection_state.ts";
+
+export { CLOSED, type CloseResult, CLOSING, CONNECTING, OPEN, type ReadyState } from "./connection_state.ts";
 
 /** What the connection asks of its driver, synchronously and in order. */
 export interface ConnectionListener {
@@ -60,36 +63,6 @@ export interface ConnectionLimits {
   maxPayload: number;
   /** Most frames per message (1009 beyond). */
   maxFragments: number;
-}
-
-/** `readyState`: the opening handshake is under way (a session before its connection exists). */
-export const CONNECTING = 0;
-/** `readyState`: open; messages flow both ways. */
-export const OPEN = 1;
-/** `readyState`: a close frame went one way or the other, or the connection failed. */
-export const CLOSING = 2;
-/** `readyState`: the transport is gone. */
-export const CLOSED = 3;
-/** One of {@link CONNECTING}, {@link OPEN}, {@link CLOSING}, {@link CLOSED}. */
-export type ReadyState = typeof CONNECTING | typeof OPEN | typeof CLOSING | typeof CLOSED;
-
-/**
- * How a connection ended, as WHATWG reports it in `close` (and `error`).
- *
- * @example
- * ```ts
- * const result: CloseResult = { code: 1006, reason: "", wasClean: false, error: undefined };
- * ```
- */
-export interface CloseResult {
-  /** The peer's close code; 1006 when no close frame arrived (RFC 6455 §7.1.5), 1005 when it had none. */
-  code: number;
-  /** The peer's close reason. */
-  reason: string;
-  /** Both close frames were exchanged, nothing failed, and the transport is gone. */
-  wasClean: boolean;
-  /** The first failure, if the connection failed. */
-  error: Error | undefined;
 }
 
 /**
