@@ -136,9 +136,9 @@ for (const [kind, sample] of [["ascii", ASCII], ["mixed", MIXED]] as const) {
   const stream = Uint8Array.from(frames);
   let seen = 0;
   const sink = {
-    data: () => void seen++,
-    control: () => {},
-    error: () => {
+    onData: () => void seen++,
+    onControl: () => {},
+    onError: () => {
       throw new Error("Cannot benchmark: parse error");
     },
   };

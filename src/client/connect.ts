@@ -21,7 +21,9 @@ import type { Codec } from "../codec/mod.ts";
 import { ClientHandshake, type ClientHandshakeStep } from "../protocol/client_handshake.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { WebSocketUrl } from "../protocol/ws_url.ts";
+import { DEFAULT_CLIENT_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
 import { Session, type SessionEvents, type SessionOptions } from "../session/session.ts";
+import { type ConnectionOptions, resolveSessionOptions } from "../session/options.ts";
 import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
 
@@ -77,7 +79,7 @@ export interface ClientCallbacks {
 export function connectClient(
   url: WebSocketUrl,
   protocols: string[],
-  options: ClientOptions,
+  options: ClientOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const handshake = new ClientHandshake({ url, protocols, headers: options.headers });
@@ -87,13 +89,13 @@ export function connectClient(
 async function connectAndHandshake(
   url: WebSocketUrl,
   handshake: ClientHandshake,
-  options: ClientOptions,
+  options: ClientOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
   const expired = new AbortController();
-  const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? 30_000);
+  const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? DEFAULT_CLIENT_HANDSHAKE_TIMEOUT);
   // Why the attempt was given up, if it was (the caller's abort over the deadline).
   const stopped = (cause?: unknown): WebSocketError | undefined =>
     signal?.aborted
@@ -132,11 +134,11 @@ function handshakeOver(
   codec: Codec,
   handshake: ClientHandshake,
   expired: AbortSignal,
-  options: ClientOptions,
+  options: ClientOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const signal = options.signal;
-  const session = new Session(transport, callbacks.events, options);
+  const session = new Session(transport, callbacks.events, resolveSessionOptions(options));
   return new Promise<Session>((resolve, reject) => {
     let settled = false;
     const settle = (step: ClientHandshakeStep): void => {
@@ -160,8 +162,8 @@ function handshakeOver(
     signal?.addEventListener("abort", onAbort, { once: true });
     expired.addEventListener("abort", onTimeout, { once: true });
     session.startHandshake({
-      data: (bytes) => settle(handshake.receive(bytes)),
-      closed: (error) => {
+      onData: (bytes) => settle(handshake.receive(bytes)),
+      onClosed: (error) => {
         const step = handshake.eof();
         // No response at all, and the transport says why (e.g. a certificate Bun rejected after connecting).
         const noResponse = step.done && !step.ok && step.error.code === "WS_ERR_HANDSHAKE_MALFORMED";

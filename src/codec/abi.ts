@@ -55,7 +55,7 @@ export const STATE_REMAINING = 48;
 export const STATE_MASK_KEY = 56;
 /** STATE_MASK_PHASE */
 export const STATE_MASK_PHASE = 60;
-/** opcode | fin << 8 | masked << 9 */
+/** opcode | FRAME_FIN | FRAME_MASKED */
 export const STATE_FRAME = 64;
 /** 1 until the open message's first piece was delivered */
 export const STATE_FIRST_PENDING = 68;
@@ -85,6 +85,14 @@ export const FLAG_SERVER = 1;
 export const FLAG_ALLOW_RSV1 = 2;
 /** an error was reported; input is ignored */
 export const FLAG_DEAD = 4;
+/** 0x0f: the opcode */
+export const FRAME_OPCODE_MASK = 15;
+/** 0x08: set in every control opcode */
+export const FRAME_CONTROL = 8;
+/** 0x100: the frame ends its message */
+export const FRAME_FIN = 256;
+/** 0x200: the payload is masked */
+export const FRAME_MASKED = 512;
 /** PHASE_HEADER */
 export const PHASE_HEADER = 0;
 /** PHASE_DATA */
@@ -101,6 +109,12 @@ export const DESC_LENGTH = 8;
 export const DESC_ERROR = 12;
 /** DESC_REMAINING */
 export const DESC_REMAINING = 12;
+/** 0xff: the KIND_* in the descriptor's first word */
+export const DESC_KIND_MASK = 255;
+/** then the opcode, 8 bits */
+export const DESC_OPCODE_SHIFT = 8;
+/** then the PIECE_* flags */
+export const DESC_FLAGS_SHIFT = 16;
 /** KIND_DATA */
 export const KIND_DATA = 1;
 /** KIND_CONTROL */

@@ -12,13 +12,17 @@
  * const codec = await loadCodec();
  * const decoder = codec.decoder({ role: "client", maxPayload: 1 << 20, maxFragments: 1024 });
  * decoder.push(new Uint8Array([0x81, 0x02, 0x68, 0x69]), {
- *   data: (view, text, first, last) => console.log(text, first, last, view.length),
- *   control: () => {},
- *   error: (id) => console.error(id),
+ *   onData: (view, text, first, last) => console.log(text, first, last, view.length),
+ *   onControl: () => {},
+ *   onError: (code) => console.error(code),
  * });
  * ```
  * @module
  */
+
+import type { FrameError } from "./frame_errors.ts";
+
+export type { FrameError } from "./frame_errors.ts";
 
 /** Which end of the connection we are; it decides the masking rules. */
 export type Role = "client" | "server";
@@ -37,6 +41,27 @@ export const OPCODE_PING = 0x9;
 export const OPCODE_PONG = 0xa;
 
 /**
+ * The largest `maxPayload` a decoder applies (2^53 - 1): every length up to it
+ * is exact as a double, so a length announced in 64 bits is never rounded past it.
+ *
+ * @example
+ * ```ts
+ * Math.min(Infinity, MAX_PAYLOAD); // 9007199254740991
+ * ```
+ */
+export const MAX_PAYLOAD: number = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The largest `maxFragments` a decoder applies (2^32 - 1, a u32).
+ *
+ * @example
+ * ```ts
+ * Math.min(Infinity, MAX_FRAGMENTS); // 4294967295
+ * ```
+ */
+export const MAX_FRAGMENTS: number = 0xffffffff;
+
+/**
  * Limits and role for one decoder.
  *
  * @example
@@ -47,9 +72,9 @@ export const OPCODE_PONG = 0xa;
 export interface DecoderOptions {
   /** Our role: a server rejects unmasked frames, a client rejects masked ones (1002). */
   role: Role;
-  /** Largest message, summed over its fragments, in bytes (1009 beyond it). */
+  /** Largest message, summed over its fragments, in bytes (1009 beyond it); capped at 2^53 - 1. */
   maxPayload: number;
-  /** Most frames one message may span (1009 beyond it). */
+  /** Most frames one message may span (1009 beyond it); capped at 2^32 - 1. */
   maxFragments: number;
   /** RSV1 is allowed on the first frame of a data message (a negotiated extension). */
   allowRsv1?: boolean;
@@ -64,9 +89,9 @@ export interface DecoderOptions {
  * @example
  * ```ts
  * const sink: FrameSink = {
- *   data(view, text, first, last) { console.log(view.length, text, first, last); },
- *   control(opcode, payload) { console.log(opcode, payload.length); },
- *   error(id) { console.error("protocol error", id); },
+ *   onData(view, text, first, last) { console.log(view.length, text, first, last); },
+ *   onControl(opcode, payload) { console.log(opcode, payload.length); },
+ *   onError(code) { console.error("protocol error", code); },
  * };
  * ```
  */
@@ -79,18 +104,18 @@ export interface FrameSink {
    * `frameRemaining` (when known) is how many payload bytes of the current
    * frame are still to come: a hint to size the message buffer once.
    */
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void;
+  onData(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void;
   /**
    * A whole control frame (ping, pong, close), unmasked. A close payload has
    * already been checked: length 0 or ≥ 2, a code valid on the wire, a
    * UTF-8 reason. `payload` lies in decoder memory: valid only during the call.
    */
-  control(opcode: number, payload: Uint8Array): void;
+  onControl(opcode: number, payload: Uint8Array): void;
   /**
-   * A protocol violation (an id of `src/codec/abi.ts` `ERR_*`; see
-   * `src/protocol/errors.ts`). The decoder is dead afterwards: further input is ignored.
+   * A protocol violation, by its stable code (the protocol's error table
+   * gives its close code). The decoder is dead afterwards: further input is ignored.
    */
-  error(id: number): void;
+  onError(code: FrameError): void;
 }
 
 /**
@@ -109,7 +134,7 @@ export interface FrameSink {
  * declare const sink: FrameSink;
  * const region = decoder.reserve();
  * region.set([0x89, 0x00]); // as if a socket read 2 bytes into it
- * decoder.commit(2, sink); // sink.control(0x9, empty)
+ * decoder.commit(2, sink); // sink.onControl(0x9, empty)
  * ```
  */
 export interface Decoder {
@@ -137,9 +162,16 @@ export interface Decoder {
  * ```ts
  * declare const encoder: Encoder;
  * const frame = encoder.encodeText("hi"); // 0x81 0x02 ... for a server, masked for a client
+ * console.log(encoder.payloadLength); // 2
  * ```
  */
 export interface Encoder {
+  /**
+   * Payload bytes of the frame the last `encode` or `encodeText` call
+   * returned: what the frame carries for the application, so nobody re-parses
+   * a header to learn it.
+   */
+  readonly payloadLength: number;
   /** One frame with `payload`; masked with a fresh key in the client role. */
   encode(opcode: number, payload: Uint8Array, fin?: boolean, rsv1?: boolean): Uint8Array;
   /** One text frame (FIN set) holding `text` as UTF-8. */

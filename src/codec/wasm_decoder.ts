@@ -19,7 +19,8 @@
  */
 
 import * as abi from "./abi.ts";
-import type { Decoder, DecoderOptions, FrameSink } from "./mod.ts";
+import { frameErrorOf } from "./frame_errors.ts";
+import { type Decoder, type DecoderOptions, type FrameSink, MAX_FRAGMENTS, MAX_PAYLOAD } from "./mod.ts";
 import type { WasmMemory } from "./wasm_memory.ts";
 import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
 
@@ -33,7 +34,7 @@ import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
  * declare const sink: FrameSink;
  * const region = decoder.reserve(); // a transport reads into this
  * region.set([0x81, 0x02, 0x68, 0x69]);
- * decoder.commit(4, sink); // sink.data("hi" bytes, text, first, last)
+ * decoder.commit(4, sink); // sink.onData("hi" bytes, text, first, last)
  * ```
  */
 export class WasmDecoder implements Decoder {
@@ -57,8 +58,9 @@ export class WasmDecoder implements Decoder {
     this.#wasm = wasm;
     this.#memory = memory;
     this.#tables = tables;
-    this.#maxPayload = options.maxPayload;
-    this.#maxFragments = options.maxFragments;
+    // The WASM side compares f64 lengths (exact below 2^53) and holds the fragment count in a u32.
+    this.#maxPayload = Math.min(options.maxPayload, MAX_PAYLOAD);
+    this.#maxFragments = Math.min(options.maxFragments, MAX_FRAGMENTS);
     this.#flags = (options.role === "server" ? abi.FLAG_SERVER : 0) | (options.allowRsv1 ? abi.FLAG_ALLOW_RSV1 : 0);
   }
 
@@ -163,17 +165,17 @@ export class WasmDecoder implements Decoder {
       const view = this.#memory.view;
       const d = table + i * abi.DESCRIPTOR_SIZE;
       const word = view.getUint32(d + abi.DESC_KIND, true);
-      const kind = word & 0xff;
+      const kind = word & abi.DESC_KIND_MASK;
       if (kind === abi.KIND_ERROR) {
         this.#dead = true;
-        sink.error(view.getUint32(d + abi.DESC_ERROR, true));
+        sink.onError(frameErrorOf(view.getUint32(d + abi.DESC_ERROR, true)));
         return;
       }
       const pointer = view.getUint32(d + abi.DESC_POINTER, true);
       const bytes = this.#memory.u8.subarray(pointer, pointer + view.getUint32(d + abi.DESC_LENGTH, true));
       if (kind === abi.KIND_DATA) {
-        const flags = word >>> 16;
-        sink.data(
+        const flags = word >>> abi.DESC_FLAGS_SHIFT;
+        sink.onData(
           bytes,
           (flags & abi.PIECE_TEXT) !== 0,
           (flags & abi.PIECE_FIRST) !== 0,
@@ -181,7 +183,7 @@ export class WasmDecoder implements Decoder {
           view.getUint32(d + abi.DESC_REMAINING, true),
         );
       } else {
-        sink.control((word >>> 8) & 0xff, bytes);
+        sink.onControl((word >>> abi.DESC_OPCODE_SHIFT) & 0xff, bytes);
       }
       if (this.#dead) return;
     }

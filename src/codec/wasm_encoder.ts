@@ -36,6 +36,8 @@ export class WasmEncoder implements Encoder {
   readonly #keys: MaskKeys | undefined;
   readonly #masker: JsMasker;
   readonly #jsMaskBelow: number;
+  /** Payload bytes of the frame the last call returned. */
+  payloadLength = 0;
 
   /** An encoder writing through `memory`'s scratch region; `keys` given means client frames, masked. */
   constructor(
@@ -60,6 +62,7 @@ export class WasmEncoder implements Encoder {
   encode(opcode: number, payload: Uint8Array, fin = true, rsv1 = false): Uint8Array {
     const first = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
     const length = payload.length;
+    this.payloadLength = length;
     const masked = this.#keys !== undefined;
     const key = masked ? this.#keys!.next() : 0;
     const headerLength = (length < 126 ? 2 : length < 65536 ? 4 : 10) + (masked ? 4 : 0);
@@ -90,6 +93,7 @@ export class WasmEncoder implements Encoder {
     const payload = scratch + abi.ENCODE_HEADROOM;
     const u8 = this.#memory.u8;
     const { written } = textEncoder.encodeInto(text, u8.subarray(payload, payload + READ_SIZE));
+    this.payloadLength = written;
     const masked = this.#keys !== undefined;
     const start = this.#wasm.encodeFrame(scratch, written, 0x81, masked ? 1 : 0, masked ? this.#keys!.next() : 0);
     const frame = this.#slab.take(payload + written - start);

@@ -22,6 +22,7 @@ import { acceptKey, generateKey } from "./accept_key.ts";
 import { WebSocketError } from "./errors.ts";
 import { checkResponseExtensions } from "./extensions.ts";
 import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, parseResponseHead, type ResponseHead } from "./http1/head.ts";
+import { DEFAULT_MAX_RESPONSE_BODY_BYTES } from "./defaults.ts";
 import { decodeChunked } from "./http1/chunked.ts";
 import { encodeLatin1, formatFields } from "./http1/write.ts";
 import { selectProtocol } from "./subprotocols.ts";
@@ -215,7 +216,7 @@ export class ClientHandshake {
 
   #collectBody(ended: boolean): ClientHandshakeStep {
     const { head, framing, length } = this.#failed!;
-    const limit = this.#options.maxBodyBytes ?? 65536;
+    const limit = this.#options.maxBodyBytes ?? DEFAULT_MAX_RESPONSE_BODY_BYTES;
     let body: Uint8Array = this.#buffer.view;
     let complete = ended || framing === "none";
     if (framing === "length") complete ||= body.length >= Math.min(length, limit);

@@ -7,42 +7,54 @@
  * ```ts
  * import { Connection } from "./connection.ts";
  * import { loadCodec } from "../codec/load.ts";
+ * import { DEFAULT_LIMITS } from "./defaults.ts";
  * const connection = new Connection(await loadCodec(), "server", {
- *   write: (bytes) => console.log("send", bytes.length),
- *   message: (data) => console.log("message", data),
- *   pingReceived: () => {},
- *   pongReceived: () => {},
- *   closeFrame: (code, reason) => console.log("peer closed", code, reason),
- *   fail: (error) => console.error(error.code),
- *   endTransport: () => console.log("close TCP now"),
- * });
+ *   onWrite: (bytes) => console.log("send", bytes.length),
+ *   onMessage: (data) => console.log("message", data),
+ *   onPing: () => {},
+ *   onPong: () => {},
+ *   onPeerClose: (code, reason) => console.log("peer closed", code, reason),
+ *   onProtocolError: (error) => {
+ *     console.error(error.code);
+ *     connection.sendFailure();
+ *   },
+ *   onEndTransport: () => console.log("close TCP now"),
+ * }, DEFAULT_LIMITS);
  * connection.push(new Uint8Array([0x88, 0x82, 1, 2, 3, 4, 0x02, 0xea]));
  * ```
  * @module
  */
 
-import type { Codec, Decoder, Encoder, FrameSink, Role } from "../codec/mod.ts";
+import type { Codec, Decoder, Encoder, FrameError, FrameSink, Role } from "../codec/mod.ts";
 import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG } from "../codec/mod.ts";
 import { encodeClosePayload, parseClosePayload } from "./close_codes.ts";
-import { errorInfo, parserErrorCode, WebSocketError } from "./errors.ts";
+import { errorInfo, WebSocketError } from "./errors.ts";
 import { MessageAssembler } from "./assembler.ts";
+import { CLOSED, type CloseResult, CLOSING, OPEN, type ReadyState } from "./connection_state.ts";
+
+export { CLOSED, type CloseResult, CLOSING, CONNECTING, OPEN, type ReadyState } from "./connection_state.ts";
 
 /** What the connection asks of its driver, synchronously and in order. */
 export interface ConnectionListener {
   /** Bytes to send, in order. `payloadBytes` is the application data they carry. */
-  write(bytes: Uint8Array, payloadBytes: number): void;
+  onWrite(bytes: Uint8Array, payloadBytes: number): void;
   /** A whole message: a string for text, a fresh `Uint8Array` for binary. */
-  message(data: string | Uint8Array): void;
+  onMessage(data: string | Uint8Array): void;
   /** A ping arrived (a pong was already queued in reply). */
-  pingReceived(payload: Uint8Array): void;
+  onPing(payload: Uint8Array): void;
   /** A pong arrived. */
-  pongReceived(payload: Uint8Array): void;
+  onPong(payload: Uint8Array): void;
   /** The peer's close frame arrived (code 1005 when it carried none). */
-  closeFrame(code: number, reason: string): void;
-  /** A protocol violation: a close frame with its code was queued; the connection is failed. */
-  fail(error: WebSocketError): void;
+  onPeerClose(code: number, reason: string): void;
+  /**
+   * The input broke the protocol: the failure is recorded and reading has
+   * stopped, but nothing was sent yet. The driver calls
+   * {@link Connection.sendFailure} once every event that came before the
+   * error was delivered (and the application's replies went out).
+   */
+  onProtocolError(error: WebSocketError): void;
   /** The protocol wants the transport closed now (RFC 6455 §7.1.1: the server closes TCP first). */
-  endTransport(): void;
+  onEndTransport(): void;
 }
 
 /** Limits for received messages. */
@@ -53,45 +65,72 @@ export interface ConnectionLimits {
   maxFragments: number;
 }
 
-/** Defaults shared by client and server: 100 MiB messages (as ws), 100,000 fragments. */
-export const DEFAULT_LIMITS: ConnectionLimits = { maxPayload: 100 * 1024 * 1024, maxFragments: 100_000 };
-
 /**
- * One WebSocket connection in the OPEN state or later. It is its decoder's
- * {@link FrameSink} itself: a server holds many idle connections, and
- * per-connection callback objects add up.
+ * One WebSocket connection from OPEN to CLOSED: the one state machine of the
+ * close handshake. It is its decoder's {@link FrameSink} itself: a server
+ * holds many idle connections, and per-connection callback objects add up.
  *
  * @example
  * ```ts
  * declare const connection: Connection;
  * connection.sendText("hello");
  * connection.close(1000, "bye");
+ * console.log(connection.readyState); // 2 (CLOSING)
  * ```
  */
 export class Connection implements FrameSink {
-  /** We sent a close frame. */
-  closeSent = false;
-  /** The peer's close frame arrived. */
-  closeReceived = false;
-  /** The connection was failed (protocol violation). */
-  failed = false;
-
   readonly #role: Role;
   readonly #listener: ConnectionListener;
   readonly #decoder: Decoder;
   readonly #encoder: Encoder;
   #assembler: MessageAssembler | undefined;
+  #state: ReadyState = OPEN;
+  #closeSent = false;
+  #closeReceived = false;
+  // Input is processed until the peer's close frame arrives or the connection
+  // fails (RFC 6455 §1.4, §7.1.7): after that, whatever comes is discarded.
+  #reading = true;
+  #code = 1006;
+  #reason = "";
+  #error: Error | undefined;
 
-  constructor(codec: Codec, role: Role, listener: ConnectionListener, limits: ConnectionLimits = DEFAULT_LIMITS) {
+  constructor(codec: Codec, role: Role, listener: ConnectionListener, limits: ConnectionLimits) {
     this.#role = role;
     this.#listener = listener;
     this.#decoder = codec.decoder({ role, maxPayload: limits.maxPayload, maxFragments: limits.maxFragments });
     this.#encoder = codec.encoder(role);
   }
 
-  /** The handshake (both closes) is done. */
-  get closingHandshakeDone(): boolean {
-    return this.closeSent && this.closeReceived;
+  /** OPEN, CLOSING or CLOSED. */
+  get readyState(): ReadyState {
+    return this.#state;
+  }
+
+  /** We sent a close frame. */
+  get closeSent(): boolean {
+    return this.#closeSent;
+  }
+
+  /** The peer's close frame arrived. */
+  get closeReceived(): boolean {
+    return this.#closeReceived;
+  }
+
+  /** A failure was recorded (a protocol violation, a timeout, a full buffer). */
+  get failed(): boolean {
+    return this.#error !== undefined;
+  }
+
+  /** Input is still processed: false once the peer's close frame arrived or the connection failed. */
+  get reading(): boolean {
+    return this.#reading;
+  }
+
+  /** How the connection ended (final once {@link Connection.transportClosed} was called). */
+  get result(): CloseResult {
+    const error = this.#error;
+    const wasClean = this.#state === CLOSED && this.#closeSent && this.#closeReceived && error === undefined;
+    return { code: this.#code, reason: this.#reason, wasClean, error };
   }
 
   /** Lend a region of codec memory for the next read (zero-copy transports). */
@@ -109,18 +148,19 @@ export class Connection implements FrameSink {
     if (bytes.length > 0) this.#decoder.push(bytes, this);
   }
 
-  /** Send a text message. Returns false (and sends nothing) once a close frame was sent. */
+  /** Send a text message. Returns false (and sends nothing) once a close frame was sent or the transport is gone. */
   sendText(text: string): boolean {
-    if (this.closeSent) return false;
-    const frame = this.#encoder.encodeText(text);
-    this.#listener.write(frame, frame.length - headerLength(frame));
+    if (!this.#canSend) return false;
+    const encoder = this.#encoder;
+    const frame = encoder.encodeText(text);
+    this.#listener.onWrite(frame, encoder.payloadLength);
     return true;
   }
 
   /** Send a frame encoded elsewhere (a broadcast encodes once for many). False once a close frame was sent. */
   sendEncoded(frame: Uint8Array, payloadBytes: number): boolean {
-    if (this.closeSent) return false;
-    this.#listener.write(frame, payloadBytes);
+    if (!this.#canSend) return false;
+    this.#listener.onWrite(frame, payloadBytes);
     return true;
   }
 
@@ -137,11 +177,11 @@ export class Connection implements FrameSink {
   /**
    * Send a pong (at most 125 bytes; the caller checks). Unlike data, a pong
    * may follow our close frame (§5.5.2: pings are answered until the peer's
-   * close arrives); false once the peer's close arrived.
+   * close arrives); false once input stopped.
    */
   pong(payload: Uint8Array): boolean {
-    if (this.closeReceived) return false;
-    this.#listener.write(this.#encoder.encode(OPCODE_PONG, payload), 0);
+    if (!this.#reading || this.#state === CLOSED) return false;
+    this.#listener.onWrite(this.#encoder.encode(OPCODE_PONG, payload), 0);
     return true;
   }
 
@@ -150,11 +190,37 @@ export class Connection implements FrameSink {
    * no-op once a close frame was sent. Code 1005 sends an empty close frame.
    */
   close(code = 1005, reason = ""): void {
-    if (this.closeSent) return;
-    this.closeSent = true;
+    if (this.#closeSent || this.#state === CLOSED) return;
+    this.#closeSent = true;
+    this.#state = CLOSING;
     const payload = code === 1005 ? new Uint8Array(0) : encodeClosePayload(code, reason);
-    this.#listener.write(this.#encoder.encode(OPCODE_CLOSE, payload), 0);
-    if (this.closeReceived && this.#role === "server") this.#listener.endTransport();
+    this.#listener.onWrite(this.#encoder.encode(OPCODE_CLOSE, payload), 0);
+    if (this.#closeReceived && this.#role === "server") this.#listener.onEndTransport();
+  }
+
+  /**
+   * Fail the connection (RFC 6455 §7.1.7) for a reason found on our side (a
+   * timeout, a full buffer): reading stops and a close frame carries the
+   * error's code, unless one was sent already or the code is 1006. The first
+   * failure wins: false (and nothing done) when one was recorded before.
+   */
+  fail(error: WebSocketError): boolean {
+    if (!this.#record(error)) return false;
+    this.sendFailure();
+    return true;
+  }
+
+  /** Send the close frame of the recorded failure, unless one was sent already or its code is 1006. */
+  sendFailure(): void {
+    const error = this.#error;
+    if (!(error instanceof WebSocketError) || error.closeCode === 1006) return;
+    this.close(error.closeCode, errorInfo(error.code).reason);
+  }
+
+  /** The transport is gone: the state is CLOSED and {@link Connection.result} final. */
+  transportClosed(): void {
+    this.#state = CLOSED;
+    this.#reading = false;
   }
 
   /** Release codec memory; the connection must not be used afterwards. */
@@ -163,66 +229,63 @@ export class Connection implements FrameSink {
   }
 
   /** Decoder sink: a piece of a data message. */
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void {
+  onData(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void {
     const message = first && last
       ? MessageAssembler.whole(view, text)
       : (this.#assembler ??= new MessageAssembler()).add(view, text, first, last, frameRemaining);
-    if (message !== undefined && !this.closeReceived) this.#listener.message(message);
+    if (message !== undefined && this.#reading) this.#listener.onMessage(message);
   }
 
   /** Decoder sink: a whole control frame. */
-  control(opcode: number, payload: Uint8Array): void {
-    if (this.closeReceived) return;
+  onControl(opcode: number, payload: Uint8Array): void {
+    if (!this.#reading) return;
     if (opcode === OPCODE_PING) {
       const copy = payload.slice();
       this.pong(copy);
-      this.#listener.pingReceived(copy);
+      this.#listener.onPing(copy);
     } else if (opcode === OPCODE_PONG) {
-      this.#listener.pongReceived(payload.slice());
+      this.#listener.onPong(payload.slice());
     } else if (opcode === OPCODE_CLOSE) {
-      this.closeReceived = true;
+      this.#closeReceived = true;
+      this.#reading = false;
+      if (this.#state === OPEN) this.#state = CLOSING;
       const { code, reason } = parseClosePayload(payload);
-      this.#listener.closeFrame(code, reason);
-      const answered = this.closeSent;
+      this.#code = code;
+      this.#reason = reason;
+      this.#listener.onPeerClose(code, reason);
+      const answered = this.#closeSent;
       // RFC 6455 §5.5.1: echo the status code we received, and its reason, as ws does
       // (close() ends a server's TCP after sending).
       this.close(code, reason);
-      if (answered && this.#role === "server") this.#listener.endTransport();
+      if (answered && this.#role === "server") this.#listener.onEndTransport();
     }
   }
 
   /** Decoder sink: the input broke the protocol. */
-  error(id: number): void {
-    this.#fail(new WebSocketError(parserErrorCode(id)));
+  onError(code: FrameError): void {
+    // §1.4: after the peer's close frame, whatever follows is discarded, broken or not.
+    if (!this.#reading) return;
+    const error = new WebSocketError(code);
+    if (this.#record(error)) this.#listener.onProtocolError(error);
+  }
+
+  // §5.5.1: no data after our close frame; nothing at all once the transport is gone.
+  get #canSend(): boolean {
+    return !this.#closeSent && this.#state !== CLOSED;
   }
 
   #sendFrame(opcode: number, payload: Uint8Array, payloadBytes: number): boolean {
-    if (this.closeSent) return false;
-    this.#listener.write(this.#encoder.encode(opcode, payload), payloadBytes);
+    if (!this.#canSend) return false;
+    this.#listener.onWrite(this.#encoder.encode(opcode, payload), payloadBytes);
     return true;
   }
 
-  #fail(error: WebSocketError): void {
-    // §1.4: after the peer's close frame, whatever follows is discarded, broken or not.
-    if (this.failed || this.closeReceived) return;
-    this.failed = true;
-    this.close(error.closeCode, errorInfo(error.code).reason);
-    this.closeReceived = true;
-    this.#listener.fail(error);
-    this.#listener.endTransport();
+  // The one place a failure is recorded: the first one wins, reading stops.
+  #record(error: Error): boolean {
+    if (this.#error !== undefined || this.#state === CLOSED) return false;
+    this.#error = error;
+    this.#reading = false;
+    this.#state = CLOSING;
+    return true;
   }
-}
-
-/**
- * The length of a frame's header (with its masking key, if any).
- *
- * @example
- * ```ts
- * headerLength(new Uint8Array([0x81, 0x02, 0x68, 0x69])); // 2
- * ```
- */
-export function headerLength(frame: Uint8Array): number {
-  const len7 = frame[1] & 0x7f;
-  const masked = (frame[1] & 0x80) !== 0 ? 4 : 0;
-  return (len7 === 127 ? 10 : len7 === 126 ? 4 : 2) + masked;
 }

@@ -13,8 +13,6 @@
  * @module
  */
 
-import * as abi from "../codec/abi.ts";
-
 /** What one failure means on the wire and to the application. */
 export interface ErrorInfo {
   /** Close code to send (0 when the failure happens before the connection is open). */
@@ -76,38 +74,6 @@ export type ErrorCode = keyof typeof ERRORS;
  */
 export function errorInfo(code: ErrorCode): ErrorInfo {
   return ERRORS[code];
-}
-
-const PARSER_ERRORS: Record<number, ErrorCode> = {
-  [abi.ERR_INVALID_OPCODE]: "WS_ERR_INVALID_OPCODE",
-  [abi.ERR_UNEXPECTED_RSV]: "WS_ERR_UNEXPECTED_RSV",
-  [abi.ERR_EXPECTED_FIN]: "WS_ERR_EXPECTED_FIN",
-  [abi.ERR_CONTROL_TOO_LONG]: "WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH",
-  [abi.ERR_EXPECTED_MASK]: "WS_ERR_EXPECTED_MASK",
-  [abi.ERR_UNEXPECTED_MASK]: "WS_ERR_UNEXPECTED_MASK",
-  [abi.ERR_INVALID_LENGTH]: "WS_ERR_INVALID_PAYLOAD_LENGTH",
-  [abi.ERR_INVALID_CONTINUATION]: "WS_ERR_INVALID_CONTINUATION",
-  [abi.ERR_EXPECTED_CONTINUATION]: "WS_ERR_EXPECTED_CONTINUATION",
-  [abi.ERR_MESSAGE_TOO_BIG]: "WS_ERR_MESSAGE_TOO_BIG",
-  [abi.ERR_TOO_MANY_FRAGMENTS]: "WS_ERR_TOO_MANY_FRAGMENTS",
-  [abi.ERR_INVALID_UTF8]: "WS_ERR_INVALID_UTF8",
-  [abi.ERR_INVALID_CLOSE_PAYLOAD]: "WS_ERR_INVALID_CLOSE_PAYLOAD",
-  [abi.ERR_INVALID_CLOSE_CODE]: "WS_ERR_INVALID_CLOSE_CODE",
-};
-
-/**
- * The error code for a decoder error id (see `FrameSink.error`).
- *
- * @example
- * ```ts
- * import { ERR_INVALID_UTF8 } from "../codec/abi.ts";
- * parserErrorCode(ERR_INVALID_UTF8); // "WS_ERR_INVALID_UTF8"
- * ```
- */
-export function parserErrorCode(id: number): ErrorCode {
-  const code = PARSER_ERRORS[id];
-  if (code === undefined) throw new RangeError(`Cannot map decoder error: unknown id ${id}`);
-  return code;
 }
 
 /**

@@ -26,7 +26,9 @@ import { acceptResponse, rejectResponse } from "../protocol/server_responses.ts"
 import { HttpFlow, respondHttp } from "./http.ts";
 import { reportListenerError } from "../session/report.ts";
 import { AcceptPhase } from "./accept_phase.ts";
-import { Session, type SessionOptions } from "../session/session.ts";
+import { Session } from "../session/session.ts";
+import { type ResolvedSessionOptions, resolveSessionOptions } from "../session/options.ts";
+import { DEFAULT_SERVER_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
 import type { ClientRegistry } from "./registry.ts";
 import type { Transport } from "../transport/types.ts";
 import { WebSocket, type WebSocketOptions } from "../websocket/websocket.ts";
@@ -97,7 +99,7 @@ export function acceptTransport(
   const shared = sharedOf(options);
   const session = new Session(transport, NO_EVENTS, shared.session);
   const handshake = new ServerHandshake(shared.limits);
-  const phase = new AcceptPhase(transport, options.handshakeTimeout ?? 10_000);
+  const phase = new AcceptPhase(transport, options.handshakeTimeout ?? DEFAULT_SERVER_HANDSHAKE_TIMEOUT);
   let headDone = false;
   // A plain HTTP answer streams by the transport's drain and stops when it closes.
   let http: HttpFlow | undefined;
@@ -120,11 +122,11 @@ export function acceptTransport(
     }
   };
   session.startHandshake({
-    data: (bytes) => headDone ? phase.push(bytes) : onStep(handshake.receive(bytes)),
-    drain: () => http?.drain(),
+    onData: (bytes) => headDone ? phase.push(bytes) : onStep(handshake.receive(bytes)),
+    onDrain: () => http?.drain(),
     // A client may half-close once its request is out: the answer still goes back, then ends the connection.
-    end: () => http !== undefined,
-    closed() {
+    onPeerEnd: () => http !== undefined,
+    onClosed() {
       phase.settle();
       http?.close();
     },
@@ -201,26 +203,20 @@ function open(
   } catch (error) {
     reportListenerError(error);
   }
-  phase.open((bytes) => session.data(bytes));
+  phase.open((bytes) => session.onData(bytes));
 }
 
 const NO_EVENTS = {};
 const NO_CHOICE: Exclude<UpgradeDecision, void | boolean | Response> = {};
 const EMPTY = new Uint8Array(0);
 
-// One SessionOptions and one set of head limits per server, shared by all its connections.
-const sharedOptions = new WeakMap<AcceptOptions, { session: SessionOptions; limits: HeadLimits }>();
-function sharedOf(options: AcceptOptions): { session: SessionOptions; limits: HeadLimits } {
+// One set of session options and head limits per server, shared by all its connections.
+const sharedOptions = new WeakMap<AcceptOptions, { session: ResolvedSessionOptions; limits: HeadLimits }>();
+function sharedOf(options: AcceptOptions): { session: ResolvedSessionOptions; limits: HeadLimits } {
   let resolved = sharedOptions.get(options);
   if (resolved === undefined) {
     resolved = {
-      session: {
-        limits: { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 },
-        closeTimeout: options.closeTimeout,
-        idleTimeout: options.idleTimeout,
-        highWaterMark: options.highWaterMark,
-        onBufferFull: options.onBufferFull,
-      },
+      session: resolveSessionOptions(options),
       limits: { maxHeadBytes: options.maxHeadBytes, maxHeaders: options.maxHeaders },
     };
     sharedOptions.set(options, resolved);

@@ -16,8 +16,8 @@
  */
 
 import { type Codec, type Encoder, OPCODE_BINARY } from "../codec/mod.ts";
-import { headerLength } from "../protocol/connection.ts";
 import { framePool } from "../bytes/frame_pool.ts";
+import { DEFAULT_SHUTDOWN_TIMEOUT } from "../protocol/defaults.ts";
 import type { Session, SessionTracker } from "../session/session.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
 
@@ -102,7 +102,7 @@ export class ClientRegistry implements SessionTracker {
     if (encoder === undefined || this.#open.size === 0) return 0;
     // Server frames are never masked, so one encoding serves every client.
     const frame = typeof data === "string" ? encoder.encodeText(data) : encoder.encode(OPCODE_BINARY, data);
-    const payloadBytes = typeof data === "string" ? frame.length - headerLength(frame) : data.length;
+    const payloadBytes = encoder.payloadLength;
     let count = 0;
     for (const [session, ws] of this.#open) {
       if (ws.readyState !== 1 || (filter !== undefined && !filter(ws))) continue;
@@ -134,7 +134,9 @@ export class ClientRegistry implements SessionTracker {
     for (const session of this.#pending) session.terminate();
     for (const session of this.#open.keys()) session.close(options.code ?? 1001, options.reason ?? "");
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), options.timeout ?? 5000));
+    const late = new Promise<"late">((resolve) =>
+      timer = setTimeout(() => resolve("late"), options.timeout ?? DEFAULT_SHUTDOWN_TIMEOUT)
+    );
     if (await Promise.race([gone, late]) === "late") this.#terminateAll();
     clearTimeout(timer);
     await gone;

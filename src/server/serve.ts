@@ -21,6 +21,7 @@ import { ClientRegistry, type ShutdownOptions } from "./registry.ts";
 import { loadCodec } from "../codec/load.ts";
 import { type AcceptOptions, acceptTransport } from "./accept.ts";
 import { selectRuntime } from "../transport/select.ts";
+import { DEFAULT_MAX_CONNECTIONS } from "../protocol/defaults.ts";
 import type { NetAddress, ServerTlsOptions } from "../transport/types.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
 
@@ -76,7 +77,7 @@ export interface Server {
 export async function serve(options: ServeOptions = {}): Promise<Server> {
   const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
   const registry = new ClientRegistry(codec);
-  const maxConnections = options.maxConnections ?? 10_000;
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const context = { secure: options.tls !== undefined };
   const listener = await net.listen(
     { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8080, tls: options.tls },

@@ -22,7 +22,6 @@
 import type { WebSocketError } from "../protocol/errors.ts";
 import { reportListenerError } from "./report.ts";
 import type { ConnectionLimits } from "../protocol/connection.ts";
-import type { Session } from "./session.ts";
 
 /** Key of {@link SessionEvents}: a whole message. */
 export const ON_MESSAGE: unique symbol = Symbol("wasmws.message");
@@ -73,23 +72,17 @@ export interface SessionOptions {
 /** Receives transport bytes while the opening handshake runs (before `Session.open`). */
 export interface HandshakeReader {
   /** Bytes of the HTTP head (and maybe of the first frames). */
-  data(bytes: Uint8Array): void;
+  onData(bytes: Uint8Array): void;
   /** The transport ended or failed before the handshake finished. */
-  closed(error?: Error): void;
+  onClosed(error?: Error): void;
   /** The transport's write queue emptied (a plain HTTP answer streams by it). */
-  drain?(): void;
+  onDrain?(): void;
   /**
    * The peer sent FIN before the handshake finished. True when the reader
    * ends the transport itself (a plain HTTP answer still on its way);
    * otherwise the session ends it at once.
    */
-  end?(): boolean;
-}
-
-/** Told once when a session's transport is gone (the server's registry of connections). */
-export interface SessionTracker {
-  /** `session` is closed: forget it. */
-  untrack(session: Session): void;
+  onPeerEnd?(): boolean;
 }
 
 /**

@@ -1,28 +1,31 @@
 /**
- * How a session ends: the close code and reason it will report, the failure
- * that ended it, the timer that bounds the closing handshake, and whether the
- * transport is gone. These rules hold whatever the runtime or the role: the
- * first failure wins, a failure still sends a close frame when one can be
- * sent, and a peer that never closes its side cannot keep the socket open.
+ * How a session ends, on the transport and on the clock: our side of TCP
+ * ends once the protocol says so; a failure goes out in a close frame when
+ * one still can, else the transport is dropped; and once a close frame went
+ * either way, a peer that never closes the transport cannot keep the socket
+ * open. What the connection ended with (code, reason, the first failure) is
+ * the connection's state, in `protocol/connection.ts`: the close handshake
+ * lives in these two files.
  *
  * @example
  * ```ts
  * import { SessionEnd } from "./end.ts";
- * const end = new SessionEnd({ end() {}, destroy: () => console.log("destroyed") }, { closeTimeout: 1000 });
- * end.closeReceived(1000, "done"); // the peer has 1 s to close the transport
+ * const end = new SessionEnd({ end() {}, destroy: () => console.log("destroyed") }, 1000);
+ * end.arm(); // the peer has 1 s to close the transport
  * end.finish(); // it did: the timer is cleared
- * console.log(end.code, end.reason, end.done); // 1000 "done" true
+ * console.log(end.done); // true
  * ```
  * @module
  */
 
 import type { Connection } from "../protocol/connection.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
-import type { SessionOptions } from "./contract.ts";
 import type { Transport } from "../transport/types.ts";
+import { type Clock, systemClock } from "./clock.ts";
 
 /**
- * The end of one session. A session makes it only once something ends: idle
+ * The end of one session: its closing timer, its failures, and whether its
+ * transport is gone. A session makes it only once something ends: idle
  * connections are many.
  *
  * @example
@@ -30,27 +33,23 @@ import type { Transport } from "../transport/types.ts";
  * import type { Connection } from "../protocol/connection.ts";
  * import { WebSocketError } from "../protocol/errors.ts";
  * declare const connection: Connection;
- * const end = new SessionEnd({ end() {}, destroy() {} }, {});
- * end.fail(new WebSocketError("WS_ERR_BUFFER_FULL"), connection); // sends a 1008 close frame
- * end.fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT"), connection); // ignored: the first failure wins
+ * const end = new SessionEnd({ end() {}, destroy() {} }, 5000);
+ * end.fail(connection, new WebSocketError("WS_ERR_BUFFER_FULL")); // a 1008 close frame, then our FIN
+ * end.fail(connection, new WebSocketError("WS_ERR_IDLE_TIMEOUT")); // ignored: the first failure wins
  * ```
  */
 export class SessionEnd {
-  /** The code to report: 1006 until the peer's close frame says otherwise (RFC 6455 §7.1.5). */
-  code = 1006;
-  /** The reason the peer's close frame gave. */
-  reason = "";
-  /** Why the connection failed, if it did. */
-  error: Error | undefined;
   readonly #transport: Pick<Transport, "end" | "destroy">;
-  readonly #options: Pick<SessionOptions, "closeTimeout">;
+  readonly #timeout: number;
+  readonly #clock: Clock;
   #done = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
 
-  /** `transport` is ended or destroyed as the rules say; `options` gives the close timeout. */
-  constructor(transport: Pick<Transport, "end" | "destroy">, options: Pick<SessionOptions, "closeTimeout">) {
+  /** `transport` is destroyed when it outlives a close frame by `closeTimeout` ms, timed by `clock`. */
+  constructor(transport: Pick<Transport, "end" | "destroy">, closeTimeout: number, clock: Clock = systemClock) {
     this.#transport = transport;
-    this.#options = options;
+    this.#timeout = closeTimeout;
+    this.#clock = clock;
   }
 
   /** The transport is gone. */
@@ -58,41 +57,48 @@ export class SessionEnd {
     return this.#done;
   }
 
-  /** The peer's close frame arrived: report its code and reason, and wait only so long for the transport to close. */
-  closeReceived(code: number, reason: string): void {
-    this.code = code;
-    this.reason = reason;
+  /** Destroy the transport unless it closes within the close timeout; only the first call counts. */
+  arm(): void {
+    if (this.#timer !== undefined || this.#done) return;
+    this.#timer = this.#clock.setTimeout(() => this.#transport.destroy(), this.#timeout);
+  }
+
+  /** End our side of TCP (RFC 6455 §7.1.1), and wait only so long for the peer's. */
+  endOurSide(): void {
+    this.#transport.end();
     this.arm();
   }
 
-  /** Destroy the transport unless it closes within `closeTimeout` (default 5 s); only the first call counts. */
-  arm(): void {
-    if (this.#timer !== undefined || this.#done) return;
-    this.#timer = setTimeout(() => this.#transport.destroy(), this.#options.closeTimeout ?? 5000);
+  /**
+   * A failure found on our side (a timeout, a full buffer): the connection
+   * records it unless one came first, and sends its close frame when one can
+   * still go out; our side then ends. With no close frame to carry it, the
+   * transport is dropped at once. Nothing once the transport is gone.
+   */
+  fail(connection: Pick<Connection, "closeSent" | "fail"> | undefined, error: WebSocketError): void {
+    if (this.#done) return;
+    if (connection === undefined) return this.#transport.destroy();
+    const sentBefore = connection.closeSent;
+    if (!connection.fail(error)) return;
+    if (!sentBefore && connection.closeSent) this.endOurSide();
+    else this.#transport.destroy();
   }
 
   /**
-   * Fail with `error`, unless something failed already or the transport is
-   * gone: with a close frame carrying the error's code where one can still be
-   * sent, else by destroying the transport at once.
+   * The protocol error the connection recorded goes out now, in its close
+   * frame (what came before it was delivered and answered), and our side ends.
    */
-  fail(error: WebSocketError, connection: Pick<Connection, "closeSent" | "close"> | undefined): void {
-    if (this.#done || this.error !== undefined) return;
-    this.error = error;
-    if (error.closeCode !== 1006 && connection !== undefined && !connection.closeSent) {
-      connection.close(error.closeCode, "");
-      this.#transport.end();
-      this.arm();
-    } else {
-      this.#transport.destroy();
-    }
+  failForProtocol(connection: Pick<Connection, "sendFailure">): void {
+    if (this.#done) return;
+    connection.sendFailure();
+    this.endOurSide();
   }
 
   /** The transport is gone: stop the timer. False if this was known already. */
   finish(): boolean {
     if (this.#done) return false;
     this.#done = true;
-    clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     return true;
   }
 }

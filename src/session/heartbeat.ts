@@ -17,6 +17,8 @@
  * @module
  */
 
+import { type Clock, systemClock } from "./clock.ts";
+
 /** What the heartbeat asks of its session. */
 export interface HeartbeatActions {
   /** Send a ping with this payload. */
@@ -38,33 +40,36 @@ export interface HeartbeatActions {
 export class Heartbeat {
   readonly #idle: number;
   readonly #actions: HeartbeatActions;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #clock: Clock;
+  #timer: unknown;
   #lastInput = 0;
   #probing = false;
   #pings: Array<{ payload: Uint8Array; at: number }> = [];
 
-  constructor(idleTimeout: number, actions: HeartbeatActions) {
+  /** Ping after `idleTimeout` ms of silence (0: never), timed by `clock`. */
+  constructor(idleTimeout: number, actions: HeartbeatActions, clock: Clock = systemClock) {
     this.#idle = idleTimeout;
     this.#actions = actions;
+    this.#clock = clock;
   }
 
   /** Begin watching (no-op without an idle timeout). */
   start(): void {
-    this.#lastInput = performance.now();
+    this.#lastInput = this.#clock.now();
     if (this.#idle <= 0 || this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.#check(), Math.max(1, this.#idle / 2));
+    this.#timer = this.#clock.setInterval(() => this.#check(), Math.max(1, this.#idle / 2));
   }
 
   /** Stop every timer. */
   stop(): void {
-    clearInterval(this.#timer);
+    if (this.#timer !== undefined) this.#clock.clearInterval(this.#timer);
     this.#timer = undefined;
     this.#pings = [];
   }
 
   /** Any input counts as a sign of life. */
   received(): void {
-    this.#lastInput = performance.now();
+    this.#lastInput = this.#clock.now();
     this.#probing = false;
   }
 
@@ -72,7 +77,7 @@ export class Heartbeat {
   pingSent(payload: Uint8Array): void {
     // Bounded: a peer that never answers must not grow this list forever.
     if (this.#pings.length >= 64) this.#pings.shift();
-    this.#pings.push({ payload, at: performance.now() });
+    this.#pings.push({ payload, at: this.#clock.now() });
   }
 
   /**
@@ -82,17 +87,17 @@ export class Heartbeat {
   pongReceived(payload: Uint8Array): number | undefined {
     const index = this.#pings.findIndex((ping) => sameBytes(ping.payload, payload));
     if (index < 0) return undefined;
-    const rtt = performance.now() - this.#pings[index].at;
+    const rtt = this.#clock.now() - this.#pings[index].at;
     this.#pings.splice(0, index + 1);
     return rtt;
   }
 
   #check(): void {
-    const silent = performance.now() - this.#lastInput;
+    const silent = this.#clock.now() - this.#lastInput;
     if (silent < this.#idle) return;
     if (!this.#probing) {
       this.#probing = true;
-      this.#lastInput = performance.now();
+      this.#lastInput = this.#clock.now();
       const payload = new Uint8Array(0);
       this.pingSent(payload);
       this.#actions.ping(payload);

@@ -22,13 +22,15 @@
  */
 
 import type { Codec, Role } from "../codec/mod.ts";
-import { Connection, type ConnectionListener, DEFAULT_LIMITS } from "../protocol/connection.ts";
+import { CLOSED, CONNECTING, Connection, type ConnectionListener, type ReadyState } from "../protocol/connection.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { Transport, TransportSink } from "../transport/types.ts";
 import { SendLedger } from "./backpressure.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
 import { SessionEnd } from "./end.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { DEFAULT_SESSION_OPTIONS, type ResolvedSessionOptions } from "./options.ts";
 import {
   type HandshakeReader,
   ON_CLOSING,
@@ -37,14 +39,17 @@ import {
   ON_PONG,
   reportClosed,
   type SessionEvents,
-  type SessionOptions,
-  type SessionTracker,
 } from "./contract.ts";
 
-export type { HandshakeReader, SessionEvents, SessionOptions, SessionTracker } from "./contract.ts";
+export type { HandshakeReader, SessionEvents, SessionOptions } from "./contract.ts";
+
+/** Told once when a session's transport is gone (the server's registry of connections). */
+export interface SessionTracker {
+  /** `session` is closed: forget it. */
+  untrack(session: Session): void;
+}
 
 const HANDSHAKE_READ_SIZE = 16 * 1024;
-const DEFAULT_HIGH_WATER_MARK = 16 * 1024 * 1024;
 
 /**
  * One connection's driver.
@@ -62,8 +67,8 @@ export class Session implements TransportSink, ConnectionListener {
   /** Told when the transport is gone. */
   tracker: SessionTracker | undefined;
   #events: SessionEvents;
-  // Kept as given, defaults applied where used: a server shares one object among all its sessions.
-  readonly #options: SessionOptions;
+  // Resolved once per server and shared by all its sessions (see options.ts).
+  readonly #options: ResolvedSessionOptions;
   #connection: Connection | undefined;
   #handshake: HandshakeReader | undefined;
   #scratch: Uint8Array | undefined;
@@ -73,11 +78,19 @@ export class Session implements TransportSink, ConnectionListener {
   readonly #ledger: SendLedger;
   #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
+  readonly #clock: Clock;
 
-  constructor(transport: Transport, events: SessionEvents, options: SessionOptions = {}) {
+  /** A driver for `transport` reporting to `events`; its timers run on `clock`. */
+  constructor(
+    transport: Transport,
+    events: SessionEvents,
+    options: ResolvedSessionOptions = DEFAULT_SESSION_OPTIONS,
+    clock: Clock = systemClock,
+  ) {
     this.transport = transport;
     this.#events = events;
     this.#options = options;
+    this.#clock = clock;
     this.#ledger = new SendLedger(transport);
   }
 
@@ -99,8 +112,8 @@ export class Session implements TransportSink, ConnectionListener {
   open(codec: Codec, role: Role, rest: Uint8Array, opened?: () => void): void {
     const handshakeRunning = this.#handshake !== undefined;
     this.#handshake = undefined;
-    this.#connection = new Connection(codec, role, this, this.#options.limits ?? DEFAULT_LIMITS);
-    if ((this.#options.idleTimeout ?? 0) > 0) this.#heartbeatNow().start();
+    this.#connection = new Connection(codec, role, this, this.#options.limits);
+    if (this.#options.idleTimeout > 0) this.#heartbeatNow().start();
     if (opened !== undefined) this.#queue.push(opened);
     if (!handshakeRunning) this.transport.start(this);
     this.#connection.push(rest);
@@ -110,6 +123,11 @@ export class Session implements TransportSink, ConnectionListener {
   /** The transport is gone. */
   get isClosed(): boolean {
     return this.#end?.done === true;
+  }
+
+  /** CONNECTING until {@link Session.open}, then the connection's state (CLOSED once the transport is gone). */
+  get readyState(): ReadyState {
+    return this.#connection?.readyState ?? (this.isClosed ? CLOSED : CONNECTING);
   }
 
   /** Application bytes handed to `send` but not yet to the operating system. */
@@ -168,16 +186,16 @@ export class Session implements TransportSink, ConnectionListener {
   }
 
   /** Transport sink: `n` bytes landed in the region from {@link Session.buffer}. */
-  read(n: number): void {
+  onRead(n: number): void {
     // A read lent during the handshake may complete after the switch to frames.
     if (this.#lentScratch) {
       const bytes = this.#scratch!.slice(0, n);
-      if (this.#connection === undefined) this.#handshake?.data(bytes);
+      if (this.#connection === undefined) this.#handshake?.onData(bytes);
       else {
         // The last read the handshake lent: its 16 KiB are not needed again.
         this.#scratch = undefined;
         this.#lentScratch = false;
-        this.data(bytes);
+        this.onData(bytes);
       }
       return;
     }
@@ -187,13 +205,13 @@ export class Session implements TransportSink, ConnectionListener {
   }
 
   /** Transport sink: bytes in a buffer the transport owns. */
-  data(bytes: Uint8Array): void {
+  onData(bytes: Uint8Array): void {
     if (this.#connection !== undefined) {
       this.#heartbeat?.received();
       this.#connection.push(bytes);
       this.#deliver();
     } else {
-      this.#handshake?.data(bytes.slice());
+      this.#handshake?.onData(bytes.slice());
     }
   }
 
@@ -201,92 +219,96 @@ export class Session implements TransportSink, ConnectionListener {
    * Transport sink: the peer sent FIN. Our side ends too (RFC 6455 §7.1.1),
    * unless a plain HTTP answer is still on its way (it ends the connection).
    */
-  end(): void {
-    if (this.#handshake?.end?.() === true) return;
-    this.transport.end();
-    this.#ending().arm();
+  onPeerEnd(): void {
+    if (this.#handshake?.onPeerEnd?.() === true) return;
+    this.#ending().endOurSide();
   }
 
   /** Transport sink: the write queue emptied. */
-  drain(): void {
+  onDrain(): void {
     this.#ledger.settle();
-    this.#handshake?.drain?.();
+    this.#handshake?.onDrain?.();
   }
 
   /** Transport sink: the socket is gone. */
-  closed(error?: Error): void {
-    const end = this.#ending();
-    if (!end.finish()) return;
+  onClosed(error?: Error): void {
+    if (!this.#ending().finish()) return;
     this.tracker?.untrack(this);
     this.#heartbeat?.stop();
     this.#ledger.closed();
     const connection = this.#connection;
     if (connection === undefined) {
-      this.#handshake?.closed(error);
+      this.#handshake?.onClosed(error);
       this.#handshake = undefined;
       return;
     }
+    connection.transportClosed();
     // Not now: the decoder may be inside the very call that closed us.
     this.#queue.push(() => connection.dispose());
-    const { code, reason, error: failure } = end;
-    const wasClean = connection.closingHandshakeDone && !connection.failed && failure === undefined;
-    this.#queue.push(() => reportClosed(this.#events, failure, code, reason, wasClean));
+    this.#queue.push(() => {
+      const { code, reason, wasClean, error } = connection.result;
+      reportClosed(this.#events, error, code, reason, wasClean);
+    });
     void this.#queue.flush();
   }
 
   // The connection's listener.
 
   /** Connection listener: frame bytes to send. */
-  write(bytes: Uint8Array, payloadBytes: number): void {
+  onWrite(bytes: Uint8Array, payloadBytes: number): void {
     this.transport.write(bytes);
     this.#ledger.wrote(bytes.length, payloadBytes);
     const options = this.#options;
     if (
       options.onBufferFull === "close" &&
-      this.transport.writableLength > (options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK)
+      this.transport.writableLength > options.highWaterMark
     ) {
-      this.#ending().fail(new WebSocketError("WS_ERR_BUFFER_FULL"), this.#connection);
+      this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
     }
   }
 
   /** Connection listener: a whole message. */
-  message(data: string | Uint8Array): void {
+  onMessage(data: string | Uint8Array): void {
     this.#queue.push(() => this.#events[ON_MESSAGE]?.(data));
   }
 
   /** Connection listener: a ping arrived (already answered). */
-  pingReceived(payload: Uint8Array): void {
+  onPing(payload: Uint8Array): void {
     this.#queue.push(() => this.#events[ON_PING]?.(payload));
   }
 
   /** Connection listener: a pong arrived; it may answer one of our pings. */
-  pongReceived(payload: Uint8Array): void {
+  onPong(payload: Uint8Array): void {
     const rtt = this.#heartbeat?.pongReceived(payload);
     this.#queue.push(() => this.#events[ON_PONG]?.(payload, rtt));
   }
 
-  /** Connection listener: the peer's close frame. */
-  closeFrame(code: number, reason: string): void {
-    this.#ending().closeReceived(code, reason);
+  /** Connection listener: the peer's close frame; the transport has only so long to close. */
+  onPeerClose(code: number, reason: string): void {
+    this.#ending().arm();
     this.#queue.push(() => this.#events[ON_CLOSING]?.(code, reason));
   }
 
-  /** Connection listener: the peer broke the protocol (the connection already sent its close frame). */
-  fail(error: WebSocketError): void {
-    this.#ending().error = error;
+  /**
+   * Connection listener: the peer broke the protocol. What came before the
+   * error in the same read is delivered first, and the application's replies
+   * to it go out; then the close frame, and our side of TCP ends.
+   */
+  onProtocolError(_error: WebSocketError): void {
+    const connection = this.#connection!;
+    this.#queue.push(() => this.#ending().failForProtocol(connection));
   }
 
   /** Connection listener: close TCP now. */
-  endTransport(): void {
-    this.transport.end();
-    this.#ending().arm();
+  onEndTransport(): void {
+    this.#ending().endOurSide();
   }
 
   #heartbeatNow(): Heartbeat {
-    return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout ?? 0, {
+    return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout, {
       ping: (payload) => this.#connection?.ping(payload),
-      timeout: () => this.#ending().fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT"), this.#connection),
-    });
+      timeout: () => this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
+    }, this.#clock);
   }
 
   // The replies to what one read brought share a write: the transport holds
@@ -304,6 +326,6 @@ export class Session implements TransportSink, ConnectionListener {
 
   // Made when something first ends, not per connection: idle sessions are many.
   #ending(): SessionEnd {
-    return this.#end ??= new SessionEnd(this.transport, this.#options);
+    return this.#end ??= new SessionEnd(this.transport, this.#options.closeTimeout, this.#clock);
   }
 }

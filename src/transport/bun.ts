@@ -108,7 +108,7 @@ class BunTransport implements Transport, BunSocketOwner {
     }
     if (this.#closed || this.#queued > 0 || !notify) return;
     // Settled even when ending: what was just written is no longer buffered.
-    this.#sink?.drain();
+    this.#sink?.onDrain();
     if (this.#ending) this.#shutdown();
   }
 
@@ -152,10 +152,10 @@ class BunTransport implements Transport, BunSocketOwner {
   // Called by the handlers below.
 
   onData(data: Uint8Array): void {
-    if (this.#sink) this.#sink.data(data);
+    if (this.#sink) this.#sink.onData(data);
     else {
       const copy = data.slice();
-      this.#early.push((sink) => sink.data(copy));
+      this.#early.push((sink) => sink.onData(copy));
     }
   }
 
@@ -173,13 +173,13 @@ class BunTransport implements Transport, BunSocketOwner {
       framePool.give(chunk);
     }
     // Settled even when ending: what was just written is no longer buffered.
-    this.#sink?.drain();
+    this.#sink?.onDrain();
     if (this.#ending) this.#shutdown();
   }
 
   onEnd(): void {
-    if (this.#sink) this.#sink.end();
-    else this.#early.push((sink) => sink.end());
+    if (this.#sink) this.#sink.onPeerEnd();
+    else this.#early.push((sink) => sink.onPeerEnd());
   }
 
   /** Bun reports certificate problems here, not in `close`. */
@@ -197,8 +197,8 @@ class BunTransport implements Transport, BunSocketOwner {
     this.#queued = 0;
     this.#batch = undefined;
     this.#batchLent = undefined;
-    if (this.#sink) this.#sink.closed(error);
-    else this.#early.push((sink) => sink.closed(error));
+    if (this.#sink) this.#sink.onClosed(error);
+    else this.#early.push((sink) => sink.onClosed(error));
   }
 
   #shutdown(): void {

@@ -111,12 +111,12 @@ class DenoTransport implements Transport {
         const n = await this.#conn.read(region);
         if (n === null) {
           this.#readEnded = true;
-          sink.end();
+          sink.onPeerEnd();
           if (this.#writeEnded) this.#finish();
           break;
         }
-        if (busy) sink.read(n);
-        else sink.data(region.subarray(0, n));
+        if (busy) sink.onRead(n);
+        else sink.onData(region.subarray(0, n));
         busy = n >= QUIET_READ_SIZE;
       }
     } catch (error) {
@@ -145,7 +145,7 @@ class DenoTransport implements Transport {
       // Every write here completes asynchronously, so the session hears each time the queue empties.
       if (!this.#closed && this.#queue.length === 0) {
         this.#needDrain = false;
-        this.#sink?.drain();
+        this.#sink?.onDrain();
       }
       if (this.#ending && !this.#writeEnded && !this.#closed) {
         await this.#conn.closeWrite();
@@ -189,7 +189,7 @@ class DenoTransport implements Transport {
     this.#queue = [];
     this.#queued = 0;
     const sink = this.#sink;
-    if (sink !== undefined) queueMicrotask(() => sink.closed(error));
+    if (sink !== undefined) queueMicrotask(() => sink.onClosed(error));
   }
 }
 

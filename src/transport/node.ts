@@ -73,15 +73,15 @@ class NodeTransport implements Transport {
   }
 
   static #onData(this: net.Socket, chunk: Uint8Array): void {
-    ownerOf(this).#sink?.data(chunk);
+    ownerOf(this).#sink?.onData(chunk);
   }
 
   static #onEnd(this: net.Socket): void {
-    ownerOf(this).#sink?.end();
+    ownerOf(this).#sink?.onPeerEnd();
   }
 
   static #onDrain(this: net.Socket): void {
-    ownerOf(this).#sink?.drain();
+    ownerOf(this).#sink?.onDrain();
   }
 
   static #uncork(transport: NodeTransport): void {
@@ -108,15 +108,15 @@ class NodeTransport implements Transport {
     if (!this.capabilities.lentBuffer) this.#socket.on("data", NodeTransport.#onData);
     this.#socket.on("end", NodeTransport.#onEnd);
     this.#socket.on("drain", NodeTransport.#onDrain);
-    if (this.#closed) sink.closed(this.#pendingError);
+    if (this.#closed) sink.onClosed(this.#pendingError);
   }
 
   /** Called by `onread` for lent-buffer sockets. */
   read(n: number): void {
     const sink = this.#sink;
     if (sink === undefined) return;
-    if (this.#lent === SPARE) sink.data(SPARE.subarray(0, n));
-    else sink.read(n);
+    if (this.#lent === SPARE) sink.onData(SPARE.subarray(0, n));
+    else sink.onRead(n);
   }
 
   /**
@@ -144,7 +144,7 @@ class NodeTransport implements Transport {
     return socket.write(bytes, lent ? givingBack(bytes, this.#flushed) : this.#flushed);
   }
 
-  readonly #flushed = (): void => this.#sink?.drain();
+  readonly #flushed = (): void => this.#sink?.onDrain();
 
   pause(): void {
     this.#socket.pause();
@@ -165,7 +165,7 @@ class NodeTransport implements Transport {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#sink?.closed(this.#pendingError);
+    this.#sink?.onClosed(this.#pendingError);
   }
 }
 

@@ -9,11 +9,11 @@
  * declare const transport: Transport;
  * const sink: TransportSink = {
  *   buffer: () => new Uint8Array(65536),
- *   read: (n) => console.log("read", n),
- *   data: (bytes) => console.log("data", bytes.length),
- *   end: () => console.log("peer sent FIN"),
- *   drain: () => console.log("writable again"),
- *   closed: (error) => console.log("closed", error),
+ *   onRead: (n) => console.log("read", n),
+ *   onData: (bytes) => console.log("data", bytes.length),
+ *   onPeerEnd: () => console.log("peer sent FIN"),
+ *   onDrain: () => console.log("writable again"),
+ *   onClosed: (error) => console.log("closed", error),
  * };
  * transport.start(sink);
  * transport.write(new TextEncoder().encode("hello"));
@@ -29,25 +29,25 @@ export interface TransportSink {
   /**
    * A region to read the next bytes into (lent from codec memory). Only
    * adapters with `capabilities.lentBuffer` call it; the region stays theirs
-   * until they call {@link TransportSink.read}.
+   * until they call {@link TransportSink.onRead}.
    */
   buffer(): Uint8Array;
   /** `n` bytes were read into the region last returned by `buffer()`. */
-  read(n: number): void;
+  onRead(n: number): void;
   /** Bytes read into a buffer the adapter owns; valid only during the call. */
-  data(bytes: Uint8Array): void;
+  onData(bytes: Uint8Array): void;
   /**
    * The peer half-closed its side (EOF). Our side stays open until the
    * owner calls {@link Transport.end} (on every runtime alike).
    */
-  end(): void;
+  onPeerEnd(): void;
   /**
    * The write queue is empty again: after `write` returned false, and on
    * adapters whose writes always complete asynchronously, after each flush.
    */
-  drain(): void;
+  onDrain(): void;
   /** The socket is gone (after `destroy`, a fatal error, or both sides ended). Called once. */
-  closed(error?: Error): void;
+  onClosed(error?: Error): void;
 }
 
 /** What an adapter can do, so the session never guesses. */

@@ -60,7 +60,7 @@ class WorkerdTransport implements Transport {
     this.#queued += bytes.length;
     this.#writer.write(bytes).then(() => {
       this.#queued -= bytes.length;
-      if (this.#queued === 0) this.#sink?.drain();
+      if (this.#queued === 0) this.#sink?.onDrain();
     }, () => this.destroy());
     return this.#queued < 64 * 1024;
   }
@@ -94,14 +94,14 @@ class WorkerdTransport implements Transport {
         if (this.#paused) await new Promise<void>((resolve) => this.#resume = resolve);
         const { value, done } = await reader.read();
         if (done) break;
-        sink.data(value);
+        sink.onData(value);
       }
     } catch (error) {
       return this.#finish(error as Error);
     }
     if (this.#closed) return;
     this.#readEnded = true;
-    sink.end();
+    sink.onPeerEnd();
     // workerd's `closed` settles only once the socket is closed, not when
     // both directions have ended: the connection is over when they have.
     if (this.#writeEnded) this.#finish();
@@ -112,7 +112,7 @@ class WorkerdTransport implements Transport {
     this.#closed = true;
     this.#resume?.();
     this.#socket.close().catch(() => {});
-    this.#sink?.closed(error);
+    this.#sink?.onClosed(error);
   }
 }
 

@@ -107,11 +107,7 @@ export class WebSocket extends WebSocketEvents {
     this.#url = target.url;
     this.#abort = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
-    const limits = {
-      maxPayload: options.maxPayload ?? 100 * 1024 * 1024,
-      maxFragments: options.maxFragments ?? 100_000,
-    };
-    connectClient(target, offered, { ...options, signal, limits }, {
+    connectClient(target, offered, { ...options, signal }, {
       opened: (session, protocol, extensions) => {
         if (this.#readyState !== 0) return;
         this.#session = session;
@@ -180,7 +176,9 @@ export class WebSocket extends WebSocketEvents {
     }
     // Order is kept even when a Blob must be read first: everything queues behind it.
     if ((this.#queue === undefined || this.#queue.idle) && !(data instanceof Blob) && this.#session !== undefined) {
-      this.#session.send(typeof data === "string" ? data : bytesOf(data));
+      // Refused once our close frame went out (the peer's close or a failure may come first):
+      // counted, as the standard counts data sent after close(), never dropped unseen.
+      if (!this.#session.send(typeof data === "string" ? data : bytesOf(data))) this.#afterCloseBytes += sizeOf(data);
       return;
     }
     // A copy now: the caller may reuse its buffer before the queue drains.
@@ -282,7 +280,9 @@ export class WebSocket extends WebSocketEvents {
     const session = this.#session;
     if (session === undefined || this.#queue === undefined) return;
     // Whatever waits was sent before close(): it still goes out, ahead of the close frame.
-    void this.#queue.pump((payload) => session.send(payload));
+    void this.#queue.pump((payload, size) => {
+      if (!session.send(payload)) this.#afterCloseBytes += size;
+    });
   }
 
   /** @internal Wrap an accepted connection (used by the server). */

@@ -6,7 +6,8 @@
 import type { Codec, Role } from "../../src/codec/mod.ts";
 import { instantiateCore } from "../../src/codec/load.ts";
 import { createWasmCodec, READ_SIZE, type WasmExports } from "../../src/codec/wasm_codec.ts";
-import { Connection, type ConnectionListener, DEFAULT_LIMITS } from "../../src/protocol/connection.ts";
+import { Connection, type ConnectionListener } from "../../src/protocol/connection.ts";
+import { DEFAULT_LIMITS } from "../../src/protocol/defaults.ts";
 import { hexOf, line, referenceTrace, type Scenario, unmask } from "./reference_engine.ts";
 import { generateInput, int, type Random } from "./engine_fuzz_inputs.ts";
 import { rng } from "./frames.ts";
@@ -90,14 +91,18 @@ function describeWrite(bytes: Uint8Array, payloadBytes: number): string {
 /** Run the real engine on `fuzz`; the trace is rendered at the end, so a delivered view that was later overwritten shows. */
 export function runEngine(codec: Codec, fuzz: FuzzCase): string[] {
   const lines: Array<() => string> = [];
+  // A protocol error fails at once here: this trace has no application whose replies could wait.
   const listener: ConnectionListener = {
-    write: (bytes, payloadBytes) => lines.push(() => describeWrite(bytes, payloadBytes)),
-    message: (data) => lines.push(() => line.message(data)),
-    pingReceived: (payload) => lines.push(() => line.ping(payload)),
-    pongReceived: (payload) => lines.push(() => line.pong(payload)),
-    closeFrame: (code, reason) => lines.push(() => line.closeFrame(code, reason)),
-    fail: (error) => lines.push(() => line.fail(error.code, error.closeCode)),
-    endTransport: () => lines.push(() => line.end),
+    onWrite: (bytes, payloadBytes) => lines.push(() => describeWrite(bytes, payloadBytes)),
+    onMessage: (data) => lines.push(() => line.message(data)),
+    onPing: (payload) => lines.push(() => line.ping(payload)),
+    onPong: (payload) => lines.push(() => line.pong(payload)),
+    onPeerClose: (code, reason) => lines.push(() => line.closeFrame(code, reason)),
+    onProtocolError: (error) => {
+      connection.sendFailure();
+      lines.push(() => line.fail(error.code, error.closeCode), () => line.end);
+    },
+    onEndTransport: () => lines.push(() => line.end),
   };
   const connection = new Connection(codec, fuzz.role, listener, fuzz.limits);
   try {

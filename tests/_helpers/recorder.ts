@@ -1,18 +1,19 @@
 // Test helper, not a test: a FrameSink that records what a decoder reports,
 // and folds pieces into whole messages so two decoders can be compared.
-import type { FrameSink } from "../../src/codec/mod.ts";
+import type { FrameError, FrameSink } from "../../src/codec/mod.ts";
+import { frameErrorOf } from "../../src/codec/frame_errors.ts";
 
 export type Recorded =
   | { kind: "message"; text: boolean; bytes: number[] }
   | { kind: "control"; opcode: number; bytes: number[] }
-  | { kind: "error"; id: number };
+  | { kind: "error"; code: FrameError };
 
 export class Recorder implements FrameSink {
   readonly events: Recorded[] = [];
   readonly pieces: Array<{ bytes: number[]; text: boolean; first: boolean; last: boolean }> = [];
   #open: number[] | undefined;
 
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean): void {
+  onData(view: Uint8Array, text: boolean, first: boolean, last: boolean): void {
     this.pieces.push({ bytes: [...view], text, first, last });
     if (first) this.#open = [];
     if (this.#open === undefined) throw new Error("a piece arrived outside a message");
@@ -23,17 +24,25 @@ export class Recorder implements FrameSink {
     }
   }
 
-  control(opcode: number, payload: Uint8Array): void {
+  onControl(opcode: number, payload: Uint8Array): void {
     this.events.push({ kind: "control", opcode, bytes: [...payload] });
   }
 
-  error(id: number): void {
-    this.events.push({ kind: "error", id });
+  onError(code: FrameError): void {
+    this.events.push({ kind: "error", code });
   }
 
-  /** The error id reported, or 0. */
+  /** The WASM error id of the code reported, or 0. */
   get errorId(): number {
     const last = this.events[this.events.length - 1];
-    return last?.kind === "error" ? last.id : 0;
+    if (last?.kind !== "error") return 0;
+    for (let id = 1; id < 256; id++) {
+      try {
+        if (frameErrorOf(id) === last.code) return id;
+      } catch {
+        // Not an id: the table has gaps only past its end.
+      }
+    }
+    return -1;
   }
 }

@@ -6,6 +6,7 @@
 // a sequence on the first byte that cannot continue it).
 import type { Codec, Decoder, DecoderOptions, Encoder, FrameSink, Role } from "../../src/codec/mod.ts";
 import * as abi from "../../src/codec/abi.ts";
+import { frameErrorOf } from "../../src/codec/frame_errors.ts";
 
 type Step = "b0" | "b1" | "len" | "key" | "payload";
 
@@ -53,7 +54,7 @@ class ReferenceDecoder implements Decoder {
   #fail(sink: FrameSink, id: number): void {
     this.#dead = true;
     this.#pending = [];
-    sink.error(id);
+    sink.onError(frameErrorOf(id));
   }
 
   #byte(byte: number, sink: FrameSink): void {
@@ -177,7 +178,7 @@ class ReferenceDecoder implements Decoder {
     this.#firstPending = false;
     if (frameDone) this.#step = "b0";
     if (last) this.#messageOpcode = 0;
-    sink.data(piece, text, first, last);
+    sink.onData(piece, text, first, last);
   }
 
   #controlDone(sink: FrameSink): void {
@@ -195,12 +196,13 @@ class ReferenceDecoder implements Decoder {
         return this.#fail(sink, abi.ERR_INVALID_UTF8);
       }
     }
-    sink.control(opcode, payload);
+    sink.onControl(opcode, payload);
   }
 }
 
 class ReferenceEncoder implements Encoder {
   #role: Role;
+  payloadLength = 0;
   constructor(role: Role) {
     this.#role = role;
   }
@@ -208,6 +210,7 @@ class ReferenceEncoder implements Encoder {
     const head: number[] = [(fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode];
     const mask = this.#role === "client" ? 0x80 : 0;
     const n = payload.length;
+    this.payloadLength = n;
     if (n < 126) head.push(mask | n);
     else if (n < 65536) head.push(mask | 126, n >> 8, n & 0xff);
     else {

@@ -35,11 +35,11 @@ function messages(recorder: Recorder): number[][] {
 
 /** A sink that fails on the first data piece, as a buggy application listener would. */
 const throwing: FrameSink = {
-  data: () => {
+  onData: () => {
     throw new Error("sink failed");
   },
-  control: () => {},
-  error: () => {},
+  onControl: () => {},
+  onError: () => {},
 };
 
 describe("WASM memory held per decoder", () => {
@@ -135,12 +135,12 @@ describe("re-entrant delivery", () => {
     const recordB = new Recorder();
     const recordA = new Recorder();
     const feeding: FrameSink = {
-      data(view, text, first, last) {
-        recordA.data(view, text, first, last);
+      onData(view, text, first, last) {
+        recordA.onData(view, text, first, last);
         b.push(toB, recordB); // as a paired engine's synchronous write would
       },
-      control: (opcode, payload) => recordA.control(opcode, payload),
-      error: (id) => recordA.error(id),
+      onControl: (opcode, payload) => recordA.onControl(opcode, payload),
+      onError: (id) => recordA.onError(id),
     };
     a.push(manyFrames(countA, 1), feeding);
     assert.deepEqual(messages(recordA), expected(countA, 1));
@@ -159,8 +159,8 @@ describe("re-entrant delivery", () => {
     const others: Decoder[] = [];
     let fed = false;
     const sink: FrameSink = {
-      data(view, text, first, last) {
-        outer.data(view, text, first, last);
+      onData(view, text, first, last) {
+        outer.onData(view, text, first, last);
         if (fed) return;
         fed = true;
         a.push(frame({ opcode: 2, payload: Uint8Array.of(9, 9) }), inner); // a whole frame, at a frame boundary
@@ -171,8 +171,8 @@ describe("re-entrant delivery", () => {
           others.push(other);
         }
       },
-      control: (opcode, payload) => outer.control(opcode, payload),
-      error: (id) => outer.error(id),
+      onControl: (opcode, payload) => outer.onControl(opcode, payload),
+      onError: (id) => outer.onError(id),
     };
     a.push(manyFrames(count, 1), sink);
     assert.deepEqual(messages(outer), expected(count, 1));
@@ -189,8 +189,8 @@ describe("re-entrant delivery", () => {
     const recorder = new Recorder();
     let next: Uint8Array | undefined;
     const sink: FrameSink = {
-      data(view, text, isFirst, last) {
-        recorder.data(view, text, isFirst, last);
+      onData(view, text, isFirst, last) {
+        recorder.onData(view, text, isFirst, last);
         if (next === undefined) {
           next = decoder.reserve(); // a transport starting its next read
           next.fill(0xff);
@@ -198,8 +198,8 @@ describe("re-entrant delivery", () => {
           memory.grow(2); // detaches every view taken so far
         }
       },
-      control: (opcode, payload) => recorder.control(opcode, payload),
-      error: (id) => recorder.error(id),
+      onControl: (opcode, payload) => recorder.onControl(opcode, payload),
+      onError: (id) => recorder.onError(id),
     };
     decoder.reserve().set(first);
     decoder.commit(first.length, sink);
@@ -215,8 +215,8 @@ describe("re-entrant delivery", () => {
     const recorder = new Recorder();
     const successor = new Recorder();
     const sink: FrameSink = {
-      data(view, text, first, last) {
-        recorder.data(view, text, first, last);
+      onData(view, text, first, last) {
+        recorder.onData(view, text, first, last);
         if (recorder.events.length === 3) {
           decoder.dispose();
           // Likely handed the state block just freed; it parses its own read with a table of its own.
@@ -225,8 +225,8 @@ describe("re-entrant delivery", () => {
           next.dispose();
         }
       },
-      control: (opcode, payload) => recorder.control(opcode, payload),
-      error: (id) => recorder.error(id),
+      onControl: (opcode, payload) => recorder.onControl(opcode, payload),
+      onError: (id) => recorder.onError(id),
     };
     decoder.push(manyFrames(count, 1), sink);
     assert.deepEqual(messages(recorder), expected(3, 1));

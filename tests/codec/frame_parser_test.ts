@@ -178,6 +178,33 @@ describe("RFC 6455 §5.4 fragmentation and §10.4 limits, both roles", () => {
       expectError(role, concat(parts), abi.ERR_TOO_MANY_FRAGMENTS, { maxFragments: 3 });
       assert.equal(decode(role, concat(parts), { maxFragments: 4 }).recorder.events[0].kind, "message");
     });
+    it(`${role}: lengths at and above 4 GiB are never wrapped to 32 bits`, () => {
+      const GiB4 = 2 ** 32;
+      // With a limit above them, the frame is open and its first bytes are payload, not a new frame.
+      for (const length of [GiB4 - 1, GiB4, GiB4 + 1, GiB4 * 2, 2 ** 53 - 1]) {
+        const ping = peerFrame(role, { opcode: 9 });
+        const bytes = concat([peerFrame(role, { opcode: 2, length, lengthBytes: 8 }), ping]);
+        const { recorder } = decode(role, bytes, { maxPayload: 2 ** 53 - 1 });
+        assert.deepEqual(recorder.events, [], `length ${length}`);
+        assert.deepEqual(
+          recorder.pieces.map((piece) => [piece.bytes.length, piece.first, piece.last]),
+          [[ping.length, true, false]],
+          `length ${length}`,
+        );
+      }
+      // A limit at or past 2^53 is capped below it: a longer frame still fails.
+      for (const maxPayload of [2 ** 53, 2 ** 60, Infinity]) {
+        for (const length of [2 ** 53, 2 ** 63 - 1024]) {
+          expectError(role, peerFrame(role, { opcode: 2, length, lengthBytes: 8 }), abi.ERR_MESSAGE_TOO_BIG, {
+            maxPayload,
+          });
+        }
+      }
+      // Under the default-sized limit every such length fails at the header.
+      for (const length of [GiB4 - 1, GiB4, GiB4 + 1, 2 ** 53, 2 ** 63 - 1024]) {
+        expectError(role, peerFrame(role, { opcode: 1, length, lengthBytes: 8 }), abi.ERR_MESSAGE_TOO_BIG);
+      }
+    });
     it(`${role}: 100,000 one-byte fragments stay within the limit and assemble`, () => {
       const parts = Array.from(
         { length: 100_000 },

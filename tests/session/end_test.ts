@@ -1,83 +1,103 @@
+// The closing timer: a peer that never closes the transport cannot keep the
+// socket open. Timed on a virtual clock.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { SessionEnd } from "../../src/session/end.ts";
+import { VirtualClock } from "../_helpers/virtual_clock.ts";
+import { resolveSessionOptions } from "../../src/session/options.ts";
 import { WebSocketError } from "../../src/protocol/errors.ts";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function fakes() {
   const log: string[] = [];
   const transport = { end: () => log.push("end"), destroy: () => log.push("destroy") };
+  // A connection as the state machine behaves: the first failure wins; a close frame goes out once.
+  let failed = false;
   const connection = {
     closeSent: false,
-    close(code?: number) {
-      this.closeSent = true;
-      log.push(`close ${code}`);
+    fail(error: WebSocketError) {
+      if (failed) return false;
+      failed = true;
+      if (error.closeCode !== 1006 && !this.closeSent) {
+        this.closeSent = true;
+        log.push(`close ${error.closeCode}`);
+      }
+      return true;
     },
+    sendFailure: () => log.push("close for the protocol error"),
   };
-  return { log, transport, connection };
+  return { log, transport, connection, clock: new VirtualClock() };
 }
 
-describe("how a session ends", () => {
-  it("reports 1006 until the peer's close frame says otherwise", () => {
-    const end = new SessionEnd(fakes().transport, {});
-    assert.deepEqual([end.code, end.reason], [1006, ""]);
-    end.closeReceived(4000, "bye");
-    end.finish();
-    assert.deepEqual([end.code, end.reason], [4000, "bye"]);
-  });
-
-  it("destroys a transport the peer keeps open past closeTimeout, once", async () => {
-    const { log, transport } = fakes();
-    const end = new SessionEnd(transport, { closeTimeout: 20 });
+describe("the closing timer", () => {
+  it("destroys a transport the peer keeps open past closeTimeout, once", () => {
+    const { log, transport, clock } = fakes();
+    const end = new SessionEnd(transport, 20, clock);
     end.arm();
-    await sleep(10);
+    clock.advance(10);
     end.arm(); // a second call arms no second timer
-    await sleep(30);
+    assert.deepEqual(log, []);
+    clock.advance(10);
+    assert.deepEqual(log, ["destroy"]);
+    clock.advance(100);
     assert.deepEqual(log, ["destroy"]);
   });
 
-  it("a transport gone in time clears the timer, once; none is armed after", async () => {
-    const { log, transport } = fakes();
-    const end = new SessionEnd(transport, { closeTimeout: 10 });
+  it("waits 5 s when no closeTimeout is given", () => {
+    const { log, transport, clock } = fakes();
+    new SessionEnd(transport, resolveSessionOptions({}).closeTimeout, clock).arm();
+    clock.advance(4999);
+    assert.deepEqual(log, []);
+    clock.advance(1);
+    assert.deepEqual(log, ["destroy"]);
+  });
+
+  it("a transport gone in time clears the timer, once; none is armed after", () => {
+    const { log, transport, clock } = fakes();
+    const end = new SessionEnd(transport, 10, clock);
     end.arm();
     assert.equal(end.finish(), true);
     assert.equal(end.finish(), false);
     end.arm();
-    await sleep(30);
+    assert.equal(clock.pending, 0);
+    clock.advance(30);
     assert.deepEqual(log, []);
     assert.equal(end.done, true);
   });
 
-  it("a failure sends its close code and ends the transport; the first failure wins", () => {
-    const { log, transport, connection } = fakes();
-    const end = new SessionEnd(transport, { closeTimeout: 10_000 });
-    const full = new WebSocketError("WS_ERR_BUFFER_FULL");
-    end.fail(full, connection);
-    end.fail(new WebSocketError("WS_ERR_IDLE_TIMEOUT"), connection);
-    end.finish();
+  it("a failure sends its close frame, ends our side and arms the timer; the first failure wins", () => {
+    const { log, transport, connection, clock } = fakes();
+    const end = new SessionEnd(transport, 100, clock);
+    end.fail(connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
+    end.fail(connection, new WebSocketError("WS_ERR_IDLE_TIMEOUT"));
     assert.deepEqual(log, ["close 1008", "end"]);
-    assert.equal(end.error, full);
+    clock.advance(100);
+    assert.deepEqual(log, ["close 1008", "end", "destroy"]);
   });
 
   it("destroys at once when no close frame can carry the failure", () => {
-    for (const [error, closeSent] of [["WS_ERR_IDLE_TIMEOUT", false], ["WS_ERR_BUFFER_FULL", true]] as const) {
-      const { log, transport, connection } = fakes();
+    for (const [code, closeSent] of [["WS_ERR_IDLE_TIMEOUT", false], ["WS_ERR_BUFFER_FULL", true]] as const) {
+      const { log, transport, connection, clock } = fakes();
       connection.closeSent = closeSent;
-      new SessionEnd(transport, {}).fail(new WebSocketError(error), connection);
-      assert.deepEqual(log, ["destroy"], error);
+      new SessionEnd(transport, 100, clock).fail(connection, new WebSocketError(code));
+      assert.deepEqual(log, ["destroy"], code);
     }
-    const { log, transport } = fakes();
-    new SessionEnd(transport, {}).fail(new WebSocketError("WS_ERR_BUFFER_FULL"), undefined);
+    const { log, transport, clock } = fakes();
+    new SessionEnd(transport, 100, clock).fail(undefined, new WebSocketError("WS_ERR_BUFFER_FULL"));
     assert.deepEqual(log, ["destroy"], "before the switch to frames");
   });
 
+  it("a protocol error's close frame goes out when the session says, then our side ends", () => {
+    const { log, transport, connection, clock } = fakes();
+    new SessionEnd(transport, 100, clock).failForProtocol(connection);
+    assert.deepEqual(log, ["close for the protocol error", "end"]);
+  });
+
   it("ignores failures once the transport is gone", () => {
-    const { log, transport, connection } = fakes();
-    const end = new SessionEnd(transport, {});
+    const { log, transport, connection, clock } = fakes();
+    const end = new SessionEnd(transport, 100, clock);
     end.finish();
-    end.fail(new WebSocketError("WS_ERR_BUFFER_FULL"), connection);
+    end.fail(connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
+    end.failForProtocol(connection);
     assert.deepEqual(log, []);
-    assert.equal(end.error, undefined);
   });
 });

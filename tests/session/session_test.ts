@@ -3,10 +3,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Session } from "../../src/session/session.ts";
-import { ON_MESSAGE } from "../../src/session/contract.ts";
+import { ON_CLOSE, ON_ERROR, ON_MESSAGE } from "../../src/session/contract.ts";
 import { loadCodec } from "../../src/codec/load.ts";
+import { resolveSessionOptions } from "../../src/session/options.ts";
+import { VirtualClock } from "../_helpers/virtual_clock.ts";
 import type { Transport, TransportSink } from "../../src/transport/types.ts";
-import { concat, frame } from "../_helpers/frames.ts";
+import { concat, frame, toHex } from "../_helpers/frames.ts";
 
 /** A transport that only logs; with `corks`, it offers cork/uncork. */
 function scripted(corks: boolean): { transport: Transport; log: string[] } {
@@ -47,9 +49,9 @@ describe("Session", () => {
     const { session, log } = await answering(true);
     // Reads back to back, as a runtime delivers them under a steady stream:
     // the later ones arrive while the first one's messages are still being delivered.
-    session.data(texts("a", "b"));
-    session.data(texts("c"));
-    session.data(texts("d"));
+    session.onData(texts("a", "b"));
+    session.onData(texts("c"));
+    session.onData(texts("d"));
     await new Promise((resolve) => setTimeout(resolve, 10));
     // The first message is delivered at once, inside the first data() call;
     // each read's replies are let go as soon as its own messages are delivered.
@@ -69,8 +71,125 @@ describe("Session", () => {
 
   it("a transport without cork gets each reply as it is sent", async () => {
     const { session, log } = await answering(false);
-    session.data(texts("a", "b"));
+    session.onData(texts("a", "b"));
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(log, ["write re:a", "write re:b"]);
+  });
+});
+
+describe("Session failures", () => {
+  it("the first failure wins: a full send buffer is not replaced by a protocol error that follows", async () => {
+    const log: string[] = [];
+    let queued = 0;
+    let sink: TransportSink | undefined;
+    const transport: Transport = {
+      capabilities: { lentBuffer: false },
+      remoteAddress: undefined,
+      get writableLength() {
+        return queued;
+      },
+      start: (given) => sink = given,
+      write(bytes) {
+        queued += bytes.length;
+        log.push(`write ${toHex(bytes.subarray(0, 4))}`);
+        return false;
+      },
+      pause: () => {},
+      resume: () => {},
+      end: () => log.push("end"),
+      destroy: () => log.push("destroy"),
+    };
+    const seen: string[] = [];
+    const session = new Session(transport, {
+      [ON_ERROR]: (error) => seen.push(`error ${(error as { code?: string }).code}`),
+      [ON_CLOSE]: (code, _reason, wasClean) => seen.push(`close ${code} ${wasClean}`),
+    }, resolveSessionOptions({ highWaterMark: 4, onBufferFull: "close" }));
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    session.send("more than four bytes");
+    // The peer's next frame breaks the protocol (a reserved opcode): it must not take over.
+    sink!.onData(frame({ opcode: 3, mask: true }));
+    sink!.onClosed();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(seen, ["error WS_ERR_BUFFER_FULL", "close 1006 false"]);
+    assert.deepEqual(log, ["write 81 14 6d 6f", "write 88 27 03 f0", "end"], "one close frame: 1008");
+  });
+});
+
+describe("Session timers on a virtual clock", () => {
+  /** An open server session over a logging transport; time moves only by `clock.advance`. */
+  async function timed(options: Parameters<typeof resolveSessionOptions>[0]) {
+    const log: string[] = [];
+    let sink: TransportSink | undefined;
+    const transport: Transport = {
+      capabilities: { lentBuffer: false },
+      remoteAddress: undefined,
+      writableLength: 0,
+      start: (given) => sink = given,
+      write(bytes) {
+        log.push(`write ${toHex(bytes.subarray(0, 2))}`);
+        return true;
+      },
+      pause: () => {},
+      resume: () => {},
+      end: () => log.push("end"),
+      destroy: () => {
+        log.push("destroy");
+        sink?.onClosed();
+      },
+    };
+    const seen: string[] = [];
+    const clock = new VirtualClock();
+    const session = new Session(
+      transport,
+      {
+        [ON_ERROR]: (error) => seen.push(`error ${(error as { code?: string }).code}`),
+        [ON_CLOSE]: (code, _reason, wasClean) => seen.push(`close ${code} ${wasClean}`),
+      },
+      resolveSessionOptions(options),
+      clock,
+    );
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    return { session, log, seen, clock, sink: () => sink! };
+  }
+
+  it("idleTimeout: a silent peer is pinged after the timeout, and dropped when it stays silent (1006)", async () => {
+    const { log, seen, clock } = await timed({ idleTimeout: 1000 });
+    clock.advance(999);
+    assert.deepEqual(log, []);
+    clock.advance(500);
+    assert.deepEqual(log, ["write 89 00"], "an empty ping");
+    clock.advance(1000);
+    assert.deepEqual(log, ["write 89 00", "destroy"], "no close frame: nobody would read it");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(seen, ["error WS_ERR_IDLE_TIMEOUT", "close 1006 false"]);
+    assert.equal(clock.pending, 0);
+  });
+
+  it("idleTimeout: any input, a pong included, keeps the peer", async () => {
+    const { log, clock, sink } = await timed({ idleTimeout: 1000 });
+    for (let i = 0; i < 10; i++) {
+      clock.advance(900);
+      sink().onData(frame({ opcode: 1, payload: "x", mask: true }));
+    }
+    assert.deepEqual(log, []);
+    clock.advance(1500);
+    assert.deepEqual(log, ["write 89 00"]);
+    sink().onData(frame({ opcode: 10, mask: true }));
+    // Without the pong, the probe would have ended the connection at 1000 ms after it; instead a new
+    // silence is measured from the pong, and probed again.
+    clock.advance(1400);
+    assert.deepEqual(log, ["write 89 00", "write 89 00"], "the pong counted: probed again, not dropped");
+  });
+
+  it("closeTimeout: a peer that never closes the transport after our close frame is dropped then, not before", async () => {
+    const { session, log, seen, clock } = await timed({ closeTimeout: 3000 });
+    session.close(1000, "");
+    assert.deepEqual(log, ["write 88 02"]);
+    clock.advance(2999);
+    assert.deepEqual(log, ["write 88 02"]);
+    clock.advance(1);
+    assert.deepEqual(log, ["write 88 02", "destroy"]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(seen, ["close 1006 false"]);
   });
 });

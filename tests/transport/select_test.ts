@@ -24,18 +24,18 @@ function recordingSink(lend = false) {
       lent = big.subarray(offset, offset + 65536);
       return lent;
     },
-    read(n) {
+    onRead(n) {
       received.push(lent.slice(0, n));
       offset += n;
       log.push("read");
     },
-    data(bytes) {
+    onData(bytes) {
       received.push(bytes.slice());
       log.push("data");
     },
-    end: () => log.push("end"),
-    drain: () => log.push("drain"),
-    closed: (error) => {
+    onPeerEnd: () => log.push("end"),
+    onDrain: () => log.push("drain"),
+    onClosed: (error) => {
       log.push(error ? "close:error" : "close");
       closed();
     },
@@ -63,7 +63,7 @@ async function until(ready: () => boolean, ms = 5000): Promise<void> {
 
 /** As the session does: a FIN from the peer is answered with ours (a transport leaves that to its owner). */
 function endingWith(transport: Transport, sink: TransportSink): TransportSink {
-  return { ...sink, end: () => (sink.end(), transport.end()) };
+  return { ...sink, onPeerEnd: () => (sink.onPeerEnd(), transport.end()) };
 }
 
 /** A listener and a client connected to it; the accepted side started with a recording sink (paused when asked). */

@@ -33,7 +33,7 @@ export const STATE_UTF8: u32 = 40; // validator state of the open text message
 export const STATE_REMAINING: u32 = 48; // f64, payload bytes left in the current frame
 export const STATE_MASK_KEY: u32 = 56;
 export const STATE_MASK_PHASE: u32 = 60;
-export const STATE_FRAME: u32 = 64; // opcode | fin << 8 | masked << 9
+export const STATE_FRAME: u32 = 64; // opcode | FRAME_FIN | FRAME_MASKED
 export const STATE_FIRST_PENDING: u32 = 68; // 1 until the open message's first piece was delivered
 export const STATE_CARRY_LENGTH: u32 = 72; // header bytes carried over
 export const STATE_CONSUMED: u32 = 76; // out: input bytes consumed by the last decode call
@@ -54,17 +54,26 @@ export const FLAG_SERVER: u32 = 1; // we are the server: frames must be masked
 export const FLAG_ALLOW_RSV1: u32 = 2;
 export const FLAG_DEAD: u32 = 4; // an error was reported; input is ignored
 
+// The word at STATE_FRAME: the frame's opcode and bits.
+export const FRAME_OPCODE_MASK: u32 = 15; // 0x0f: the opcode
+export const FRAME_CONTROL: u32 = 8; // 0x08: set in every control opcode
+export const FRAME_FIN: u32 = 256; // 0x100: the frame ends its message
+export const FRAME_MASKED: u32 = 512; // 0x200: the payload is masked
+
 export const PHASE_HEADER: u32 = 0;
 export const PHASE_DATA: u32 = 1;
 export const PHASE_CONTROL: u32 = 2;
 
-// Descriptor: u32 kind | opcode << 8 | flags << 16, u32 pointer, u32 length, u32 error id
-// (for data pieces: the bytes of the frame still to come).
+// Descriptor: u32 kind | opcode << DESC_OPCODE_SHIFT | flags << DESC_FLAGS_SHIFT, u32 pointer,
+// u32 length, u32 error id (for data pieces: the bytes of the frame still to come).
 export const DESC_KIND: u32 = 0;
 export const DESC_POINTER: u32 = 4;
 export const DESC_LENGTH: u32 = 8;
 export const DESC_ERROR: u32 = 12;
 export const DESC_REMAINING: u32 = 12;
+export const DESC_KIND_MASK: u32 = 255; // 0xff: the KIND_* in the descriptor's first word
+export const DESC_OPCODE_SHIFT: u32 = 8; // then the opcode, 8 bits
+export const DESC_FLAGS_SHIFT: u32 = 16; // then the PIECE_* flags
 export const KIND_DATA: u32 = 1;
 export const KIND_CONTROL: u32 = 2;
 export const KIND_ERROR: u32 = 3;

@@ -17,6 +17,10 @@ import {
   ERR_UNEXPECTED_RSV,
   FLAG_ALLOW_RSV1,
   FLAG_SERVER,
+  FRAME_CONTROL,
+  FRAME_FIN,
+  FRAME_MASKED,
+  FRAME_OPCODE_MASK,
   STATE_FIRST_PENDING,
   STATE_FLAGS,
   STATE_FRAGMENTS,
@@ -87,9 +91,9 @@ export function parseHeader(state: usize, h: usize): u32 {
     length = <f64> n;
     p += 8;
   }
-  const opcode = b0 & 0x0f;
+  const opcode = b0 & FRAME_OPCODE_MASK;
   const fin = (b0 >> 7) & 1;
-  if ((opcode & 0x8) == 0) {
+  if ((opcode & FRAME_CONTROL) == 0) {
     const open = load<u32>(state + STATE_MESSAGE_OPCODE);
     const fragments = (opcode == 0 ? load<u32>(state + STATE_FRAGMENTS) : 0) + 1;
     const size = (opcode == 0 ? load<f64>(state + STATE_MESSAGE_SIZE) : 0) + length;
@@ -108,7 +112,7 @@ export function parseHeader(state: usize, h: usize): u32 {
   const masked = (b1 >> 7) & 1;
   store<u32>(state + STATE_MASK_KEY, masked != 0 ? load<u32>(p) : 0);
   store<u32>(state + STATE_MASK_PHASE, 0);
-  store<u32>(state + STATE_FRAME, opcode | (fin << 8) | (masked << 9));
+  store<u32>(state + STATE_FRAME, opcode | (fin != 0 ? FRAME_FIN : 0) | (masked != 0 ? FRAME_MASKED : 0));
   store<f64>(state + STATE_REMAINING, length);
   return 0;
 }

@@ -9,13 +9,19 @@
 
 import {
   DESC_ERROR,
+  DESC_FLAGS_SHIFT,
   DESC_KIND,
   DESC_LENGTH,
+  DESC_OPCODE_SHIFT,
   DESC_POINTER,
   DESCRIPTOR_CAPACITY,
   DESCRIPTOR_SIZE,
   ERR_INVALID_UTF8,
   FLAG_DEAD,
+  FRAME_CONTROL,
+  FRAME_FIN,
+  FRAME_MASKED,
+  FRAME_OPCODE_MASK,
   KIND_CONTROL,
   KIND_DATA,
   KIND_ERROR,
@@ -82,13 +88,13 @@ function fail(state: usize, error: u32): void {
 /** Deliver a piece of the open data frame; returns false after an error. */
 function dataPiece(state: usize, pointer: usize, length: u32, frameDone: bool): bool {
   const frame = load<u32>(state + STATE_FRAME);
-  if ((frame & 0x200) != 0) {
+  if ((frame & FRAME_MASKED) != 0) {
     const phase = load<u32>(state + STATE_MASK_PHASE);
     mask(pointer, length, load<u32>(state + STATE_MASK_KEY), phase);
     store<u32>(state + STATE_MASK_PHASE, (phase + length) & 3);
   }
   const messageOpcode = load<u32>(state + STATE_MESSAGE_OPCODE);
-  const last = frameDone && (frame & 0x100) != 0;
+  const last = frameDone && (frame & FRAME_FIN) != 0;
   if (messageOpcode == 1) {
     const utf8 = utf8Validate(load<u32>(state + STATE_UTF8), pointer, length);
     if (utf8 == UTF8_REJECT || (last && utf8 != UTF8_ACCEPT)) {
@@ -104,7 +110,12 @@ function dataPiece(state: usize, pointer: usize, length: u32, frameDone: bool): 
   // The 4th word tells how much of this frame is still to come, so the
   // assembler can size a multi-read message once instead of growing it.
   const left = load<f64>(state + STATE_REMAINING);
-  emit(KIND_DATA | (messageOpcode << 8) | (flags << 16), pointer, length, left > 4294967295 ? 0xffffffff : <u32> left);
+  emit(
+    KIND_DATA | (messageOpcode << DESC_OPCODE_SHIFT) | (flags << DESC_FLAGS_SHIFT),
+    pointer,
+    length,
+    left > 4294967295 ? 0xffffffff : <u32> left,
+  );
   if (last) {
     store<u32>(state + STATE_MESSAGE_OPCODE, 0);
     store<u32>(state + STATE_FRAGMENTS, 0);
@@ -116,14 +127,14 @@ function dataPiece(state: usize, pointer: usize, length: u32, frameDone: bool): 
 /** Deliver a whole control frame's payload (unmasked here); returns false after an error. */
 function controlFrame(state: usize, pointer: usize, length: u32): bool {
   const frame = load<u32>(state + STATE_FRAME);
-  const opcode = frame & 0xff;
-  if ((frame & 0x200) != 0) mask(pointer, length, load<u32>(state + STATE_MASK_KEY), 0);
+  const opcode = frame & FRAME_OPCODE_MASK;
+  if ((frame & FRAME_MASKED) != 0) mask(pointer, length, load<u32>(state + STATE_MASK_KEY), 0);
   const error = opcode == 0x8 ? closePayloadError(pointer, length) : 0;
   if (error != 0) {
     fail(state, error);
     return false;
   }
-  emit(KIND_CONTROL | (opcode << 8), pointer, length, 0);
+  emit(KIND_CONTROL | (opcode << DESC_OPCODE_SHIFT), pointer, length, 0);
   return true;
 }
 
@@ -181,8 +192,11 @@ export function decode(state: usize, input: usize, length: u32, table: usize): u
         continue;
       }
       const frame = load<u32>(state + STATE_FRAME);
-      const payload = <u32> load<f64>(state + STATE_REMAINING);
-      if ((frame & 0x8) != 0) {
+      // Tested as f64: a data frame may announce 4 GiB or more, which a u32 would wrap.
+      const remaining = load<f64>(state + STATE_REMAINING);
+      if ((frame & FRAME_CONTROL) != 0) {
+        // A control frame is at most 125 bytes (checked with its header).
+        const payload = <u32> remaining;
         if (length - pos >= payload) {
           if (!controlFrame(state, input + pos, payload)) continue;
           pos += payload;
@@ -191,7 +205,7 @@ export function decode(state: usize, input: usize, length: u32, table: usize): u
           store<u32>(state + STATE_CONTROL_LENGTH, 0);
           store<u32>(state + STATE_CONTROL_BUFFER, load<u32>(state + STATE_CONTROL_BUFFER) ^ 1);
         }
-      } else if (payload == 0) {
+      } else if (remaining == 0) {
         dataPiece(state, input + pos, 0, true);
       } else {
         store<u32>(state + STATE_PHASE, PHASE_DATA);

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { DEFAULT_MAX_HEAD_BYTES, DEFAULT_MAX_HEADERS } from "../defaults.ts";
 import { WebSocketError } from "../errors.ts";
 import { HeaderFields } from "./header_fields.ts";
 import { decodeLatin1 } from "./latin1.ts";
@@ -60,10 +61,7 @@ export interface ResponseHead {
   readonly rawHeaders: [string, string][];
 }
 
-/** Default head size limit. */
-export const DEFAULT_MAX_HEAD_BYTES = 16384;
-/** Default header count limit. */
-export const DEFAULT_MAX_HEADERS = 100;
+export { DEFAULT_MAX_HEAD_BYTES, DEFAULT_MAX_HEADERS } from "../defaults.ts";
 
 /**
  * The index just past the blank line ending a head, or -1. `from` lets a
