@@ -16,19 +16,22 @@
  */
 
 import { connectClient, type WebSocketOptions } from "../client/connect.ts";
-import { CloseEvent, ErrorEvent } from "./dom.ts";
+import { runtimeLocation } from "../client/location.ts";
+import { CloseEvent } from "./close_event.ts";
+import { MessageEvent } from "./message_event.ts";
 import { checkCloseArguments } from "../protocol/close_codes.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { normalizeProtocols } from "../protocol/subprotocols.ts";
 import { originOf, parseWebSocketUrl } from "../protocol/ws_url.ts";
-import { WebSocketEvents } from "./events.ts";
+import { errorEvent, type WebSocketEventMap } from "./events.ts";
+import { RUNTIME_CALLS_HANDLERS, SafeListeners } from "./safe_events.ts";
 import type { Session } from "../session/session.ts";
 import { ON_CLOSE, ON_CLOSING, ON_ERROR, ON_MESSAGE, ON_PING, ON_PONG } from "../session/contract.ts";
 import type { NetAddress } from "../transport/types.ts";
 import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "./message_data.ts";
 import { SendQueue } from "./send_order.ts";
 import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
-import { defineInterface, isOptionsObject, toDOMString, toProtocols } from "./idl.ts";
+import { defineInterface, isOptionsObject, toDOMString, toProtocols, toUSVString } from "./idl.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
 export type { WebSocketOptions } from "../client/connect.ts";
@@ -36,8 +39,26 @@ export type { WebSocketOptions } from "../client/connect.ts";
 /** How `binaryType` presents binary messages. */
 export type BinaryType = "blob" | "arraybuffer";
 
+/** What the server hands over to make an accepted socket. */
+export interface AcceptedConnection {
+  /** The open session. */
+  session: Session;
+  /** The subprotocol chosen ("" for none). */
+  protocol: string;
+  /** The extensions agreed ("" for none). */
+  extensions: string;
+  /** The upgrade request, as kept. */
+  upgrade: KeptRequest;
+}
+
+type Listener<K extends keyof WebSocketEventMap> = ((this: WebSocket, event: WebSocketEventMap[K]) => unknown) | null;
+
 const encoder = new TextEncoder();
-let accepting: { session: Session; protocol: string; extensions: string; upgrade: KeptRequest } | undefined;
+const nativeAdd = EventTarget.prototype.addEventListener;
+const nativeRemove = EventTarget.prototype.removeEventListener;
+const nativeDispatch = EventTarget.prototype.dispatchEvent;
+// The constructor's first argument when the server makes a socket: no user code can pass it.
+const ACCEPTED: unique symbol = Symbol("accepted");
 
 /**
  * The web's `WebSocket`, on Deno, Bun, Node and workerd.
@@ -49,7 +70,7 @@ let accepting: { session: Session; protocol: string; extensions: string; upgrade
  * ws.addEventListener("close", (event) => console.log(event.code));
  * ```
  */
-export class WebSocket extends WebSocketEvents {
+export class WebSocket extends EventTarget {
   /** `readyState`: the connection is not yet open. */
   declare static readonly CONNECTING: 0;
   /** `readyState`: open and ready to communicate. */
@@ -81,29 +102,35 @@ export class WebSocket extends WebSocketEvents {
   #queue: SendQueue | undefined;
   #upgrade: KeptRequest | undefined;
   #request: UpgradeInfo | undefined;
+  // Made on first use: listeners and on<type> handlers, wrapped so none can throw out of dispatch.
+  #listeners: SafeListeners | undefined;
 
   /**
-   * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`). The
-   * second argument is a subprotocol or a list of them, or an options object.
-   * Bad `headers` throw a `TypeError` here, as in undici, Deno and Bun.
+   * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`; relative
+   * to `globalThis.location` where there is one). The second argument is a
+   * subprotocol or a list of them, or an options object. Bad `headers` throw
+   * a `TypeError` here, as in undici, Deno and Bun.
    */
   constructor(url: string | URL, protocols?: string | string[] | WebSocketOptions) {
     if (arguments.length === 0) throw new TypeError("Cannot construct a WebSocket: a URL is required");
     super();
-    const server = accepting;
-    accepting = undefined;
-    if (server !== undefined) {
-      this.#url = server.upgrade.url;
+    if ((url as unknown) === ACCEPTED) {
+      const accepted = protocols as unknown as AcceptedConnection;
+      this.#url = accepted.upgrade.url;
       this.#readyState = 1;
-      this.#protocol = server.protocol;
-      this.#extensions = server.extensions;
-      this.#session = server.session;
-      this.#upgrade = server.upgrade;
+      this.#protocol = accepted.protocol;
+      this.#extensions = accepted.extensions;
+      this.#session = accepted.session;
+      this.#upgrade = accepted.upgrade;
       return;
     }
+    // WebIDL converts both arguments before the constructor's steps run.
+    const href = toUSVString(url);
     const options = isOptionsObject(protocols) ? protocols as WebSocketOptions : { protocols };
-    const target = parseWebSocketUrl(url);
-    const offered = normalizeProtocols(toProtocols(options.protocols));
+    const listed = toProtocols(options.protocols);
+    const location = runtimeLocation();
+    const target = parseWebSocketUrl(href, location?.href);
+    const offered = normalizeProtocols(listed);
     this.#url = target.url;
     this.#abort = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
@@ -111,14 +138,14 @@ export class WebSocket extends WebSocketEvents {
       maxPayload: options.maxPayload ?? 100 * 1024 * 1024,
       maxFragments: options.maxFragments ?? 100_000,
     };
-    connectClient(target, offered, { ...options, signal, limits }, {
+    connectClient(target, offered, { ...options, signal, limits, origin: location?.origin }, {
       opened: (session, protocol, extensions) => {
         if (this.#readyState !== 0) return;
         this.#session = session;
         this.#readyState = 1;
         this.#protocol = protocol;
         this.#extensions = extensions;
-        this.dispatchEvent(new Event("open"));
+        this.#fire(new Event("open"));
       },
       events: this,
     }).then(() => this.#pump(), (error: WebSocketError) => this.#failConnecting(error));
@@ -149,6 +176,7 @@ export class WebSocket extends WebSocketEvents {
     return this.#binaryType;
   }
   set binaryType(value: BinaryType) {
+    WebSocket.#check(this, "set binaryType");
     const type = toDOMString(value);
     if (type === "blob" || type === "arraybuffer") this.#binaryType = type;
   }
@@ -169,6 +197,7 @@ export class WebSocket extends WebSocketEvents {
    * `bufferedAmount`.
    */
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    WebSocket.#check(this, "send");
     // Only a missing argument is a TypeError; `send(undefined)` sends "undefined". Optimizing
     // compilers drop the unused `arguments` object; unoptimized code pays for it (measured: no change).
     if (data === undefined && arguments.length === 0) throw new TypeError("Cannot send: no data given");
@@ -196,6 +225,7 @@ export class WebSocket extends WebSocketEvents {
    * out first, a Blob among them included.
    */
   close(code?: number, reason?: string): void {
+    WebSocket.#check(this, "close");
     if (reason !== undefined) reason = toDOMString(reason);
     code = checkCloseArguments(code, reason);
     if (this.#readyState >= 2) return;
@@ -212,6 +242,7 @@ export class WebSocket extends WebSocketEvents {
 
   /** Send a ping (at most 125 bytes); the matching `pong` event carries the round-trip time. */
   ping(data: string | ArrayBufferView | ArrayBuffer = new Uint8Array(0)): void {
+    WebSocket.#check(this, "ping");
     if (this.#readyState === 0) throw new DOMException("Cannot ping: still CONNECTING", "InvalidStateError");
     const payload = typeof data === "string" ? encoder.encode(data) : bytesOf(data);
     if (payload.length > 125) throw new DOMException("Cannot ping: payload longer than 125 bytes", "SyntaxError");
@@ -220,17 +251,83 @@ export class WebSocket extends WebSocketEvents {
 
   /** Resolves once `bufferedAmount` is zero (or the connection closed). */
   async drained(): Promise<void> {
+    WebSocket.#check(this, "wait for drain");
     await this.#queue?.settled();
     await this.#session?.drained();
   }
 
   /** Drop the connection at once (no closing handshake): `close` fires with 1006. */
   terminate(): void {
+    WebSocket.#check(this, "terminate");
     if (this.#readyState === 3) return;
     if (this.#session === undefined) return this.close();
     this.#readyState = 2;
     this.#queue?.clear();
     this.#session.terminate();
+  }
+
+  /** Handler for `open`. */
+  get onopen(): Listener<"open"> {
+    return this.#handler("open");
+  }
+  set onopen(value: Listener<"open">) {
+    this.#setHandler("open", value);
+  }
+  /** Handler for `error` (a plain `Event`; its `error` holds the failure). */
+  get onerror(): Listener<"error"> {
+    return this.#handler("error");
+  }
+  set onerror(value: Listener<"error">) {
+    this.#setHandler("error", value);
+  }
+  /** Handler for `close` (a `CloseEvent`). */
+  get onclose(): Listener<"close"> {
+    return this.#handler("close");
+  }
+  set onclose(value: Listener<"close">) {
+    this.#setHandler("close", value);
+  }
+  /** Handler for `message` (a `MessageEvent`). */
+  get onmessage(): Listener<"message"> {
+    return this.#handler("message");
+  }
+  set onmessage(value: Listener<"message">) {
+    this.#setHandler("message", value);
+  }
+
+  /** Listen for an event (typed by {@link WebSocketEventMap}); a throwing listener is reported, never fatal. */
+  override addEventListener<K extends keyof WebSocketEventMap>(
+    type: K,
+    listener: Listener<K>,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /** Listen for any other event type. */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(_type: string, _listener: unknown): void {
+    // Anything else is still an EventTarget to this method, as to the one it stands in for.
+    if (!WebSocket.#is(this)) return void nativeAdd.apply(this, arguments as never);
+    (this.#listeners ??= new SafeListeners(this)).add(arguments);
+  }
+
+  /** Stop listening. */
+  override removeEventListener<K extends keyof WebSocketEventMap>(
+    type: K,
+    listener: Listener<K>,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /** Stop listening for any other event type. */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(_type: string, _listener: unknown): void {
+    if (!WebSocket.#is(this)) return void nativeRemove.apply(this, arguments as never);
+    (this.#listeners ??= new SafeListeners(this)).remove(arguments);
   }
 
   /** @internal Session event: a whole message. */
@@ -242,17 +339,17 @@ export class WebSocket extends WebSocketEvents {
       ? toArrayBuffer(data)
       : new Blob([data as Uint8Array<ArrayBuffer>]);
     this.#origin ??= originOf(this.#url);
-    this.dispatchEvent(new MessageEvent("message", { data: value, origin: this.#origin }));
+    this.#fire(new MessageEvent("message", { data: value, origin: this.#origin }));
   }
 
   /** @internal Session event: a pong, with the round-trip time when it answers our ping. */
   [ON_PONG](payload: Uint8Array, rtt: number | undefined): void {
-    this.dispatchEvent(Object.assign(new Event("pong"), { data: payload, rtt }));
+    this.#fire(Object.assign(new Event("pong"), { data: payload, rtt }));
   }
 
   /** @internal Session event: a ping (already answered). */
   [ON_PING](payload: Uint8Array): void {
-    this.dispatchEvent(Object.assign(new Event("ping"), { data: payload }));
+    this.#fire(Object.assign(new Event("ping"), { data: payload }));
   }
 
   /** @internal Session event: the peer's close frame arrived. */
@@ -262,20 +359,22 @@ export class WebSocket extends WebSocketEvents {
 
   /** @internal Session event: the connection failed. */
   [ON_ERROR](error: WebSocketError | Error): void {
-    this.dispatchEvent(new ErrorEvent("error", { message: error.message, error }));
+    // "Fail the WebSocket connection": readyState is CLOSED before `error` fires, then `close`.
+    this.#readyState = 3;
+    this.#fire(errorEvent(error));
   }
 
   /** @internal Session event: the connection is closed. */
   [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
     this.#readyState = 3;
     this.#queue?.clear();
-    this.dispatchEvent(new CloseEvent("close", { code, reason, wasClean }));
+    this.#fire(new CloseEvent("close", { code, reason, wasClean }));
   }
 
   #failConnecting(error: WebSocketError): void {
     this.#readyState = 3;
-    this.dispatchEvent(new ErrorEvent("error", { message: error.message, error }));
-    queueMicrotask(() => this.dispatchEvent(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
+    this.#fire(errorEvent(error));
+    queueMicrotask(() => this.#fire(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
   }
 
   #pump(): void {
@@ -285,17 +384,70 @@ export class WebSocket extends WebSocketEvents {
     void this.#queue.pump((payload) => session.send(payload));
   }
 
-  /** @internal Wrap an accepted connection (used by the server). */
-  static _accept(session: Session, protocol: string, extensions: string, upgrade: KeptRequest): WebSocket {
-    accepting = { session, protocol, extensions, upgrade };
-    return new WebSocket(upgrade.url);
+  // Dispatch as the standard's "fire an event": not through a dispatchEvent the page may have replaced.
+  #fire(event: Event): void {
+    if (this.#listeners === undefined) nativeDispatch.call(this, event);
+    else this.#listeners.dispatch(event);
   }
+
+  #handler(type: string): ReturnType<SafeListeners["getHandler"]> {
+    return this.#listeners === undefined ? null : this.#listeners.getHandler(type);
+  }
+
+  #setHandler(type: string, value: unknown): void {
+    (this.#listeners ??= new SafeListeners(this)).setHandler(type, value);
+  }
+
+  static #is(value: unknown): value is WebSocket {
+    return (typeof value === "object" || typeof value === "function") && value !== null && #url in value;
+  }
+
+  // WebIDL checks the receiver before any argument.
+  static #check(value: unknown, what: string): void {
+    if (!WebSocket.#is(value)) throw new TypeError(`Cannot ${what}: the receiver is not a WebSocket`);
+  }
+
+  static {
+    // Where the runtime calls on<type> itself, dispatches by the page must hide the handler too.
+    if (RUNTIME_CALLS_HANDLERS) {
+      Object.defineProperty(WebSocket.prototype, "dispatchEvent", {
+        value: function dispatchEvent(this: WebSocket, event: Event): boolean {
+          if (!WebSocket.#is(this) || this.#listeners === undefined) {
+            return nativeDispatch.apply(this, arguments as never);
+          }
+          return this.#listeners.dispatch(event);
+        },
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+  }
+}
+
+/**
+ * Make the `WebSocket` of a connection the server accepted: OPEN at once,
+ * with the request it came with. Not exported from the package: only the
+ * server makes these.
+ *
+ * @example
+ * ```ts
+ * declare const accepted: AcceptedConnection;
+ * const ws = acceptedWebSocket(accepted);
+ * console.log(ws.readyState); // 1
+ * ```
+ */
+export function acceptedWebSocket(accepted: AcceptedConnection): WebSocket {
+  return new WebSocket(ACCEPTED as unknown as string, accepted as unknown as string);
 }
 
 defineInterface(WebSocket, {
   name: "WebSocket",
   constants: { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 },
-  members: ["url", "readyState", "bufferedAmount", "extensions", "protocol", "binaryType", "close", "send"],
-  // WebIDL counts only required arguments: `new WebSocket(url)` and `close()`.
-  lengths: { constructor: 1, close: 0 },
+  members: [
+    ...["url", "readyState", "bufferedAmount", "onopen", "onerror", "onclose", "extensions", "protocol", "close"],
+    ...["onmessage", "binaryType", "send", "addEventListener", "removeEventListener"],
+  ],
+  // WebIDL counts only required arguments: `new WebSocket(url)`, `close()`, `addEventListener(type, callback)`.
+  lengths: { constructor: 1, close: 0, addEventListener: 2, removeEventListener: 2 },
 });

@@ -1,0 +1,135 @@
+/**
+ * `CloseEvent` as WebIDL makes it (WHATWG WebSockets §"The CloseEvent
+ * interface"): the runtime's own where it is exact (Bun, Node ≥ 23), a
+ * subclass of it that is where it is not (Deno's has non-enumerable
+ * attributes, stringifies as "[object Event]" and converts nothing), and a
+ * class of our own on `Event` where there is none (Node 20 and 22).
+ *
+ * @example
+ * ```ts
+ * import { CloseEvent } from "./close_event.ts";
+ * const event = new CloseEvent("close", { code: 1000, reason: "done", wasClean: true });
+ * console.log(event.code, event.reason, event.wasClean, event instanceof Event);
+ * ```
+ * @module
+ */
+
+import {
+  defineEventInterface,
+  isWebIDLAttribute,
+  throwsTypeError,
+  toDictionary,
+  toDOMString,
+  toEventInit,
+  toUnsignedShort,
+  toUSVString,
+} from "./idl.ts";
+
+/** Fields of a `CloseEvent`. */
+export interface CloseEventInit extends EventInit {
+  /** Close code (an `unsigned short`; default 0). */
+  code?: number;
+  /** Close reason (default ""). */
+  reason?: string;
+  /** Whether the closing handshake completed (default false). */
+  wasClean?: boolean;
+}
+
+/**
+ * The `close` event: how the connection ended.
+ *
+ * @example
+ * ```ts
+ * const log = (event: CloseEvent) => console.log(event.code, event.reason, event.wasClean);
+ * ```
+ */
+export interface CloseEvent extends Event {
+  /** Close code. */
+  readonly code: number;
+  /** Close reason. */
+  readonly reason: string;
+  /** Whether the closing handshake completed. */
+  readonly wasClean: boolean;
+}
+
+/** The `CloseEvent` interface object. */
+export interface CloseEventConstructor {
+  /** Make a close event of `type`. */
+  new (type: string, eventInitDict?: CloseEventInit): CloseEvent;
+  /** The interface prototype object. */
+  readonly prototype: CloseEvent;
+}
+
+const ATTRIBUTES = ["wasClean", "code", "reason"];
+const native = (globalThis as { CloseEvent?: CloseEventConstructor }).CloseEvent;
+
+class WebIDLCloseEvent extends ((native ?? Event) as typeof Event) implements CloseEvent {
+  #wasClean: boolean;
+  #code: number;
+  #reason: string;
+
+  constructor(type: string, eventInitDict?: CloseEventInit) {
+    if (arguments.length === 0) throw new TypeError("Cannot construct a CloseEvent: a type is required");
+    type = toDOMString(type);
+    const dictionary = toDictionary(eventInitDict, "CloseEventInit");
+    const init = toEventInit(dictionary);
+    // Members in WebIDL order (lexicographic), each read once.
+    const code = dictionary.code;
+    const reason = dictionary.reason;
+    const wasClean = dictionary.wasClean;
+    super(type, init);
+    this.#code = code === undefined ? 0 : toUnsignedShort(code);
+    this.#reason = reason === undefined ? "" : toUSVString(reason);
+    this.#wasClean = !!wasClean;
+  }
+
+  get wasClean(): boolean {
+    return this.#wasClean;
+  }
+  get code(): number {
+    return this.#code;
+  }
+  get reason(): string {
+    return this.#reason;
+  }
+}
+
+Object.defineProperty(WebIDLCloseEvent, "name", { value: "CloseEvent" });
+defineEventInterface(WebIDLCloseEvent, "CloseEvent", ATTRIBUTES);
+
+/**
+ * True when `CloseEvent` (the runtime's) has WebIDL's shape and conversions.
+ *
+ * @example
+ * ```ts
+ * isExactCloseEvent(globalThis.CloseEvent); // true on Bun and Node 24, false on Deno
+ * ```
+ */
+export function isExactCloseEvent(CloseEvent: CloseEventConstructor | undefined): boolean {
+  if (CloseEvent === undefined || Object.getPrototypeOf(CloseEvent) !== Event || CloseEvent.length !== 1) return false;
+  if (!ATTRIBUTES.every((name) => isWebIDLAttribute(CloseEvent.prototype, name))) return false;
+  try {
+    const event = new CloseEvent("close", { code: 65537, reason: "\uD800", wasClean: 1 as unknown as boolean });
+    if (Object.prototype.toString.call(event) !== "[object CloseEvent]") return false;
+    if (event.code !== 1 || event.reason !== "\uFFFD" || event.wasClean !== true) return false;
+    if (Object.getOwnPropertyNames(event).some((name) => name !== "isTrusted")) return false;
+  } catch {
+    return false;
+  }
+  return throwsTypeError(() => new (CloseEvent as unknown as new () => Event)()) &&
+    throwsTypeError(() => new CloseEvent("close", 5 as CloseEventInit));
+}
+
+/**
+ * `CloseEvent`: the runtime's own where it is WebIDL-exact, a subclass of it
+ * (or of `Event` where there is none) that is, elsewhere. The `close`
+ * events of every `WebSocket` are made from it.
+ *
+ * @example
+ * ```ts
+ * new CloseEvent("close", { code: 1006 }).wasClean; // false
+ * ```
+ */
+export const CloseEvent: CloseEventConstructor = isExactCloseEvent(native)
+  ? native!
+  : WebIDLCloseEvent as unknown as CloseEventConstructor;
