@@ -1,9 +1,10 @@
 /**
  * `CloseEvent` as WebIDL makes it (WHATWG WebSockets §"The CloseEvent
- * interface"): the runtime's own where it is exact (Bun, Node ≥ 23), a
- * subclass of it that is where it is not (Deno's has non-enumerable
- * attributes, stringifies as "[object Event]" and converts nothing), and a
- * class of our own on `Event` where there is none (Node 20 and 22).
+ * interface"): the runtime's own where it is exact (Bun), a subclass of it
+ * that is where it is not (Deno's has non-enumerable attributes,
+ * stringifies as "[object Event]" and converts nothing; Node 24's keeps a
+ * code of -1 as -1), and a class of our own on `Event` where there is none
+ * (Node 20 and 22).
  *
  * @example
  * ```ts
@@ -102,7 +103,7 @@ defineEventInterface(WebIDLCloseEvent, "CloseEvent", ATTRIBUTES);
  *
  * @example
  * ```ts
- * isExactCloseEvent(globalThis.CloseEvent); // true on Bun and Node 24, false on Deno
+ * isExactCloseEvent(globalThis.CloseEvent); // true on Bun, false on Deno and Node 24
  * ```
  */
 export function isExactCloseEvent(CloseEvent: CloseEventConstructor | undefined): boolean {
@@ -112,6 +113,8 @@ export function isExactCloseEvent(CloseEvent: CloseEventConstructor | undefined)
     const event = new CloseEvent("close", { code: 65537, reason: "\uD800", wasClean: 1 as unknown as boolean });
     if (Object.prototype.toString.call(event) !== "[object CloseEvent]") return false;
     if (event.code !== 1 || event.reason !== "\uFFFD" || event.wasClean !== true) return false;
+    // Node's (undici's) keeps -1 as it is.
+    if (new CloseEvent("close", { code: -1 }).code !== 65535) return false;
     if (Object.getOwnPropertyNames(event).some((name) => name !== "isTrusted")) return false;
   } catch {
     return false;
