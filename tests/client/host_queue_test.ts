@@ -93,9 +93,10 @@ describe("one CONNECTING connection per host and port (RFC 6455 §4.1)", () => {
 
   it("a refused handshake gives the slot up", async () => {
     let count = 0;
-    const server = await loggingServer(async (peer, head) => {
+    const server = await loggingServer((peer, head) => {
       if (count++ === 0) peer.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
       else reply101(peer, head);
+      return Promise.resolve();
     });
     try {
       const refused = new WebSocket(`${server.url}/refused`);
