@@ -197,7 +197,6 @@ function open(accepted: Accepted): void {
   if (session.isClosed || registry.closing) return session.terminate();
   session.transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
   const ws = acceptedWebSocket({ session, protocol, extensions: "", upgrade: kept });
-  session.setEvents(ws);
   registry.opened(session, ws);
   // Open before the application sees the socket, so what it sends there goes out;
   // the frames that came with the request wait until its listeners are attached.

@@ -15,41 +15,18 @@
  * @module
  */
 
-import { connectClient, type WebSocketOptions } from "../client/connect.ts";
-import { runtimeLocation } from "../client/location.ts";
-import { CloseEvent } from "./close_event.ts";
-import { MessageEvent } from "./message_event.ts";
-import { checkCloseArguments } from "../protocol/close_codes.ts";
-import type { WebSocketError } from "../protocol/errors.ts";
-import { normalizeProtocols } from "../protocol/subprotocols.ts";
-import { originOf, parseWebSocketUrl } from "../protocol/ws_url.ts";
-import { errorEvent, type WebSocketEventMap } from "./events.ts";
-import { RUNTIME_CALLS_HANDLERS, SafeListeners } from "./safe_events.ts";
-import type { Session } from "../session/session.ts";
-import { ON_CLOSE, ON_CLOSING, ON_ERROR, ON_MESSAGE, ON_PING, ON_PONG } from "../session/contract.ts";
+import type { WebSocketOptions } from "../client/connect.ts";
+import type { WebSocketEventMap } from "./events.ts";
+import { RUNTIME_CALLS_HANDLERS } from "./safe_events.ts";
 import type { NetAddress } from "../transport/types.ts";
-import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "./message_data.ts";
-import { SendQueue } from "./send_order.ts";
-import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
-import { defineInterface, isOptionsObject, toDOMString, toProtocols, toUSVString } from "./idl.ts";
+import { bytesOf, isBinary } from "./message_data.ts";
+import { type AcceptedConnection, type BinaryType, SocketCore } from "./socket_core.ts";
+import { restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
+import { defineInterface, isOptionsObject, toDOMString, toUSVString } from "./idl.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
 export type { WebSocketOptions } from "../client/connect.ts";
-
-/** How `binaryType` presents binary messages. */
-export type BinaryType = "blob" | "arraybuffer";
-
-/** What the server hands over to make an accepted socket. */
-export interface AcceptedConnection {
-  /** The open session. */
-  session: Session;
-  /** The subprotocol chosen ("" for none). */
-  protocol: string;
-  /** The extensions agreed ("" for none). */
-  extensions: string;
-  /** The upgrade request, as kept. */
-  upgrade: KeptRequest;
-}
+export type { AcceptedConnection, BinaryType } from "./socket_core.ts";
 
 type Listener<K extends keyof WebSocketEventMap> = ((this: WebSocket, event: WebSocketEventMap[K]) => unknown) | null;
 
@@ -88,22 +65,8 @@ export class WebSocket extends EventTarget {
   /** `readyState`: closed, or could not be opened. */
   declare readonly CLOSED: 3;
 
-  #url: string;
-  #origin: string | undefined;
-  #readyState = 0;
-  #protocol = "";
-  #extensions = "";
-  #binaryType: BinaryType = "blob";
-  #session: Session | undefined;
-  // Client only: aborts the connection attempt (close() while CONNECTING).
-  #abort: AbortController | undefined;
-  #afterCloseBytes = 0;
-  // Made on first use: only a Blob, or a send() behind one, waits here.
-  #queue: SendQueue | undefined;
-  #upgrade: KeptRequest | undefined;
+  #core: SocketCore;
   #request: UpgradeInfo | undefined;
-  // Made on first use: listeners and on<type> handlers, wrapped so none can throw out of dispatch.
-  #listeners: SafeListeners | undefined;
 
   /**
    * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`; relative
@@ -115,107 +78,55 @@ export class WebSocket extends EventTarget {
     if (arguments.length === 0) throw new TypeError("Cannot construct a WebSocket: a URL is required");
     super();
     if ((url as unknown) === ACCEPTED) {
-      const accepted = protocols as unknown as AcceptedConnection;
-      this.#url = accepted.upgrade.url;
-      this.#readyState = 1;
-      this.#protocol = accepted.protocol;
-      this.#extensions = accepted.extensions;
-      this.#session = accepted.session;
-      this.#upgrade = accepted.upgrade;
+      this.#core = SocketCore.accepted(this, protocols as unknown as AcceptedConnection);
       return;
     }
-    // WebIDL converts both arguments before the constructor's steps run.
+    // WebIDL converts the arguments before the constructor's steps run.
     const href = toUSVString(url);
     const options = isOptionsObject(protocols) ? protocols as WebSocketOptions : { protocols };
-    const listed = toProtocols(options.protocols);
-    const location = runtimeLocation();
-    const target = parseWebSocketUrl(href, location?.href);
-    const offered = normalizeProtocols(listed);
-    this.#url = target.url;
-    this.#abort = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
-    const limits = {
-      maxPayload: options.maxPayload ?? 100 * 1024 * 1024,
-      maxFragments: options.maxFragments ?? 100_000,
-    };
-    connectClient(target, offered, { ...options, signal, limits, origin: location?.origin }, {
-      opened: (session, protocol, extensions) => {
-        if (this.#readyState !== 0) return;
-        this.#session = session;
-        this.#readyState = 1;
-        this.#protocol = protocol;
-        this.#extensions = extensions;
-        this.#fire(new Event("open"));
-      },
-      events: this,
-    }).then(() => this.#pump(), (error: WebSocketError) => this.#failConnecting(error));
+    this.#core = SocketCore.connect(this, href, options);
   }
 
   /** The URL, serialized. */
   get url(): string {
-    return this.#url;
+    return this.#core.url;
   }
   /** `CONNECTING` (0), `OPEN` (1), `CLOSING` (2) or `CLOSED` (3). */
   get readyState(): number {
-    return this.#readyState;
+    return this.#core.readyState;
   }
   /** Application bytes queued by `send` and not yet handed to the network. */
   get bufferedAmount(): number {
-    return (this.#session?.bufferedAmount ?? 0) + (this.#queue?.bytes ?? 0) + this.#afterCloseBytes;
+    return this.#core.bufferedAmount;
+  }
+  /** Handler for `open`. */
+  get onopen(): Listener<"open"> {
+    return this.#core.listeners?.getHandler("open") ?? null;
+  }
+  set onopen(value: Listener<"open">) {
+    this.#core.safeListeners().setHandler("open", value);
+  }
+  /** Handler for `error` (a plain `Event`; its `error` holds the failure). */
+  get onerror(): Listener<"error"> {
+    return this.#core.listeners?.getHandler("error") ?? null;
+  }
+  set onerror(value: Listener<"error">) {
+    this.#core.safeListeners().setHandler("error", value);
+  }
+  /** Handler for `close` (a `CloseEvent`). */
+  get onclose(): Listener<"close"> {
+    return this.#core.listeners?.getHandler("close") ?? null;
+  }
+  set onclose(value: Listener<"close">) {
+    this.#core.safeListeners().setHandler("close", value);
   }
   /** The extensions the server chose ("" until open). */
   get extensions(): string {
-    return this.#extensions;
+    return this.#core.extensions;
   }
   /** The subprotocol the server chose ("" when none). */
   get protocol(): string {
-    return this.#protocol;
-  }
-  /** `"blob"` (default) or `"arraybuffer"`; other values are ignored. */
-  get binaryType(): BinaryType {
-    return this.#binaryType;
-  }
-  set binaryType(value: BinaryType) {
-    WebSocket.#check(this, "set binaryType");
-    const type = toDOMString(value);
-    if (type === "blob" || type === "arraybuffer") this.#binaryType = type;
-  }
-
-  /** The peer's address (where the runtime tells it). */
-  get remoteAddress(): NetAddress | undefined {
-    return this.#upgrade?.remoteAddress ?? this.#session?.transport.remoteAddress;
-  }
-  /** On an accepted socket: the upgrade request's URL and headers. */
-  get request(): UpgradeInfo | undefined {
-    if (this.#upgrade !== undefined) this.#request ??= restoreRequest(this.#upgrade);
-    return this.#request;
-  }
-
-  /**
-   * Send a message. Throws `InvalidStateError` while CONNECTING (a `TypeError`
-   * without an argument); after `close()`, data is dropped but counted in
-   * `bufferedAmount`.
-   */
-  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
-    WebSocket.#check(this, "send");
-    // Only a missing argument is a TypeError; `send(undefined)` sends "undefined". Optimizing
-    // compilers drop the unused `arguments` object; unoptimized code pays for it (measured: no change).
-    if (data === undefined && arguments.length === 0) throw new TypeError("Cannot send: no data given");
-    if (this.#readyState === 0) throw new DOMException("Cannot send: still CONNECTING", "InvalidStateError");
-    if (typeof data !== "string" && !isBinary(data)) data = toDOMString(data);
-    if (this.#readyState !== 1) {
-      this.#afterCloseBytes += sizeOf(data);
-      return;
-    }
-    // Order is kept even when a Blob must be read first: everything queues behind it.
-    if ((this.#queue === undefined || this.#queue.idle) && !(data instanceof Blob) && this.#session !== undefined) {
-      this.#session.send(typeof data === "string" ? data : bytesOf(data));
-      return;
-    }
-    // A copy now: the caller may reuse its buffer before the queue drains.
-    const queued = typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice();
-    (this.#queue ??= new SendQueue()).push(queued);
-    this.#pump();
+    return this.#core.protocol;
   }
 
   /**
@@ -225,74 +136,67 @@ export class WebSocket extends EventTarget {
    * out first, a Blob among them included.
    */
   close(code?: number, reason?: string): void {
-    WebSocket.#check(this, "close");
-    if (reason !== undefined) reason = toDOMString(reason);
-    code = checkCloseArguments(code, reason);
-    if (this.#readyState >= 2) return;
-    if (this.#readyState === 0) {
-      this.#readyState = 2;
-      this.#abort?.abort();
-      return;
-    }
-    this.#readyState = 2;
-    const closeNow = () => this.#session?.close(code ?? (reason ? 1000 : 1005), reason ?? "");
-    if (this.#queue === undefined) closeNow();
-    else this.#queue.finish(closeNow);
+    const core = WebSocket.#of(this, "close");
+    core.close(code, reason === undefined ? undefined : toUSVString(reason));
+  }
+
+  /** Handler for `message` (a `MessageEvent`). */
+  get onmessage(): Listener<"message"> {
+    return this.#core.listeners?.getHandler("message") ?? null;
+  }
+  set onmessage(value: Listener<"message">) {
+    this.#core.safeListeners().setHandler("message", value);
+  }
+  /** `"blob"` (default) or `"arraybuffer"`; other values are ignored. */
+  get binaryType(): BinaryType {
+    return this.#core.binaryType;
+  }
+  set binaryType(value: BinaryType) {
+    const core = WebSocket.#of(this, "set binaryType");
+    const type = toDOMString(value);
+    if (type === "blob" || type === "arraybuffer") core.binaryType = type;
+  }
+
+  /**
+   * Send a message. Throws `InvalidStateError` while CONNECTING (a `TypeError`
+   * without an argument); after `close()`, data is dropped but counted in
+   * `bufferedAmount`.
+   */
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    const core = WebSocket.#of(this, "send");
+    // Only a missing argument is a TypeError; `send(undefined)` sends "undefined". Optimizing
+    // compilers drop the unused `arguments` object; unoptimized code pays for it (measured: no change).
+    if (data === undefined && arguments.length === 0) throw new TypeError("Cannot send: no data given");
+    core.send(typeof data === "string" || isBinary(data) ? data : toDOMString(data));
+  }
+
+  /** The peer's address (where the runtime tells it). */
+  get remoteAddress(): NetAddress | undefined {
+    const core = this.#core;
+    return core.upgrade?.remoteAddress ?? core.session?.transport.remoteAddress;
+  }
+  /** On an accepted socket: the upgrade request's URL and headers. */
+  get request(): UpgradeInfo | undefined {
+    const upgrade = this.#core.upgrade;
+    if (upgrade !== undefined) this.#request ??= restoreRequest(upgrade);
+    return this.#request;
   }
 
   /** Send a ping (at most 125 bytes); the matching `pong` event carries the round-trip time. */
   ping(data: string | ArrayBufferView | ArrayBuffer = new Uint8Array(0)): void {
-    WebSocket.#check(this, "ping");
-    if (this.#readyState === 0) throw new DOMException("Cannot ping: still CONNECTING", "InvalidStateError");
-    const payload = typeof data === "string" ? encoder.encode(data) : bytesOf(data);
-    if (payload.length > 125) throw new DOMException("Cannot ping: payload longer than 125 bytes", "SyntaxError");
-    if (this.#readyState === 1) this.#session?.ping(payload);
+    const core = WebSocket.#of(this, "ping");
+    if (core.readyState === 0) throw new DOMException("Cannot ping: still CONNECTING", "InvalidStateError");
+    core.ping(typeof data === "string" ? encoder.encode(data) : bytesOf(data));
   }
 
   /** Resolves once `bufferedAmount` is zero (or the connection closed). */
-  async drained(): Promise<void> {
-    WebSocket.#check(this, "wait for drain");
-    await this.#queue?.settled();
-    await this.#session?.drained();
+  drained(): Promise<void> {
+    return WebSocket.#of(this, "wait for drain").drained();
   }
 
   /** Drop the connection at once (no closing handshake): `close` fires with 1006. */
   terminate(): void {
-    WebSocket.#check(this, "terminate");
-    if (this.#readyState === 3) return;
-    if (this.#session === undefined) return this.close();
-    this.#readyState = 2;
-    this.#queue?.clear();
-    this.#session.terminate();
-  }
-
-  /** Handler for `open`. */
-  get onopen(): Listener<"open"> {
-    return this.#handler("open");
-  }
-  set onopen(value: Listener<"open">) {
-    this.#setHandler("open", value);
-  }
-  /** Handler for `error` (a plain `Event`; its `error` holds the failure). */
-  get onerror(): Listener<"error"> {
-    return this.#handler("error");
-  }
-  set onerror(value: Listener<"error">) {
-    this.#setHandler("error", value);
-  }
-  /** Handler for `close` (a `CloseEvent`). */
-  get onclose(): Listener<"close"> {
-    return this.#handler("close");
-  }
-  set onclose(value: Listener<"close">) {
-    this.#setHandler("close", value);
-  }
-  /** Handler for `message` (a `MessageEvent`). */
-  get onmessage(): Listener<"message"> {
-    return this.#handler("message");
-  }
-  set onmessage(value: Listener<"message">) {
-    this.#setHandler("message", value);
+    WebSocket.#of(this, "terminate").terminate();
   }
 
   /** Listen for an event (typed by {@link WebSocketEventMap}); a throwing listener is reported, never fatal. */
@@ -310,7 +214,7 @@ export class WebSocket extends EventTarget {
   override addEventListener(_type: string, _listener: unknown): void {
     // Anything else is still an EventTarget to this method, as to the one it stands in for.
     if (!WebSocket.#is(this)) return void nativeAdd.apply(this, arguments as never);
-    (this.#listeners ??= new SafeListeners(this)).add(arguments);
+    this.#core.safeListeners().add(arguments);
   }
 
   /** Stop listening. */
@@ -327,84 +231,17 @@ export class WebSocket extends EventTarget {
   ): void;
   override removeEventListener(_type: string, _listener: unknown): void {
     if (!WebSocket.#is(this)) return void nativeRemove.apply(this, arguments as never);
-    (this.#listeners ??= new SafeListeners(this)).remove(arguments);
-  }
-
-  /** @internal Session event: a whole message. */
-  [ON_MESSAGE](data: string | Uint8Array): void {
-    if (this.#readyState !== 1) return;
-    const value = typeof data === "string"
-      ? data
-      : this.#binaryType === "arraybuffer"
-      ? toArrayBuffer(data)
-      : new Blob([data as Uint8Array<ArrayBuffer>]);
-    this.#origin ??= originOf(this.#url);
-    this.#fire(new MessageEvent("message", { data: value, origin: this.#origin }));
-  }
-
-  /** @internal Session event: a pong, with the round-trip time when it answers our ping. */
-  [ON_PONG](payload: Uint8Array, rtt: number | undefined): void {
-    this.#fire(Object.assign(new Event("pong"), { data: payload, rtt }));
-  }
-
-  /** @internal Session event: a ping (already answered). */
-  [ON_PING](payload: Uint8Array): void {
-    this.#fire(Object.assign(new Event("ping"), { data: payload }));
-  }
-
-  /** @internal Session event: the peer's close frame arrived. */
-  [ON_CLOSING](): void {
-    if (this.#readyState === 1) this.#readyState = 2;
-  }
-
-  /** @internal Session event: the connection failed. */
-  [ON_ERROR](error: WebSocketError | Error): void {
-    // "Fail the WebSocket connection": readyState is CLOSED before `error` fires, then `close`.
-    this.#readyState = 3;
-    this.#fire(errorEvent(error));
-  }
-
-  /** @internal Session event: the connection is closed. */
-  [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
-    this.#readyState = 3;
-    this.#queue?.clear();
-    this.#fire(new CloseEvent("close", { code, reason, wasClean }));
-  }
-
-  #failConnecting(error: WebSocketError): void {
-    this.#readyState = 3;
-    this.#fire(errorEvent(error));
-    queueMicrotask(() => this.#fire(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
-  }
-
-  #pump(): void {
-    const session = this.#session;
-    if (session === undefined || this.#queue === undefined) return;
-    // Whatever waits was sent before close(): it still goes out, ahead of the close frame.
-    void this.#queue.pump((payload) => session.send(payload));
-  }
-
-  // Dispatch as the standard's "fire an event": not through a dispatchEvent the page may have replaced.
-  #fire(event: Event): void {
-    if (this.#listeners === undefined) nativeDispatch.call(this, event);
-    else this.#listeners.dispatch(event);
-  }
-
-  #handler(type: string): ReturnType<SafeListeners["getHandler"]> {
-    return this.#listeners === undefined ? null : this.#listeners.getHandler(type);
-  }
-
-  #setHandler(type: string, value: unknown): void {
-    (this.#listeners ??= new SafeListeners(this)).setHandler(type, value);
+    this.#core.safeListeners().remove(arguments);
   }
 
   static #is(value: unknown): value is WebSocket {
-    return (typeof value === "object" || typeof value === "function") && value !== null && #url in value;
+    return (typeof value === "object" || typeof value === "function") && value !== null && #core in value;
   }
 
   // WebIDL checks the receiver before any argument.
-  static #check(value: unknown, what: string): void {
+  static #of(value: unknown, what: string): SocketCore {
     if (!WebSocket.#is(value)) throw new TypeError(`Cannot ${what}: the receiver is not a WebSocket`);
+    return value.#core;
   }
 
   static {
@@ -412,10 +249,9 @@ export class WebSocket extends EventTarget {
     if (RUNTIME_CALLS_HANDLERS) {
       Object.defineProperty(WebSocket.prototype, "dispatchEvent", {
         value: function dispatchEvent(this: WebSocket, event: Event): boolean {
-          if (!WebSocket.#is(this) || this.#listeners === undefined) {
-            return nativeDispatch.apply(this, arguments as never);
-          }
-          return this.#listeners.dispatch(event);
+          const listeners = WebSocket.#is(this) ? this.#core.listeners : undefined;
+          if (listeners === undefined) return nativeDispatch.apply(this, arguments as never);
+          return listeners.dispatch(event);
         },
         writable: true,
         enumerable: true,
