@@ -3,8 +3,8 @@
  * interface"): the runtime's own where it is exact (Bun), a subclass of it
  * that is where it is not (Deno's has non-enumerable attributes,
  * stringifies as "[object Event]" and converts nothing; Node 24's keeps a
- * code of -1 as -1), and a class of our own on `Event` where there is none
- * (Node 20 and 22).
+ * code of -1 as -1; workerd's puts them on each event), and one of our own
+ * on `Event` where there is none (Node 20 and 22).
  *
  * @example
  * ```ts
@@ -15,16 +15,8 @@
  * @module
  */
 
-import {
-  defineEventInterface,
-  isWebIDLAttribute,
-  throwsTypeError,
-  toDictionary,
-  toDOMString,
-  toEventInit,
-  toUnsignedShort,
-  toUSVString,
-} from "./idl.ts";
+import { defineEventConstructor, Stamp } from "./event_interface.ts";
+import { isWebIDLAttribute, throwsTypeError, toUnsignedShort, toUSVString } from "./idl.ts";
 
 /** Fields of a `CloseEvent`. */
 export interface CloseEventInit extends EventInit {
@@ -64,39 +56,48 @@ export interface CloseEventConstructor {
 const ATTRIBUTES = ["wasClean", "code", "reason"];
 const native = (globalThis as { CloseEvent?: CloseEventConstructor }).CloseEvent;
 
-class WebIDLCloseEvent extends ((native ?? Event) as typeof Event) implements CloseEvent {
+class Fields extends Stamp {
   #wasClean: boolean;
   #code: number;
   #reason: string;
 
-  constructor(type: string, eventInitDict?: CloseEventInit) {
-    if (arguments.length === 0) throw new TypeError("Cannot construct a CloseEvent: a type is required");
-    type = toDOMString(type);
-    const dictionary = toDictionary(eventInitDict, "CloseEventInit");
-    const init = toEventInit(dictionary);
-    // Members in WebIDL order (lexicographic), each read once.
-    const code = dictionary.code;
-    const reason = dictionary.reason;
-    const wasClean = dictionary.wasClean;
-    super(type, init);
-    this.#code = code === undefined ? 0 : toUnsignedShort(code);
-    this.#reason = reason === undefined ? "" : toUSVString(reason);
-    this.#wasClean = !!wasClean;
+  constructor(event: Event, wasClean: boolean, code: number, reason: string) {
+    super(event);
+    this.#wasClean = wasClean;
+    this.#code = code;
+    this.#reason = reason;
   }
 
-  get wasClean(): boolean {
-    return this.#wasClean;
-  }
-  get code(): number {
-    return this.#code;
-  }
-  get reason(): string {
-    return this.#reason;
-  }
+  // Each throws a TypeError on anything but an event made here: the brand check.
+  static wasClean = (event: object): boolean => (event as Fields).#wasClean;
+  static code = (event: object): number => (event as Fields).#code;
+  static reason = (event: object): string => (event as Fields).#reason;
 }
 
-Object.defineProperty(WebIDLCloseEvent, "name", { value: "CloseEvent" });
-defineEventInterface(WebIDLCloseEvent, "CloseEvent", ATTRIBUTES);
+const members = {
+  get wasClean(): boolean {
+    return Fields.wasClean(this);
+  },
+  get code(): number {
+    return Fields.code(this);
+  },
+  get reason(): string {
+    return Fields.reason(this);
+  },
+};
+
+function init(event: Event, dictionary: Record<string, unknown>): void {
+  // Members in WebIDL order (lexicographic), each read once.
+  const code = dictionary.code;
+  const reason = dictionary.reason;
+  const wasClean = dictionary.wasClean;
+  new Fields(
+    event,
+    !!wasClean,
+    code === undefined ? 0 : toUnsignedShort(code),
+    reason === undefined ? "" : toUSVString(reason),
+  );
+}
 
 /**
  * True when `CloseEvent` (the runtime's) has WebIDL's shape and conversions.
@@ -135,4 +136,4 @@ export function isExactCloseEvent(CloseEvent: CloseEventConstructor | undefined)
  */
 export const CloseEvent: CloseEventConstructor = isExactCloseEvent(native)
   ? native!
-  : WebIDLCloseEvent as unknown as CloseEventConstructor;
+  : defineEventConstructor("CloseEvent", native ?? Event, members, init) as CloseEventConstructor;

@@ -183,25 +183,6 @@ export function toEventInit(dictionary: Record<string, unknown>): EventInit {
 }
 
 /**
- * Give an event class the shape WebIDL gives its interface: enumerable
- * attributes and operations, the `Symbol.toStringTag`, and `length` 1 (the
- * type is its one required argument).
- *
- * @example
- * ```ts
- * class PingEvent extends Event {
- *   get rtt(): number { return 0; }
- * }
- * defineEventInterface(PingEvent, "PingEvent", ["rtt"]);
- * ```
- */
-export function defineEventInterface(constructor: { prototype: object }, name: string, members: string[]): void {
-  exposeMembers(constructor.prototype, members);
-  Object.defineProperty(constructor.prototype, Symbol.toStringTag, { value: name, configurable: true });
-  Object.defineProperty(constructor, "length", { value: 1 });
-}
-
-/**
  * True when `prototype` has `name` as WebIDL makes a read-only attribute:
  * an enumerable, configurable accessor whose getter is named `get <name>`
  * and which has no setter.

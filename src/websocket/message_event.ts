@@ -5,10 +5,8 @@
  * `ports` as own properties of each event and assigns them in its
  * constructor (so no accessor can stand on a subclass's prototype while it
  * runs); Node 20's stringifies as "[object Event]", lacks
- * `initMessageEvent` and converts nothing. The subclass is therefore built
- * without running the runtime's constructor: each event is made by
- * `Event`'s own, with the subclass's prototype, and its attributes live in
- * private fields.
+ * `initMessageEvent` and converts nothing. The subclass is built by
+ * `event_interface.ts`, without running the runtime's constructor.
  *
  * @example
  * ```ts
@@ -19,7 +17,8 @@
  * @module
  */
 
-import { isWebIDLAttribute, throwsTypeError, toDictionary, toDOMString, toEventInit, toUSVString } from "./idl.ts";
+import { defineEventConstructor, Stamp } from "./event_interface.ts";
+import { isWebIDLAttribute, throwsTypeError, toDOMString, toUSVString } from "./idl.ts";
 
 /**
  * The `message` event (the runtime's `MessageEvent` type).
@@ -43,14 +42,6 @@ export interface MessageEventConstructor {
 const ATTRIBUTES = ["data", "origin", "lastEventId", "source", "ports"];
 const native = globalThis.MessageEvent as MessageEventConstructor;
 const Port = (globalThis as { MessagePort?: abstract new () => object }).MessagePort;
-
-// Returning an object from a base constructor makes `new Fields(event, …)`
-// install the private fields below on an event it did not construct.
-class Stamp {
-  constructor(event: Event) {
-    return event as Stamp;
-  }
-}
 
 class Fields extends Stamp {
   #data: unknown;
@@ -159,21 +150,13 @@ const members = {
   },
 };
 
-// A function, not a class: a subclass constructor must run its parent's,
-// and Deno's parent assigns the very attributes the prototype defines.
-function WebIDLMessageEvent(this: unknown, type: string, eventInitDict?: MessageEventInit): MessageEvent {
-  if (new.target === undefined) throw new TypeError("Cannot call MessageEvent: it is a constructor (use new)");
-  if (arguments.length === 0) throw new TypeError("Cannot construct a MessageEvent: a type is required");
-  type = toDOMString(type);
-  const dictionary = toDictionary(eventInitDict, "MessageEventInit");
-  const init = toEventInit(dictionary);
+function init(event: Event, dictionary: Record<string, unknown>): void {
   // Members in WebIDL order (lexicographic), each read once.
   const data = dictionary.data;
   const lastEventId = dictionary.lastEventId;
   const origin = dictionary.origin;
   const ports = toPorts(dictionary.ports);
   const source = toSource(dictionary.source);
-  const event = Reflect.construct(Event, [type, init], new.target) as MessageEvent;
   new Fields(
     event,
     data === undefined ? null : data,
@@ -182,18 +165,6 @@ function WebIDLMessageEvent(this: unknown, type: string, eventInitDict?: Message
     source,
     ports,
   );
-  return event;
-}
-
-function build(): MessageEventConstructor {
-  const prototype = Object.create(native.prototype, Object.getOwnPropertyDescriptors(members));
-  Object.defineProperty(prototype, "constructor", { value: WebIDLMessageEvent, writable: true, configurable: true });
-  Object.defineProperty(prototype, Symbol.toStringTag, { value: "MessageEvent", configurable: true });
-  Object.defineProperty(WebIDLMessageEvent, "prototype", { value: prototype, writable: false });
-  Object.defineProperty(WebIDLMessageEvent, "length", { value: 1 });
-  Object.defineProperty(WebIDLMessageEvent, "name", { value: "MessageEvent" });
-  Object.setPrototypeOf(WebIDLMessageEvent, native);
-  return WebIDLMessageEvent as unknown as MessageEventConstructor;
 }
 
 /**
@@ -231,4 +202,6 @@ export function isExactMessageEvent(MessageEvent: MessageEventConstructor): bool
  * new MessageEvent("message", { data: new ArrayBuffer(2) }).data.byteLength; // 2
  * ```
  */
-export const MessageEvent: MessageEventConstructor = isExactMessageEvent(native) ? native : build();
+export const MessageEvent: MessageEventConstructor = isExactMessageEvent(native)
+  ? native
+  : defineEventConstructor("MessageEvent", native, members, init) as MessageEventConstructor;
