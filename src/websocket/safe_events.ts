@@ -114,7 +114,9 @@ export class SafeListeners {
     const [type, listener, options] = args as [string, unknown, boolean | EventListenerOptions | undefined];
     if (args.length < 2 || !isCallback(listener)) return void nativeRemove.apply(this.#target, args as never);
     const wrapper = this.#find(listener, `${toDOMString(type)}|${captureOf(options)}`);
-    if (wrapper === undefined) return;
+    // Not a listener added here: maybe one of our wrappers, which the runtime removes through this very
+    // method when an `options.signal` aborts (Node and Deno call the target's removeEventListener).
+    if (wrapper === undefined) return void nativeRemove.apply(this.#target, args as never);
     this.#forget(wrapper);
     nativeRemove.call(this.#target, type, wrapper, options);
   }

@@ -131,6 +131,11 @@ describe("WebSocket interface object", () => {
     const extras = ["ping", "drained", "terminate", "remoteAddress", "request"];
     assert.deepEqual(extra.filter((name) => !extras.includes(name) && !safe.includes(name)), []);
     assert.ok(extra.includes("addEventListener") && extra.includes("removeEventListener"));
+    assert.deepEqual(
+      Object.getOwnPropertySymbols(WebSocket.prototype),
+      [Symbol.toStringTag],
+      "no engine methods under symbols",
+    );
     for (const name of safe.filter((name) => extra.includes(name))) {
       assertOperation(WebSocket.prototype, name, name === "dispatchEvent" ? 1 : 2);
     }
