@@ -65,16 +65,24 @@ export function defineEventConstructor(
   members: object,
   init: (event: Event, dictionary: Record<string, unknown>) => void,
 ): unknown {
+  // Events of this very interface come from `new Maker`, which V8 makes faster than Reflect.construct;
+  // its prototype is the interface's. A subclass's events still need Reflect.construct.
+  const Maker = class extends Event {};
+  const prototype = Maker.prototype;
   function constructor(this: unknown, type: string, eventInitDict?: unknown): Event {
     if (new.target === undefined) throw new TypeError(`Cannot call ${name}: it is a constructor (use new)`);
     if (arguments.length === 0) throw new TypeError(`Cannot construct a ${name}: a type is required`);
     type = toDOMString(type);
     const dictionary = toDictionary(eventInitDict, `${name}Init`);
-    const event = Reflect.construct(Event, [type, toEventInit(dictionary)], new.target) as Event;
+    const eventInit = toEventInit(dictionary);
+    const event = new.target === constructor
+      ? new Maker(type, eventInit)
+      : Reflect.construct(Event, [type, eventInit], new.target) as Event;
     init(event, dictionary);
     return event;
   }
-  const prototype = Object.create(parent.prototype, Object.getOwnPropertyDescriptors(members));
+  Object.setPrototypeOf(prototype, parent.prototype);
+  Object.defineProperties(prototype, Object.getOwnPropertyDescriptors(members));
   Object.defineProperty(prototype, "constructor", { value: constructor, writable: true, configurable: true });
   Object.defineProperty(prototype, Symbol.toStringTag, { value: name, configurable: true });
   Object.defineProperty(constructor, "prototype", { value: prototype, writable: false });

@@ -132,7 +132,11 @@ export function defineInterface(constructor: { prototype: object }, shape: Inter
  * ```
  */
 export function toUSVString(value: unknown): string {
-  return toDOMString(value).replace(/\p{Surrogate}/gu, "\uFFFD");
+  const text = toDOMString(value);
+  // isWellFormed (ES2024) is the fast check; Node 20 has it, the regex is for older engines.
+  const checked = text as unknown as { isWellFormed?: () => boolean };
+  if (checked.isWellFormed?.() === true) return text;
+  return text.replace(/\p{Surrogate}/gu, "\uFFFD");
 }
 
 /**

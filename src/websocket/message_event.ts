@@ -41,6 +41,8 @@ export interface MessageEventConstructor {
 
 const ATTRIBUTES = ["data", "origin", "lastEventId", "source", "ports"];
 const native = globalThis.MessageEvent as MessageEventConstructor;
+// Most events carry no ports: one frozen empty list serves them all.
+const NO_PORTS: readonly object[] = Object.freeze([]);
 const Port = (globalThis as { MessagePort?: abstract new () => object }).MessagePort;
 
 class Fields extends Stamp {
@@ -63,7 +65,7 @@ class Fields extends Stamp {
     this.#origin = origin;
     this.#lastEventId = lastEventId;
     this.#source = source;
-    this.#ports = Object.freeze(ports);
+    this.#ports = ports.length === 0 ? NO_PORTS : Object.freeze(ports);
   }
 
   // Each throws a TypeError on anything but an event made here: the brand check.
@@ -85,7 +87,7 @@ class Fields extends Stamp {
     fields.#origin = origin;
     fields.#lastEventId = lastEventId;
     fields.#source = source;
-    fields.#ports = Object.freeze(ports);
+    fields.#ports = ports.length === 0 ? NO_PORTS : Object.freeze(ports);
   }
 }
 
