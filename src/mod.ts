@@ -21,15 +21,21 @@
  * @module
  */
 
-export { type BinaryType, type UpgradeInfo, WebSocket, type WebSocketOptions } from "./websocket/websocket.ts";
+export {
+  type BinaryType,
+  type UpgradeInfo,
+  WebSocket,
+  type WebSocketListener,
+  type WebSocketOptions,
+} from "./websocket/websocket.ts";
 export {
   type CloseEventLike,
   type ErrorEventLike,
   type PingPongEvent,
   type WebSocketEventMap,
 } from "./websocket/events.ts";
-export { CloseEvent, type CloseEventInit } from "./websocket/close_event.ts";
-export { MessageEvent } from "./websocket/message_event.ts";
+export { CloseEvent, type CloseEventConstructor, type CloseEventInit } from "./websocket/close_event.ts";
+export { MessageEvent, type MessageEventConstructor } from "./websocket/message_event.ts";
 export { SafeEventTarget } from "./websocket/safe_events.ts";
 export type { ClientOptions } from "./client/connect.ts";
 export type { SessionOptions } from "./session/session.ts";

@@ -55,7 +55,7 @@ export class Stamp {
  *
  * @example
  * ```ts
- * const Plain = defineEventConstructor("PlainEvent", Event, {}, () => {});
+ * const Plain = defineEventConstructor("PlainEvent", Event, {}, () => {}) as typeof Event;
  * new Plain("x") instanceof Event; // true
  * ```
  */

@@ -8,7 +8,7 @@
  * ```ts
  * import { WebSocket } from "./websocket.ts";
  * const ws = new WebSocket("ws://127.0.0.1:8080");
- * ws.addEventListener("error", (event) => console.log(event.error.code));
+ * ws.addEventListener("error", (event) => console.log(event.error.message));
  * ws.addEventListener("close", (event) => console.log(event.code, event.wasClean));
  * ```
  * @module

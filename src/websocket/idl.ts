@@ -207,7 +207,7 @@ export function isWebIDLAttribute(prototype: object, name: string): boolean {
  *
  * @example
  * ```ts
- * throwsTypeError(() => null!.toString()); // true
+ * throwsTypeError(() => new (Event as unknown as new () => Event)()); // true: a type is required
  * ```
  */
 export function throwsTypeError(body: () => unknown): boolean {

@@ -28,7 +28,17 @@ export type { UpgradeInfo } from "./upgrade_info.ts";
 export type { WebSocketOptions } from "../client/connect.ts";
 export type { AcceptedConnection, BinaryType } from "./socket_core.ts";
 
-type Listener<K extends keyof WebSocketEventMap> = ((this: WebSocket, event: WebSocketEventMap[K]) => unknown) | null;
+/**
+ * A listener (or `on<type>` handler) for the WebSocket event `K`.
+ *
+ * @example
+ * ```ts
+ * const onMessage: WebSocketListener<"message"> = (event) => console.log(event.data);
+ * ```
+ */
+export type WebSocketListener<K extends keyof WebSocketEventMap> =
+  | ((this: WebSocket, event: WebSocketEventMap[K]) => unknown)
+  | null;
 
 const encoder = new TextEncoder();
 const nativeAdd = EventTarget.prototype.addEventListener;
@@ -100,24 +110,24 @@ export class WebSocket extends EventTarget {
     return this.#core.bufferedAmount;
   }
   /** Handler for `open`. */
-  get onopen(): Listener<"open"> {
+  get onopen(): WebSocketListener<"open"> {
     return this.#core.listeners?.getHandler("open") ?? null;
   }
-  set onopen(value: Listener<"open">) {
+  set onopen(value: WebSocketListener<"open">) {
     this.#core.safeListeners().setHandler("open", value);
   }
   /** Handler for `error` (a plain `Event`; its `error` holds the failure). */
-  get onerror(): Listener<"error"> {
+  get onerror(): WebSocketListener<"error"> {
     return this.#core.listeners?.getHandler("error") ?? null;
   }
-  set onerror(value: Listener<"error">) {
+  set onerror(value: WebSocketListener<"error">) {
     this.#core.safeListeners().setHandler("error", value);
   }
   /** Handler for `close` (a `CloseEvent`). */
-  get onclose(): Listener<"close"> {
+  get onclose(): WebSocketListener<"close"> {
     return this.#core.listeners?.getHandler("close") ?? null;
   }
-  set onclose(value: Listener<"close">) {
+  set onclose(value: WebSocketListener<"close">) {
     this.#core.safeListeners().setHandler("close", value);
   }
   /** The extensions the server chose ("" until open). */
@@ -141,10 +151,10 @@ export class WebSocket extends EventTarget {
   }
 
   /** Handler for `message` (a `MessageEvent`). */
-  get onmessage(): Listener<"message"> {
+  get onmessage(): WebSocketListener<"message"> {
     return this.#core.listeners?.getHandler("message") ?? null;
   }
-  set onmessage(value: Listener<"message">) {
+  set onmessage(value: WebSocketListener<"message">) {
     this.#core.safeListeners().setHandler("message", value);
   }
   /** `"blob"` (default) or `"arraybuffer"`; other values are ignored. */
@@ -202,7 +212,7 @@ export class WebSocket extends EventTarget {
   /** Listen for an event (typed by {@link WebSocketEventMap}); a throwing listener is reported, never fatal. */
   override addEventListener<K extends keyof WebSocketEventMap>(
     type: K,
-    listener: Listener<K>,
+    listener: WebSocketListener<K>,
     options?: boolean | AddEventListenerOptions,
   ): void;
   /** Listen for any other event type. */
@@ -220,7 +230,7 @@ export class WebSocket extends EventTarget {
   /** Stop listening. */
   override removeEventListener<K extends keyof WebSocketEventMap>(
     type: K,
-    listener: Listener<K>,
+    listener: WebSocketListener<K>,
     options?: boolean | EventListenerOptions,
   ): void;
   /** Stop listening for any other event type. */
