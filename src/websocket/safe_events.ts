@@ -86,7 +86,8 @@ export class SafeListeners {
     const [type, listener, options] = args as [string, unknown, boolean | AddEventListenerOptions | undefined];
     // Missing arguments, a null or a non-object listener: the runtime's checks and no-ops, as they are.
     if (args.length < 2 || !isCallback(listener)) return void nativeAdd.apply(this.#target, args as never);
-    const key = `${toDOMString(type)}|${captureOf(options)}`;
+    const name = toDOMString(type);
+    const key = `${name}|${captureOf(options)}`;
     let wrapper = this.#find(listener, key);
     if (wrapper === undefined) {
       const once = typeof options === "object" && options !== null && options.once === true;
@@ -106,19 +107,20 @@ export class SafeListeners {
       const signal = typeof options === "object" && options !== null ? options.signal : undefined;
       signal?.addEventListener("abort", () => this.#forget(registered), { once: true });
     }
-    nativeAdd.call(this.#target, type, wrapper, options);
+    nativeAdd.call(this.#target, name, wrapper, options);
   }
 
   /** As `EventTarget.removeEventListener` (same arguments), for listeners added here. */
   remove(args: IArguments | unknown[]): void {
     const [type, listener, options] = args as [string, unknown, boolean | EventListenerOptions | undefined];
     if (args.length < 2 || !isCallback(listener)) return void nativeRemove.apply(this.#target, args as never);
-    const wrapper = this.#find(listener, `${toDOMString(type)}|${captureOf(options)}`);
+    const name = toDOMString(type);
+    const wrapper = this.#find(listener, `${name}|${captureOf(options)}`);
     // Not a listener added here: maybe one of our wrappers, which the runtime removes through this very
     // method when an `options.signal` aborts (Node and Deno call the target's removeEventListener).
     if (wrapper === undefined) return void nativeRemove.apply(this.#target, args as never);
     this.#forget(wrapper);
-    nativeRemove.call(this.#target, type, wrapper, options);
+    nativeRemove.call(this.#target, name, wrapper, options);
   }
 
   /** Dispatch with the runtime's `dispatchEvent`; where it calls `on<type>` itself, it does not see the handler. */

@@ -20,6 +20,7 @@ import type { WebSocketEventMap } from "./events.ts";
 import { RUNTIME_CALLS_HANDLERS } from "./safe_events.ts";
 import type { NetAddress } from "../transport/types.ts";
 import { bytesOf, isBinary } from "./message_data.ts";
+import { clampUnsignedShort } from "../protocol/close_codes.ts";
 import { type AcceptedConnection, type BinaryType, SocketCore } from "./socket_core.ts";
 import { restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
 import { defineInterface, isOptionsObject, toDOMString, toUSVString } from "./idl.ts";
@@ -147,7 +148,9 @@ export class WebSocket extends EventTarget {
    */
   close(code?: number, reason?: string): void {
     const core = WebSocket.#of(this, "close");
-    core.close(code, reason === undefined ? undefined : toUSVString(reason));
+    // WebIDL converts `[Clamp] unsigned short code`, then `USVString reason`; the checks come after both.
+    const clamped = code === undefined ? undefined : clampUnsignedShort(code);
+    core.close(clamped, reason === undefined ? undefined : toUSVString(reason));
   }
 
   /** Handler for `message` (a `MessageEvent`). */
@@ -195,7 +198,6 @@ export class WebSocket extends EventTarget {
   /** Send a ping (at most 125 bytes); the matching `pong` event carries the round-trip time. */
   ping(data: string | ArrayBufferView | ArrayBuffer = new Uint8Array(0)): void {
     const core = WebSocket.#of(this, "ping");
-    if (core.readyState === 0) throw new DOMException("Cannot ping: still CONNECTING", "InvalidStateError");
     core.ping(typeof data === "string" ? encoder.encode(data) : bytesOf(data));
   }
 

@@ -276,3 +276,19 @@ describe("MessageEvent as exported", () => {
     assert.deepEqual(Object.keys(event).filter((key) => key !== "isTrusted"), []);
   });
 });
+
+describe("WebIDL argument conversions of close()", () => {
+  it("converts code before reason, and checks both after", async () => {
+    const ws = new WebSocket("ws://127.0.0.1:1");
+    const order: string[] = [];
+    const code = { valueOf: () => (order.push("code"), 999) };
+    const reason = { toString: () => (order.push("reason"), "r") };
+    assert.throws(
+      () => ws.close(code as unknown as number, reason as unknown as string),
+      (error: unknown) => error instanceof DOMException && error.name === "InvalidAccessError",
+    );
+    assert.deepEqual(order, ["code", "reason"]);
+    assert.throws(() => ws.close(Symbol() as unknown as number), TypeError);
+    await new Promise((resolve) => ws.addEventListener("close", resolve));
+  });
+});
