@@ -202,8 +202,9 @@ export class WebSocket extends EventTarget {
   }
 
   /** Resolves once `bufferedAmount` is zero (or the connection closed). */
-  drained(): Promise<void> {
-    return WebSocket.#of(this, "wait for drain").drained();
+  async drained(): Promise<void> {
+    // A promise-returning operation reports even a foreign receiver by rejecting.
+    await WebSocket.#of(this, "wait for drain").drained();
   }
 
   /** Drop the connection at once (no closing handshake): `close` fires with 1006. */
