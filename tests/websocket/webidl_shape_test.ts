@@ -89,6 +89,13 @@ describe("WebSocket interface object", () => {
     assertInterfaceObject(WebSocket as unknown as AnyFunction, "WebSocket", 1);
   });
 
+  it("the interface object holds only what WebIDL puts there: no way for user code to make a server socket", () => {
+    const own = Object.getOwnPropertyNames(WebSocket).sort();
+    assert.deepEqual(own, ["CLOSED", "CLOSING", "CONNECTING", "OPEN", "length", "name", "prototype"]);
+    assert.deepEqual(Object.getOwnPropertySymbols(WebSocket), []);
+    assert.throws(() => new WebSocket(Symbol("accepted") as unknown as string), TypeError, "a Symbol is no URL");
+  });
+
   it("has the constants on the interface object and the prototype, read-only and enumerable", () => {
     for (const [name, value] of Object.entries(CONSTANTS)) {
       for (const holder of [WebSocket, WebSocket.prototype]) {
