@@ -21,8 +21,21 @@
  * @module
  */
 
-export { type BinaryType, type UpgradeInfo, WebSocket, type WebSocketOptions } from "./websocket/websocket.ts";
-export { type PingPongEvent, type WebSocketEventMap, WebSocketEvents } from "./websocket/events.ts";
+export {
+  type BinaryType,
+  type UpgradeInfo,
+  WebSocket,
+  type WebSocketListener,
+  type WebSocketOptions,
+} from "./websocket/websocket.ts";
+export {
+  type CloseEventLike,
+  type ErrorEventLike,
+  type PingPongEvent,
+  type WebSocketEventMap,
+} from "./websocket/events.ts";
+export { CloseEvent, type CloseEventConstructor, type CloseEventInit } from "./websocket/close_event.ts";
+export { MessageEvent, type MessageEventConstructor } from "./websocket/message_event.ts";
 export { SafeEventTarget } from "./websocket/safe_events.ts";
 export type { ClientOptions } from "./client/connect.ts";
 export type { SessionOptions } from "./session/session.ts";
@@ -30,5 +43,4 @@ export type { ConnectionLimits } from "./protocol/connection.ts";
 export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server/serve.ts";
 export type { AcceptOptions, UpgradeDecision } from "./server/accept.ts";
 export { type ErrorCode, type ErrorInfo, ERRORS, WebSocketError } from "./protocol/errors.ts";
-export type { CloseEventLike, ErrorEventLike } from "./websocket/dom.ts";
 export type { ClientTlsOptions, NetAddress, ServerTlsOptions } from "./transport/types.ts";

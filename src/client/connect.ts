@@ -26,6 +26,7 @@ import { Session, type SessionEvents, type SessionOptions } from "../session/ses
 import { type ConnectionOptions, resolveSessionOptions } from "../session/options.ts";
 import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
+import { hostKey, HostQueue } from "./host_queue.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
 export interface ClientOptions extends SessionOptions {
@@ -47,6 +48,14 @@ export interface WebSocketOptions extends ClientOptions {
   maxPayload?: number;
   /** Most fragments per message (default 100,000; 1009 beyond). */
   maxFragments?: number;
+}
+
+/** What the WebSocket constructor adds to the caller's options. */
+export interface ConnectOptions extends ClientOptions {
+  /** The `Origin` to send unless `headers` has one (the runtime location's; none without it). */
+  origin?: string;
+  /** Where connections wait for their host (default: the one queue of this process). */
+  hosts?: HostQueue;
 }
 
 /** Where the client reports progress. */
@@ -79,23 +88,28 @@ export interface ClientCallbacks {
 export function connectClient(
   url: WebSocketUrl,
   protocols: string[],
-  options: ClientOptions & ConnectionOptions,
+  options: ConnectOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
-  const handshake = new ClientHandshake({ url, protocols, headers: options.headers });
+  const headers = options.origin === undefined ? options.headers : withOrigin(options.headers, options.origin);
+  const handshake = new ClientHandshake({ url, protocols, headers });
   return connectAndHandshake(url, handshake, options, callbacks);
 }
+
+// One queue per process, as a browser keeps one per user agent.
+const hosts = new HostQueue();
 
 async function connectAndHandshake(
   url: WebSocketUrl,
   handshake: ClientHandshake,
-  options: ClientOptions & ConnectionOptions,
+  options: ConnectOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
   const expired = new AbortController();
   const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? DEFAULT_CLIENT_HANDSHAKE_TIMEOUT);
+  const either = signal === undefined ? expired.signal : AbortSignal.any([signal, expired.signal]);
   // Why the attempt was given up, if it was (the caller's abort over the deadline).
   const stopped = (cause?: unknown): WebSocketError | undefined =>
     signal?.aborted
@@ -104,14 +118,19 @@ async function connectAndHandshake(
       ? new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT", undefined, undefined, { cause })
       : undefined;
   let transport;
+  let release: (() => void) | undefined;
   try {
+    // The deadline counts the wait for the host too: it is part of CONNECTING.
+    release = await (options.hosts ?? hosts).acquire(hostKey(url.hostname, url.port), either).catch((cause) => {
+      throw stopped(cause);
+    });
     const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
     try {
       transport = await net.connect({
         hostname: url.hostname,
         port: url.port,
         tls: url.secure ? (options.tls ?? true) : undefined,
-        signal: signal === undefined ? expired.signal : AbortSignal.any([signal, expired.signal]),
+        signal: either,
       });
     } catch (cause) {
       throw stopped(cause) ?? new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
@@ -126,7 +145,21 @@ async function connectAndHandshake(
     return await handshakeOver(transport, codec, handshake, expired.signal, options, callbacks);
   } finally {
     clearTimeout(timer);
+    // Open or failed: the next connection to this host may go.
+    release?.();
   }
+}
+
+/** `headers` with `Origin: origin` added unless they name an Origin of their own. */
+function withOrigin(headers: ClientOptions["headers"], origin: string): ClientOptions["headers"] {
+  const list = headers instanceof Headers
+    ? [...headers]
+    : Array.isArray(headers)
+    ? headers
+    : Object.entries(headers ?? {});
+  // A malformed entry is left for the handshake's own checks (its TypeError).
+  const named = list.some((entry) => Array.isArray(entry) && String(entry[0]).toLowerCase() === "origin");
+  return named ? headers : [...list, ["Origin", origin]];
 }
 
 function handshakeOver(

@@ -31,7 +31,7 @@ import { type ResolvedSessionOptions, resolveSessionOptions } from "../session/o
 import { DEFAULT_SERVER_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
 import type { ClientRegistry } from "./registry.ts";
 import type { Transport } from "../transport/types.ts";
-import { WebSocket, type WebSocketOptions } from "../websocket/websocket.ts";
+import { acceptedWebSocket, type WebSocket, type WebSocketOptions } from "../websocket/websocket.ts";
 import { keepRequest, type KeptRequest, type UpgradeInfo, upgradeInfo } from "../websocket/upgrade_info.ts";
 import { requestUrl } from "./request_url.ts";
 
@@ -115,10 +115,12 @@ export function acceptTransport(
       const httpContext = { secure: context.secure, received: () => phase.discard(), flow: http };
       void respondHttp(transport, step.notUpgrade, phase.late, options.fetch, httpContext);
     } else {
-      upgrade(session, step.request, phase, options, registry, context.secure === true).catch((error) => {
-        console.error(error);
-        phase.refuse(rejectResponse(500));
-      });
+      upgrade({ session, request: step.request, phase, options, registry, secure: context.secure === true }).catch(
+        (error) => {
+          console.error(error);
+          phase.refuse(rejectResponse(500));
+        },
+      );
     }
   };
   session.startHandshake({
@@ -135,16 +137,29 @@ export function acceptTransport(
   if (context.initial !== undefined && context.initial.length > 0) onStep(handshake.receive(context.initial));
 }
 
+/** One upgrade request on its way to an open socket. */
+interface Upgrading {
+  session: Session;
+  request: UpgradeRequest;
+  phase: AcceptPhase;
+  options: AcceptOptions;
+  registry: ClientRegistry;
+  /** The connection came over TLS. */
+  secure: boolean;
+}
+
+/** What {@link open} needs beyond the request: the application's decision, and the codec. */
+interface Accepted extends Upgrading {
+  kept: KeptRequest;
+  protocol: string;
+  headers: [string, string][] | undefined;
+  codec: Codec;
+}
+
 // The async part stays small: every local here lives in a suspended frame
 // per connection until the codec is there.
-async function upgrade(
-  session: Session,
-  request: UpgradeRequest,
-  phase: AcceptPhase,
-  options: AcceptOptions,
-  registry: ClientRegistry,
-  secure: boolean,
-): Promise<void> {
+async function upgrade(upgrading: Upgrading): Promise<void> {
+  const { session, request, phase, options, secure } = upgrading;
   const transport = session.transport;
   const remoteAddress = transport.remoteAddress;
   const host = request.fields.get("host") ?? remoteAddress?.hostname ?? "localhost";
@@ -175,25 +190,15 @@ async function upgrade(
     : Object.entries(accepted.headers);
   const codec = await loadCodec();
   phase.settle();
-  open(session, request, phase, options, registry, kept, protocol, headers, codec);
+  open({ ...upgrading, kept, protocol, headers, codec });
 }
 
-function open(
-  session: Session,
-  request: UpgradeRequest,
-  phase: AcceptPhase,
-  options: AcceptOptions,
-  registry: ClientRegistry,
-  kept: KeptRequest,
-  protocol: string,
-  headers: [string, string][] | undefined,
-  codec: Codec,
-): void {
+function open(accepted: Accepted): void {
+  const { session, request, phase, options, registry, kept, protocol, headers, codec } = accepted;
   // The peer may have left, or the server begun its shutdown, while the hook ran.
   if (session.isClosed || registry.closing) return session.terminate();
   session.transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
-  const ws = WebSocket._accept(session, protocol, "", kept);
-  session.setEvents(ws);
+  const ws = acceptedWebSocket({ session, protocol, extensions: "", upgrade: kept });
   registry.opened(session, ws);
   // Open before the application sees the socket, so what it sends there goes out;
   // the frames that came with the request wait until its listeners are attached.

@@ -1,21 +1,21 @@
 /**
- * The events of a WebSocket, typed: the `on<type>` handler attributes and
- * `addEventListener` overloads keyed by {@link WebSocketEventMap}, on top of
- * the exception-safe event target.
+ * The events a WebSocket dispatches, typed, and the `error` event: a plain
+ * `Event` as in browsers (not an `ErrorEvent`), which still carries the
+ * failure (`error`, a `WebSocketError` with a stable `code`) for code that
+ * wants to know why.
  *
  * @example
  * ```ts
  * import { WebSocket } from "./websocket.ts";
  * const ws = new WebSocket("ws://127.0.0.1:8080");
+ * ws.addEventListener("error", (event) => console.log(event.error.message));
  * ws.addEventListener("close", (event) => console.log(event.code, event.wasClean));
- * ws.onmessage = (event) => console.log(event.data);
  * ```
  * @module
  */
 
-import type { CloseEventLike, ErrorEventLike } from "./dom.ts";
-import { SafeEventTarget } from "./safe_events.ts";
-import { exposeMembers } from "./idl.ts";
+import type { WebSocketError } from "../protocol/errors.ts";
+import type { CloseEvent } from "./close_event.ts";
 
 /** `ping` and `pong` events carry the payload and, for a pong answering our ping, the round-trip time. */
 export interface PingPongEvent extends Event {
@@ -24,6 +24,17 @@ export interface PingPongEvent extends Event {
   /** Milliseconds since the matching `ping()` (pong events only; undefined when unsolicited). */
   readonly rtt?: number;
 }
+
+/** The `error` event: a plain `Event`, with the failure kept on it. */
+export interface ErrorEventLike extends Event {
+  /** What failed: a `WebSocketError` (with `code`, and `details` of a refused handshake) or the transport's error. */
+  readonly error: WebSocketError | Error;
+  /** The failure's message. */
+  readonly message: string;
+}
+
+/** The `close` event's shape (the name before `CloseEvent` was exported). */
+export type CloseEventLike = CloseEvent;
 
 /** The events a WebSocket dispatches, by type. */
 export interface WebSocketEventMap {
@@ -34,7 +45,7 @@ export interface WebSocketEventMap {
   /** The connection failed; `error` holds a `WebSocketError` with a stable `code`. */
   error: ErrorEventLike;
   /** The connection closed. */
-  close: CloseEventLike;
+  close: CloseEvent;
   /** A ping arrived (already answered). */
   ping: PingPongEvent;
   /** A pong arrived. */
@@ -42,86 +53,19 @@ export interface WebSocketEventMap {
 }
 
 /**
- * Event plumbing shared by every WebSocket (client or accepted).
+ * The `error` event for `failure`: `new Event("error")` with read-only,
+ * non-enumerable `error` and `message` of its own, so its class, its
+ * string tag and its enumerable keys stay those of a browser's.
  *
  * @example
  * ```ts
- * class Probe extends WebSocketEvents {}
- * const probe = new Probe();
- * probe.onopen = () => console.log("open");
- * probe.dispatchEvent(new Event("open"));
+ * const event = errorEvent(new Error("Cannot connect: refused"));
+ * console.log(String(event), event.error.message); // "[object Event]" "Cannot connect: refused"
  * ```
  */
-export class WebSocketEvents extends SafeEventTarget {
-  /** Listen for an event (typed by {@link WebSocketEventMap}); a throwing listener is reported, never fatal. */
-  override addEventListener<K extends keyof WebSocketEventMap>(
-    type: K,
-    listener: ((this: WebSocketEvents, event: WebSocketEventMap[K]) => unknown) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  /** Listen for any other event type. */
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | ((event: never) => unknown) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
-  }
-
-  /** Stop listening. */
-  override removeEventListener<K extends keyof WebSocketEventMap>(
-    type: K,
-    listener: ((this: WebSocketEvents, event: WebSocketEventMap[K]) => unknown) | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  /** Stop listening for any other event type. */
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | ((event: never) => unknown) | null,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    super.removeEventListener(type, listener as EventListenerOrEventListenerObject | null, options);
-  }
-
-  /** Handler for `open`. */
-  get onopen(): ((event: Event) => unknown) | null {
-    return this.getHandler("open");
-  }
-  set onopen(value: ((event: Event) => unknown) | null) {
-    this.setHandler("open", value);
-  }
-  /** Handler for `message` (a `MessageEvent`). */
-  get onmessage(): ((event: MessageEvent) => unknown) | null {
-    return this.getHandler("message");
-  }
-  set onmessage(value: ((event: MessageEvent) => unknown) | null) {
-    this.setHandler("message", value);
-  }
-  /** Handler for `error`. */
-  get onerror(): ((event: ErrorEventLike) => unknown) | null {
-    return this.getHandler("error");
-  }
-  set onerror(value: ((event: ErrorEventLike) => unknown) | null) {
-    this.setHandler("error", value);
-  }
-  /** Handler for `close` (a `CloseEvent`). */
-  get onclose(): ((event: CloseEventLike) => unknown) | null {
-    return this.getHandler("close");
-  }
-  set onclose(value: ((event: CloseEventLike) => unknown) | null) {
-    this.setHandler("close", value);
-  }
+export function errorEvent(failure: WebSocketError | Error): ErrorEventLike {
+  return Object.defineProperties(new Event("error"), {
+    error: { value: failure, configurable: true },
+    message: { value: failure.message, configurable: true },
+  }) as ErrorEventLike;
 }
-
-exposeMembers(WebSocketEvents.prototype, ["onopen", "onerror", "onclose", "onmessage"]);
-exposeMembers(WebSocketEvents.prototype, ["addEventListener", "removeEventListener"]);

@@ -122,3 +122,99 @@ export function defineInterface(constructor: { prototype: object }, shape: Inter
     });
   }
 }
+
+/**
+ * WebIDL `USVString`: a `DOMString` with each lone surrogate replaced by U+FFFD.
+ *
+ * @example
+ * ```ts
+ * toUSVString("a\uD800"); // "a\uFFFD"
+ * ```
+ */
+export function toUSVString(value: unknown): string {
+  const text = toDOMString(value);
+  // isWellFormed (ES2024) is the fast check; Node 20 has it, the regex is for older engines.
+  const checked = text as unknown as { isWellFormed?: () => boolean };
+  if (checked.isWellFormed?.() === true) return text;
+  return text.replace(/\p{Surrogate}/gu, "\uFFFD");
+}
+
+/**
+ * WebIDL `unsigned short` (no `[EnforceRange]`): `ToNumber`, then NaN and
+ * infinities to 0, truncation, and modulo 2¹⁶.
+ *
+ * @example
+ * ```ts
+ * toUnsignedShort(65537); // 1
+ * toUnsignedShort(-1); // 65535
+ * ```
+ */
+export function toUnsignedShort(value: unknown): number {
+  // Unary plus, not Number(): WebIDL's ToNumber throws on a BigInt.
+  const number = +(value as number);
+  if (!Number.isFinite(number)) return 0;
+  return ((Math.trunc(number) % 65536) + 65536) % 65536;
+}
+
+/**
+ * A WebIDL dictionary argument: `undefined` and `null` are an empty one,
+ * any other non-object a `TypeError`.
+ *
+ * @example
+ * ```ts
+ * toDictionary(undefined, "CloseEventInit"); // {}
+ * ```
+ */
+export function toDictionary(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" && typeof value !== "function") {
+    throw new TypeError(`Cannot convert to ${name}: not an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The `EventInit` members of a converted dictionary, read once each, in
+ * WebIDL order (`bubbles`, `cancelable`, `composed`).
+ *
+ * @example
+ * ```ts
+ * toEventInit({ bubbles: 1 }); // { bubbles: true, cancelable: false, composed: false }
+ * ```
+ */
+export function toEventInit(dictionary: Record<string, unknown>): EventInit {
+  return { bubbles: !!dictionary.bubbles, cancelable: !!dictionary.cancelable, composed: !!dictionary.composed };
+}
+
+/**
+ * True when `prototype` has `name` as WebIDL makes a read-only attribute:
+ * an enumerable, configurable accessor whose getter is named `get <name>`
+ * and which has no setter.
+ *
+ * @example
+ * ```ts
+ * isWebIDLAttribute(Event.prototype, "type");
+ * ```
+ */
+export function isWebIDLAttribute(prototype: object, name: string): boolean {
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, name);
+  return descriptor?.get !== undefined && descriptor.set === undefined && descriptor.enumerable === true &&
+    descriptor.configurable === true && descriptor.get.name === `get ${name}`;
+}
+
+/**
+ * True when `body` throws a `TypeError` (a feature probe's question).
+ *
+ * @example
+ * ```ts
+ * throwsTypeError(() => new (Event as unknown as new () => Event)()); // true: a type is required
+ * ```
+ */
+export function throwsTypeError(body: () => unknown): boolean {
+  try {
+    body();
+    return false;
+  } catch (error) {
+    return error instanceof TypeError;
+  }
+}

@@ -15,29 +15,38 @@
  * @module
  */
 
-import { connectClient, type WebSocketOptions } from "../client/connect.ts";
-import { CloseEvent, ErrorEvent } from "./dom.ts";
-import { checkCloseArguments } from "../protocol/close_codes.ts";
-import type { WebSocketError } from "../protocol/errors.ts";
-import { normalizeProtocols } from "../protocol/subprotocols.ts";
-import { originOf, parseWebSocketUrl } from "../protocol/ws_url.ts";
-import { WebSocketEvents } from "./events.ts";
-import type { Session } from "../session/session.ts";
-import { ON_CLOSE, ON_CLOSING, ON_ERROR, ON_MESSAGE, ON_PING, ON_PONG } from "../session/contract.ts";
+import type { WebSocketOptions } from "../client/connect.ts";
+import type { WebSocketEventMap } from "./events.ts";
+import { RUNTIME_CALLS_HANDLERS } from "./safe_events.ts";
 import type { NetAddress } from "../transport/types.ts";
-import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "./message_data.ts";
-import { SendQueue } from "./send_order.ts";
-import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
-import { defineInterface, isOptionsObject, toDOMString, toProtocols } from "./idl.ts";
+import { bytesOf, isBinary } from "./message_data.ts";
+import { clampUnsignedShort } from "../protocol/close_codes.ts";
+import { type AcceptedConnection, type BinaryType, SocketCore } from "./socket_core.ts";
+import { restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
+import { defineInterface, isOptionsObject, toDOMString, toUSVString } from "./idl.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
 export type { WebSocketOptions } from "../client/connect.ts";
+export type { AcceptedConnection, BinaryType } from "./socket_core.ts";
 
-/** How `binaryType` presents binary messages. */
-export type BinaryType = "blob" | "arraybuffer";
+/**
+ * A listener (or `on<type>` handler) for the WebSocket event `K`.
+ *
+ * @example
+ * ```ts
+ * const onMessage: WebSocketListener<"message"> = (event) => console.log(event.data);
+ * ```
+ */
+export type WebSocketListener<K extends keyof WebSocketEventMap> =
+  | ((this: WebSocket, event: WebSocketEventMap[K]) => unknown)
+  | null;
 
 const encoder = new TextEncoder();
-let accepting: { session: Session; protocol: string; extensions: string; upgrade: KeptRequest } | undefined;
+const nativeAdd = EventTarget.prototype.addEventListener;
+const nativeRemove = EventTarget.prototype.removeEventListener;
+const nativeDispatch = EventTarget.prototype.dispatchEvent;
+// The constructor's first argument when the server makes a socket: no user code can pass it.
+const ACCEPTED: unique symbol = Symbol("accepted");
 
 /**
  * The web's `WebSocket`, on Deno, Bun, Node and workerd.
@@ -49,7 +58,7 @@ let accepting: { session: Session; protocol: string; extensions: string; upgrade
  * ws.addEventListener("close", (event) => console.log(event.code));
  * ```
  */
-export class WebSocket extends WebSocketEvents {
+export class WebSocket extends EventTarget {
   /** `readyState`: the connection is not yet open. */
   declare static readonly CONNECTING: 0;
   /** `readyState`: open and ready to communicate. */
@@ -67,124 +76,68 @@ export class WebSocket extends WebSocketEvents {
   /** `readyState`: closed, or could not be opened. */
   declare readonly CLOSED: 3;
 
-  #url: string;
-  #origin: string | undefined;
-  #readyState = 0;
-  #protocol = "";
-  #extensions = "";
-  #binaryType: BinaryType = "blob";
-  #session: Session | undefined;
-  // Client only: aborts the connection attempt (close() while CONNECTING).
-  #abort: AbortController | undefined;
-  #afterCloseBytes = 0;
-  // Made on first use: only a Blob, or a send() behind one, waits here.
-  #queue: SendQueue | undefined;
-  #upgrade: KeptRequest | undefined;
+  #core: SocketCore;
   #request: UpgradeInfo | undefined;
 
   /**
-   * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`). The
-   * second argument is a subprotocol or a list of them, or an options object.
-   * Bad `headers` throw a `TypeError` here, as in undici, Deno and Bun.
+   * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`; relative
+   * to `globalThis.location` where there is one). The second argument is a
+   * subprotocol or a list of them, or an options object. Bad `headers` throw
+   * a `TypeError` here, as in undici, Deno and Bun.
    */
   constructor(url: string | URL, protocols?: string | string[] | WebSocketOptions) {
     if (arguments.length === 0) throw new TypeError("Cannot construct a WebSocket: a URL is required");
     super();
-    const server = accepting;
-    accepting = undefined;
-    if (server !== undefined) {
-      this.#url = server.upgrade.url;
-      this.#readyState = 1;
-      this.#protocol = server.protocol;
-      this.#extensions = server.extensions;
-      this.#session = server.session;
-      this.#upgrade = server.upgrade;
+    if ((url as unknown) === ACCEPTED) {
+      this.#core = SocketCore.accepted(this, protocols as unknown as AcceptedConnection);
       return;
     }
+    // WebIDL converts the arguments before the constructor's steps run.
+    const href = toUSVString(url);
     const options = isOptionsObject(protocols) ? protocols as WebSocketOptions : { protocols };
-    const target = parseWebSocketUrl(url);
-    const offered = normalizeProtocols(toProtocols(options.protocols));
-    this.#url = target.url;
-    this.#abort = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal;
-    connectClient(target, offered, { ...options, signal }, {
-      opened: (session, protocol, extensions) => {
-        if (this.#readyState !== 0) return;
-        this.#session = session;
-        this.#readyState = 1;
-        this.#protocol = protocol;
-        this.#extensions = extensions;
-        this.dispatchEvent(new Event("open"));
-      },
-      events: this,
-    }).then(() => this.#pump(), (error: WebSocketError) => this.#failConnecting(error));
+    this.#core = SocketCore.connect(this, href, options);
   }
 
   /** The URL, serialized. */
   get url(): string {
-    return this.#url;
+    return this.#core.url;
   }
   /** `CONNECTING` (0), `OPEN` (1), `CLOSING` (2) or `CLOSED` (3). */
   get readyState(): number {
-    return this.#readyState;
+    return this.#core.readyState;
   }
   /** Application bytes queued by `send` and not yet handed to the network. */
   get bufferedAmount(): number {
-    return (this.#session?.bufferedAmount ?? 0) + (this.#queue?.bytes ?? 0) + this.#afterCloseBytes;
+    return this.#core.bufferedAmount;
+  }
+  /** Handler for `open`. */
+  get onopen(): WebSocketListener<"open"> {
+    return this.#core.listeners?.getHandler("open") ?? null;
+  }
+  set onopen(value: WebSocketListener<"open">) {
+    this.#core.safeListeners().setHandler("open", value);
+  }
+  /** Handler for `error` (a plain `Event`; its `error` holds the failure). */
+  get onerror(): WebSocketListener<"error"> {
+    return this.#core.listeners?.getHandler("error") ?? null;
+  }
+  set onerror(value: WebSocketListener<"error">) {
+    this.#core.safeListeners().setHandler("error", value);
+  }
+  /** Handler for `close` (a `CloseEvent`). */
+  get onclose(): WebSocketListener<"close"> {
+    return this.#core.listeners?.getHandler("close") ?? null;
+  }
+  set onclose(value: WebSocketListener<"close">) {
+    this.#core.safeListeners().setHandler("close", value);
   }
   /** The extensions the server chose ("" until open). */
   get extensions(): string {
-    return this.#extensions;
+    return this.#core.extensions;
   }
   /** The subprotocol the server chose ("" when none). */
   get protocol(): string {
-    return this.#protocol;
-  }
-  /** `"blob"` (default) or `"arraybuffer"`; other values are ignored. */
-  get binaryType(): BinaryType {
-    return this.#binaryType;
-  }
-  set binaryType(value: BinaryType) {
-    const type = toDOMString(value);
-    if (type === "blob" || type === "arraybuffer") this.#binaryType = type;
-  }
-
-  /** The peer's address (where the runtime tells it). */
-  get remoteAddress(): NetAddress | undefined {
-    return this.#upgrade?.remoteAddress ?? this.#session?.transport.remoteAddress;
-  }
-  /** On an accepted socket: the upgrade request's URL and headers. */
-  get request(): UpgradeInfo | undefined {
-    if (this.#upgrade !== undefined) this.#request ??= restoreRequest(this.#upgrade);
-    return this.#request;
-  }
-
-  /**
-   * Send a message. Throws `InvalidStateError` while CONNECTING (a `TypeError`
-   * without an argument); after `close()`, data is dropped but counted in
-   * `bufferedAmount`.
-   */
-  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
-    // Only a missing argument is a TypeError; `send(undefined)` sends "undefined". Optimizing
-    // compilers drop the unused `arguments` object; unoptimized code pays for it (measured: no change).
-    if (data === undefined && arguments.length === 0) throw new TypeError("Cannot send: no data given");
-    if (this.#readyState === 0) throw new DOMException("Cannot send: still CONNECTING", "InvalidStateError");
-    if (typeof data !== "string" && !isBinary(data)) data = toDOMString(data);
-    if (this.#readyState !== 1) {
-      this.#afterCloseBytes += sizeOf(data);
-      return;
-    }
-    // Order is kept even when a Blob must be read first: everything queues behind it.
-    if ((this.#queue === undefined || this.#queue.idle) && !(data instanceof Blob) && this.#session !== undefined) {
-      // Refused once our close frame went out (the peer's close or a failure may come first):
-      // counted, as the standard counts data sent after close(), never dropped unseen.
-      if (!this.#session.send(typeof data === "string" ? data : bytesOf(data))) this.#afterCloseBytes += sizeOf(data);
-      return;
-    }
-    // A copy now: the caller may reuse its buffer before the queue drains.
-    const queued = typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice();
-    (this.#queue ??= new SendQueue()).push(queued);
-    this.#pump();
+    return this.#core.protocol;
   }
 
   /**
@@ -194,108 +147,156 @@ export class WebSocket extends WebSocketEvents {
    * out first, a Blob among them included.
    */
   close(code?: number, reason?: string): void {
-    if (reason !== undefined) reason = toDOMString(reason);
-    code = checkCloseArguments(code, reason);
-    if (this.#readyState >= 2) return;
-    if (this.#readyState === 0) {
-      this.#readyState = 2;
-      this.#abort?.abort();
-      return;
-    }
-    this.#readyState = 2;
-    const closeNow = () => this.#session?.close(code ?? (reason ? 1000 : 1005), reason ?? "");
-    if (this.#queue === undefined) closeNow();
-    else this.#queue.finish(closeNow);
+    const core = WebSocket.#of(this, "close");
+    // WebIDL converts `[Clamp] unsigned short code`, then `USVString reason`; the checks come after both.
+    const clamped = code === undefined ? undefined : clampUnsignedShort(code);
+    core.close(clamped, reason === undefined ? undefined : toUSVString(reason));
+  }
+
+  /** Handler for `message` (a `MessageEvent`). */
+  get onmessage(): WebSocketListener<"message"> {
+    return this.#core.listeners?.getHandler("message") ?? null;
+  }
+  set onmessage(value: WebSocketListener<"message">) {
+    this.#core.safeListeners().setHandler("message", value);
+  }
+  /** `"blob"` (default) or `"arraybuffer"`; other values are ignored. */
+  get binaryType(): BinaryType {
+    return this.#core.binaryType;
+  }
+  set binaryType(value: BinaryType) {
+    const core = WebSocket.#of(this, "set binaryType");
+    const type = toDOMString(value);
+    if (type === "blob" || type === "arraybuffer") core.binaryType = type;
+  }
+
+  /**
+   * Send a message. Throws `InvalidStateError` while CONNECTING (a `TypeError`
+   * without an argument); after `close()`, data is dropped but counted in
+   * `bufferedAmount`.
+   */
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    const core = WebSocket.#of(this, "send");
+    // Only a missing argument is a TypeError; `send(undefined)` sends "undefined". Optimizing
+    // compilers drop the unused `arguments` object; unoptimized code pays for it (measured: no change).
+    if (data === undefined && arguments.length === 0) throw new TypeError("Cannot send: no data given");
+    core.send(typeof data === "string" || isBinary(data) ? data : toDOMString(data));
+  }
+
+  /** The peer's address (where the runtime tells it). */
+  get remoteAddress(): NetAddress | undefined {
+    const core = this.#core;
+    return core.upgrade?.remoteAddress ?? core.session?.transport.remoteAddress;
+  }
+  /** On an accepted socket: the upgrade request's URL and headers. */
+  get request(): UpgradeInfo | undefined {
+    const upgrade = this.#core.upgrade;
+    if (upgrade !== undefined) this.#request ??= restoreRequest(upgrade);
+    return this.#request;
   }
 
   /** Send a ping (at most 125 bytes); the matching `pong` event carries the round-trip time. */
   ping(data: string | ArrayBufferView | ArrayBuffer = new Uint8Array(0)): void {
-    if (this.#readyState === 0) throw new DOMException("Cannot ping: still CONNECTING", "InvalidStateError");
-    const payload = typeof data === "string" ? encoder.encode(data) : bytesOf(data);
-    if (payload.length > 125) throw new DOMException("Cannot ping: payload longer than 125 bytes", "SyntaxError");
-    if (this.#readyState === 1) this.#session?.ping(payload);
+    const core = WebSocket.#of(this, "ping");
+    core.ping(typeof data === "string" ? encoder.encode(data) : bytesOf(data));
   }
 
   /** Resolves once `bufferedAmount` is zero (or the connection closed). */
   async drained(): Promise<void> {
-    await this.#queue?.settled();
-    await this.#session?.drained();
+    // A promise-returning operation reports even a foreign receiver by rejecting.
+    await WebSocket.#of(this, "wait for drain").drained();
   }
 
   /** Drop the connection at once (no closing handshake): `close` fires with 1006. */
   terminate(): void {
-    if (this.#readyState === 3) return;
-    if (this.#session === undefined) return this.close();
-    this.#readyState = 2;
-    this.#queue?.clear();
-    this.#session.terminate();
+    WebSocket.#of(this, "terminate").terminate();
   }
 
-  /** @internal Session event: a whole message. */
-  [ON_MESSAGE](data: string | Uint8Array): void {
-    if (this.#readyState !== 1) return;
-    const value = typeof data === "string"
-      ? data
-      : this.#binaryType === "arraybuffer"
-      ? toArrayBuffer(data)
-      : new Blob([data as Uint8Array<ArrayBuffer>]);
-    this.#origin ??= originOf(this.#url);
-    this.dispatchEvent(new MessageEvent("message", { data: value, origin: this.#origin }));
+  /** Listen for an event (typed by {@link WebSocketEventMap}); a throwing listener is reported, never fatal. */
+  override addEventListener<K extends keyof WebSocketEventMap>(
+    type: K,
+    listener: WebSocketListener<K>,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /** Listen for any other event type. */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(_type: string, _listener: unknown): void {
+    // Anything else is still an EventTarget to this method, as to the one it stands in for.
+    if (!WebSocket.#is(this)) return void nativeAdd.apply(this, arguments as never);
+    this.#core.safeListeners().add(arguments);
   }
 
-  /** @internal Session event: a pong, with the round-trip time when it answers our ping. */
-  [ON_PONG](payload: Uint8Array, rtt: number | undefined): void {
-    this.dispatchEvent(Object.assign(new Event("pong"), { data: payload, rtt }));
+  /** Stop listening. */
+  override removeEventListener<K extends keyof WebSocketEventMap>(
+    type: K,
+    listener: WebSocketListener<K>,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /** Stop listening for any other event type. */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(_type: string, _listener: unknown): void {
+    if (!WebSocket.#is(this)) return void nativeRemove.apply(this, arguments as never);
+    this.#core.safeListeners().remove(arguments);
   }
 
-  /** @internal Session event: a ping (already answered). */
-  [ON_PING](payload: Uint8Array): void {
-    this.dispatchEvent(Object.assign(new Event("ping"), { data: payload }));
+  static #is(value: unknown): value is WebSocket {
+    return (typeof value === "object" || typeof value === "function") && value !== null && #core in value;
   }
 
-  /** @internal Session event: the peer's close frame arrived. */
-  [ON_CLOSING](): void {
-    if (this.#readyState === 1) this.#readyState = 2;
+  // WebIDL checks the receiver before any argument.
+  static #of(value: unknown, what: string): SocketCore {
+    if (!WebSocket.#is(value)) throw new TypeError(`Cannot ${what}: the receiver is not a WebSocket`);
+    return value.#core;
   }
 
-  /** @internal Session event: the connection failed. */
-  [ON_ERROR](error: WebSocketError | Error): void {
-    this.dispatchEvent(new ErrorEvent("error", { message: error.message, error }));
+  static {
+    // Where the runtime calls on<type> itself, dispatches by the page must hide the handler too.
+    if (RUNTIME_CALLS_HANDLERS) {
+      Object.defineProperty(WebSocket.prototype, "dispatchEvent", {
+        value: function dispatchEvent(this: WebSocket, event: Event): boolean {
+          const listeners = WebSocket.#is(this) ? this.#core.listeners : undefined;
+          if (listeners === undefined) return nativeDispatch.apply(this, arguments as never);
+          return listeners.dispatch(event);
+        },
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
   }
+}
 
-  /** @internal Session event: the connection is closed. */
-  [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
-    this.#readyState = 3;
-    this.#queue?.clear();
-    this.dispatchEvent(new CloseEvent("close", { code, reason, wasClean }));
-  }
-
-  #failConnecting(error: WebSocketError): void {
-    this.#readyState = 3;
-    this.dispatchEvent(new ErrorEvent("error", { message: error.message, error }));
-    queueMicrotask(() => this.dispatchEvent(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
-  }
-
-  #pump(): void {
-    const session = this.#session;
-    if (session === undefined || this.#queue === undefined) return;
-    // Whatever waits was sent before close(): it still goes out, ahead of the close frame.
-    void this.#queue.pump((payload, size) => {
-      if (!session.send(payload)) this.#afterCloseBytes += size;
-    });
-  }
-
-  /** @internal Wrap an accepted connection (used by the server). */
-  static _accept(session: Session, protocol: string, extensions: string, upgrade: KeptRequest): WebSocket {
-    accepting = { session, protocol, extensions, upgrade };
-    return new WebSocket(upgrade.url);
-  }
+/**
+ * Make the `WebSocket` of a connection the server accepted: OPEN at once,
+ * with the request it came with. Not exported from the package: only the
+ * server makes these.
+ *
+ * @example
+ * ```ts
+ * declare const accepted: AcceptedConnection;
+ * const ws = acceptedWebSocket(accepted);
+ * console.log(ws.readyState); // 1
+ * ```
+ */
+export function acceptedWebSocket(accepted: AcceptedConnection): WebSocket {
+  return new WebSocket(ACCEPTED as unknown as string, accepted as unknown as string);
 }
 
 defineInterface(WebSocket, {
   name: "WebSocket",
   constants: { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 },
-  members: ["url", "readyState", "bufferedAmount", "extensions", "protocol", "binaryType", "close", "send"],
-  // WebIDL counts only required arguments: `new WebSocket(url)` and `close()`.
-  lengths: { constructor: 1, close: 0 },
+  members: [
+    ...["url", "readyState", "bufferedAmount", "onopen", "onerror", "onclose", "extensions", "protocol", "close"],
+    ...["onmessage", "binaryType", "send", "addEventListener", "removeEventListener"],
+  ],
+  // WebIDL counts only required arguments: `new WebSocket(url)`, `close()`, `addEventListener(type, callback)`.
+  lengths: { constructor: 1, close: 0, addEventListener: 2, removeEventListener: 2 },
 });

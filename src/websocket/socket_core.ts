@@ -1,0 +1,269 @@
+/**
+ * What a `WebSocket` is behind its interface: its state (readyState,
+ * protocol, the session, the send queue), what its operations do once
+ * WebIDL has checked and converted their arguments, and the session's
+ * events turned into DOM events on the socket. `websocket.ts` is the
+ * interface (receivers, conversions, accessors) and holds one of these per
+ * socket, so no engine method sits on `WebSocket.prototype`.
+ *
+ * @example
+ * ```ts
+ * import { SocketCore } from "./socket_core.ts";
+ * const target = new EventTarget();
+ * const core = SocketCore.connect(target, "ws://127.0.0.1:8080", { protocols: ["chat"] });
+ * target.addEventListener("open", () => core.send("hello"));
+ * ```
+ * @module
+ */
+
+import { connectClient, type WebSocketOptions } from "../client/connect.ts";
+import { runtimeLocation } from "../client/location.ts";
+import { checkCloseArguments } from "../protocol/close_codes.ts";
+import type { WebSocketError } from "../protocol/errors.ts";
+import { normalizeProtocols } from "../protocol/subprotocols.ts";
+import { originOf, parseWebSocketUrl } from "../protocol/ws_url.ts";
+import type { Session } from "../session/session.ts";
+import {
+  ON_CLOSE,
+  ON_CLOSING,
+  ON_ERROR,
+  ON_MESSAGE,
+  ON_PING,
+  ON_PONG,
+  type SessionEvents,
+} from "../session/contract.ts";
+import { CloseEvent } from "./close_event.ts";
+import { errorEvent } from "./events.ts";
+import { toProtocols } from "./idl.ts";
+import { MessageEvent } from "./message_event.ts";
+import { bytesOf, sizeOf, toArrayBuffer } from "./message_data.ts";
+import { SafeListeners } from "./safe_events.ts";
+import { SendQueue } from "./send_order.ts";
+import type { KeptRequest } from "./upgrade_info.ts";
+
+/** How `binaryType` presents binary messages. */
+export type BinaryType = "blob" | "arraybuffer";
+
+/** What the server hands over to make an accepted socket. */
+export interface AcceptedConnection {
+  /** The open session. */
+  session: Session;
+  /** The subprotocol chosen ("" for none). */
+  protocol: string;
+  /** The extensions agreed ("" for none). */
+  extensions: string;
+  /** The upgrade request, as kept. */
+  upgrade: KeptRequest;
+}
+
+const nativeDispatch = EventTarget.prototype.dispatchEvent;
+
+/**
+ * One socket's state and behaviour; `target` is the `WebSocket` its events
+ * are fired at.
+ *
+ * @example
+ * ```ts
+ * declare const core: SocketCore;
+ * if (core.readyState === 1) core.close(1000, "done");
+ * ```
+ */
+export class SocketCore implements SessionEvents {
+  /** The socket events are fired at. */
+  readonly target: EventTarget;
+  /** The URL, serialized. */
+  readonly url: string;
+  /** CONNECTING (0), OPEN (1), CLOSING (2) or CLOSED (3). */
+  readyState = 0;
+  /** The subprotocol the server chose. */
+  protocol = "";
+  /** The extensions the server chose. */
+  extensions = "";
+  /** How binary messages are delivered. */
+  binaryType: BinaryType = "blob";
+  /** The open session (undefined while CONNECTING, or when it failed). */
+  session: Session | undefined;
+  /** On an accepted socket: its upgrade request. */
+  upgrade: KeptRequest | undefined;
+  /** Listeners and on<type> handlers, wrapped (made on first use). */
+  listeners: SafeListeners | undefined;
+  // Client only: aborts the connection attempt (close() while CONNECTING).
+  #abort: AbortController | undefined;
+  #afterCloseBytes = 0;
+  // Made on first use: only a Blob, or a send() behind one, waits here.
+  #queue: SendQueue | undefined;
+  #origin: string | undefined;
+
+  private constructor(target: EventTarget, url: string) {
+    this.target = target;
+    this.url = url;
+  }
+
+  /**
+   * The WebSocket constructor's steps after WebIDL's conversions: resolve
+   * `href` (against the runtime's location, if any), check the protocols,
+   * and start connecting.
+   */
+  static connect(target: EventTarget, href: string, options: WebSocketOptions): SocketCore {
+    const listed = toProtocols(options.protocols);
+    const location = runtimeLocation();
+    const url = parseWebSocketUrl(href, location?.href);
+    const offered = normalizeProtocols(listed);
+    const core = new SocketCore(target, url.url);
+    const abort = core.#abort = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
+    connectClient(url, offered, { ...options, signal, origin: location?.origin }, {
+      opened: (session, protocol, extensions) => {
+        if (core.readyState !== 0) return;
+        core.session = session;
+        core.readyState = 1;
+        core.protocol = protocol;
+        core.extensions = extensions;
+        core.fire(new Event("open"));
+      },
+      events: core,
+    }).then(() => core.#pump(), (error: WebSocketError) => core.#failConnecting(error));
+    return core;
+  }
+
+  /** The state of a socket the server accepted: OPEN from the start, and told the session's events. */
+  static accepted(target: EventTarget, accepted: AcceptedConnection): SocketCore {
+    const core = new SocketCore(target, accepted.upgrade.url);
+    core.readyState = 1;
+    core.protocol = accepted.protocol;
+    core.extensions = accepted.extensions;
+    core.session = accepted.session;
+    core.upgrade = accepted.upgrade;
+    accepted.session.setEvents(core);
+    return core;
+  }
+
+  /** Application bytes queued and not yet handed to the network. */
+  get bufferedAmount(): number {
+    return (this.session?.bufferedAmount ?? 0) + (this.#queue?.bytes ?? 0) + this.#afterCloseBytes;
+  }
+
+  /** `send()` with its argument converted. */
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    if (this.readyState === 0) throw new DOMException("Cannot send: still CONNECTING", "InvalidStateError");
+    if (this.readyState !== 1) {
+      this.#afterCloseBytes += sizeOf(data);
+      return;
+    }
+    // Order is kept even when a Blob must be read first: everything queues behind it.
+    if ((this.#queue === undefined || this.#queue.idle) && !(data instanceof Blob) && this.session !== undefined) {
+      // Refused once our close frame went out (the peer's close or a failure may come first):
+      // counted, as the standard counts data sent after close(), never dropped unseen.
+      if (!this.session.send(typeof data === "string" ? data : bytesOf(data))) this.#afterCloseBytes += sizeOf(data);
+      return;
+    }
+    // A copy now: the caller may reuse its buffer before the queue drains.
+    const queued = typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice();
+    (this.#queue ??= new SendQueue()).push(queued);
+    this.#pump();
+  }
+
+  /** `close()` with its arguments converted. */
+  close(code: number | undefined, reason: string | undefined): void {
+    code = checkCloseArguments(code, reason);
+    if (this.readyState >= 2) return;
+    if (this.readyState === 0) {
+      this.readyState = 2;
+      this.#abort?.abort();
+      return;
+    }
+    this.readyState = 2;
+    const closeNow = () => this.session?.close(code ?? (reason ? 1000 : 1005), reason ?? "");
+    if (this.#queue === undefined) closeNow();
+    else this.#queue.finish(closeNow);
+  }
+
+  /** `ping()` with its payload as bytes. */
+  ping(payload: Uint8Array): void {
+    if (this.readyState === 0) throw new DOMException("Cannot ping: still CONNECTING", "InvalidStateError");
+    if (payload.length > 125) throw new DOMException("Cannot ping: payload longer than 125 bytes", "SyntaxError");
+    if (this.readyState === 1) this.session?.ping(payload);
+  }
+
+  /** Resolves once nothing is queued (or the connection closed). */
+  async drained(): Promise<void> {
+    await this.#queue?.settled();
+    await this.session?.drained();
+  }
+
+  /** Drop the connection at once. */
+  terminate(): void {
+    if (this.readyState === 3) return;
+    if (this.session === undefined) return this.close(undefined, undefined);
+    this.readyState = 2;
+    this.#queue?.clear();
+    this.session.terminate();
+  }
+
+  /** Session event: a whole message. */
+  [ON_MESSAGE](data: string | Uint8Array): void {
+    if (this.readyState !== 1) return;
+    const value = typeof data === "string"
+      ? data
+      : this.binaryType === "arraybuffer"
+      ? toArrayBuffer(data)
+      : new Blob([data as Uint8Array<ArrayBuffer>]);
+    this.#origin ??= originOf(this.url);
+    this.fire(new MessageEvent("message", { data: value, origin: this.#origin }));
+  }
+
+  /** Session event: a pong, with the round-trip time when it answers our ping. */
+  [ON_PONG](payload: Uint8Array, rtt: number | undefined): void {
+    this.fire(Object.assign(new Event("pong"), { data: payload, rtt }));
+  }
+
+  /** Session event: a ping (already answered). */
+  [ON_PING](payload: Uint8Array): void {
+    this.fire(Object.assign(new Event("ping"), { data: payload }));
+  }
+
+  /** Session event: the peer's close frame arrived. */
+  [ON_CLOSING](): void {
+    if (this.readyState === 1) this.readyState = 2;
+  }
+
+  /** Session event: the connection failed. */
+  [ON_ERROR](error: WebSocketError | Error): void {
+    // "Fail the WebSocket connection": readyState is CLOSED before `error` fires, then `close`.
+    this.readyState = 3;
+    this.fire(errorEvent(error));
+  }
+
+  /** Session event: the connection is closed. */
+  [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
+    this.readyState = 3;
+    this.#queue?.clear();
+    this.fire(new CloseEvent("close", { code, reason, wasClean }));
+  }
+
+  /** The standard's "fire an event": not through a `dispatchEvent` the page may have replaced. */
+  fire(event: Event): void {
+    if (this.listeners === undefined) nativeDispatch.call(this.target, event);
+    else this.listeners.dispatch(event);
+  }
+
+  /** The listener state, made on first use. */
+  safeListeners(): SafeListeners {
+    return this.listeners ??= new SafeListeners(this.target);
+  }
+
+  #failConnecting(error: WebSocketError): void {
+    this.readyState = 3;
+    this.fire(errorEvent(error));
+    queueMicrotask(() => this.fire(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
+  }
+
+  #pump(): void {
+    const session = this.session;
+    if (session === undefined || this.#queue === undefined) return;
+    // Whatever waits was sent before close(): it still goes out, ahead of the close frame.
+    void this.#queue.pump((payload, size) => {
+      if (!session.send(payload)) this.#afterCloseBytes += size;
+    });
+  }
+}
