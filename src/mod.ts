@@ -22,7 +22,12 @@
  */
 
 export { type BinaryType, type UpgradeInfo, WebSocket, type WebSocketOptions } from "./websocket/websocket.ts";
-export { type PingPongEvent, type WebSocketEventMap, WebSocketEvents } from "./websocket/events.ts";
+export {
+  type PingPongEvent,
+  type WebSocketErrorEvent,
+  type WebSocketEventMap,
+  WebSocketEvents,
+} from "./websocket/events.ts";
 export { SafeEventTarget } from "./websocket/safe_events.ts";
 export type { ClientOptions } from "./client/connect.ts";
 export type { SessionOptions } from "./session/session.ts";

@@ -16,6 +16,23 @@
 import type { CloseEventLike, ErrorEventLike } from "./dom.ts";
 import { SafeEventTarget } from "./safe_events.ts";
 import { exposeMembers } from "./idl.ts";
+import type { WebSocketError } from "../protocol/errors.ts";
+
+/**
+ * The `error` event of a WebSocket: `error` is always a `WebSocketError`,
+ * so its stable `code` is there to branch on.
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from "./websocket.ts";
+ * const ws = new WebSocket("ws://127.0.0.1:8080");
+ * ws.onerror = (event) => console.log(event.error.code, event.error.closeCode);
+ * ```
+ */
+export interface WebSocketErrorEvent extends ErrorEventLike {
+  /** Why the connection failed. */
+  readonly error: WebSocketError;
+}
 
 /** `ping` and `pong` events carry the payload and, for a pong answering our ping, the round-trip time. */
 export interface PingPongEvent extends Event {
@@ -32,7 +49,7 @@ export interface WebSocketEventMap {
   /** A message arrived. */
   message: MessageEvent;
   /** The connection failed; `error` holds a `WebSocketError` with a stable `code`. */
-  error: ErrorEventLike;
+  error: WebSocketErrorEvent;
   /** The connection closed. */
   close: CloseEventLike;
   /** A ping arrived (already answered). */
@@ -108,10 +125,10 @@ export class WebSocketEvents extends SafeEventTarget {
     this.setHandler("message", value);
   }
   /** Handler for `error`. */
-  get onerror(): ((event: ErrorEventLike) => unknown) | null {
+  get onerror(): ((event: WebSocketErrorEvent) => unknown) | null {
     return this.getHandler("error");
   }
-  set onerror(value: ((event: ErrorEventLike) => unknown) | null) {
+  set onerror(value: ((event: WebSocketErrorEvent) => unknown) | null) {
     this.setHandler("error", value);
   }
   /** Handler for `close` (a `CloseEvent`). */
