@@ -43,6 +43,16 @@ export class AcceptPhase {
   /** Destroy `transport` unless the phase settles within `timeout` ms. */
   constructor(transport: Transport, timeout: number) {
     this.#transport = transport;
+    this.rearm(timeout);
+  }
+
+  /**
+   * Destroy the transport unless the phase settles within `timeout` ms from
+   * now (a persistent connection waits for its next request so long).
+   */
+  rearm(timeout: number): void {
+    clearTimeout(this.#timer);
+    const transport = this.#transport;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       transport.destroy();

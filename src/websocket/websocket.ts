@@ -81,6 +81,7 @@ export class WebSocket extends WebSocketEvents {
   #queue: SendQueue | undefined;
   #upgrade: KeptRequest | undefined;
   #request: UpgradeInfo | undefined;
+  #data: unknown;
 
   /**
    * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`). The
@@ -161,6 +162,13 @@ export class WebSocket extends WebSocketEvents {
   get request(): UpgradeInfo | undefined {
     if (this.#upgrade !== undefined) this.#request ??= restoreRequest(this.#upgrade);
     return this.#request;
+  }
+  /** On an accepted socket: the `data` its `upgrade` hook returned; the application's to replace. */
+  get data(): unknown {
+    return this.#data;
+  }
+  set data(value: unknown) {
+    this.#data = value;
   }
 
   /**

@@ -112,7 +112,10 @@ describe("plain HTTP answers from serve()", () => {
     await withServer(
       () => new Response(body(), { headers: { "content-length": "5" } }),
       async (server) => {
-        const answer = await exchange(server.address.port, get("/"));
+        const answer = await exchange(
+          server.address.port,
+          get("/").replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"),
+        );
         assert.match(answer.head, /\r\ncontent-length: 5\r\nconnection: close\r\n\r\n$/);
         assert.doesNotMatch(answer.head, /transfer-encoding/);
         assert.equal(answer.body, "hello");

@@ -97,6 +97,7 @@ describe("request bodies", () => {
         peer.write(char);
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
+      peer.end();
       await peer.readHead();
       await peer.waitEnd();
       assert.equal(new TextDecoder().decode(peer.buffered), "11\r\ngot abc0123456789\r\n0\r\n\r\n");
