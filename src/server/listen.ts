@@ -72,7 +72,10 @@ function classify(error: unknown, tls: boolean): [ErrorCode, string?] {
   const { code, name, message } = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
   const text = typeof message === "string" ? message : String(error);
   if (code === "EADDRINUSE" || name === "AddrInUse") return ["WS_ERR_LISTEN_IN_USE"];
-  if (code === "EADDRNOTAVAIL" || name === "AddrNotAvailable") return ["WS_ERR_LISTEN_HOSTNAME"];
+  // EAFNOSUPPORT: an IPv6 address on a machine without IPv6.
+  if (code === "EADDRNOTAVAIL" || code === "EAFNOSUPPORT" || name === "AddrNotAvailable") {
+    return ["WS_ERR_LISTEN_HOSTNAME"];
+  }
   if (unresolved(code, name, text)) return ["WS_ERR_LISTEN_HOSTNAME", "the hostname does not resolve"];
   const tlsError = (typeof code === "string" && code.startsWith("ERR_OSSL")) || name === "InvalidData" ||
     /private key|certificate/i.test(text);
