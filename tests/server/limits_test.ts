@@ -157,4 +157,35 @@ describe("node:http attachment (upgradeHandler)", () => {
     assert.equal((await closed).code, 1001);
     await new Promise<void>((resolve) => http.close(() => resolve()));
   });
+
+  it("carries ws.data and reports a failing websocket callback (1011, onError, stats) as serve() does", async () => {
+    const reported: WebSocketError[] = [];
+    const failure = new Error("the application failed (expected by the test)");
+    const sockets = upgradeHandler({
+      upgrade: ({ headers }) => ({ data: { fail: headers.get("x-fail") === "1" } }),
+      onError: (error) => reported.push(error),
+      websocket(ws) {
+        if (ws.data.fail) throw failure;
+        ws.addEventListener("message", () => ws.send(`fail=${ws.data.fail}`));
+      },
+    });
+    const http = createServer();
+    http.on("upgrade", sockets.handleUpgrade);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const port = (http.address() as { port: number }).port;
+    const failing = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { "X-Fail": "1" } });
+    assert.equal((await once<CloseEvent>(failing, "close")).code, 1011);
+    assert.equal(reported.length, 1);
+    assert.equal(reported[0].code, "WS_ERR_HANDLER");
+    assert.equal(reported[0].cause, failure);
+    assert.equal(sockets.stats.handlerErrors, 1);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+    await once(ws, "open");
+    ws.send("hi");
+    assert.equal((await once<MessageEvent>(ws, "message")).data, "fail=false");
+    const closed = once(ws, "close");
+    await sockets.shutdown();
+    await closed;
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  });
 });
