@@ -172,8 +172,7 @@ export function acceptTransport<T>(
     handshake = new ServerHandshake(shared.limits);
     headDone = false;
     idle = true;
-    phase.rearm(options.keepAliveTimeout ?? 5000);
-    const queued = phase.late.take();
+    const queued = phase.next(options.keepAliveTimeout ?? 5000);
     if (queued.length > 0) receive(queued);
     // The client half-closed after its last request: nothing more can come.
     if (peerEnded && !headDone) transport.end();

@@ -66,6 +66,18 @@ export class AcceptPhase {
     if (this.late.length > LATE_LIMIT) this.#transport.pause();
   }
 
+  /**
+   * A persistent connection's answer is out: wait `timeout` ms for its next
+   * request, whose first bytes (pipelined behind the last) are returned,
+   * and read on if too many had paused the transport.
+   */
+  next(timeout: number): Uint8Array {
+    this.rearm(timeout);
+    const queued = this.late.take();
+    this.#transport.resume();
+    return queued;
+  }
+
   /** Nothing more to wait for from the peer (or it is gone): the timer stops. */
   settle(): void {
     clearTimeout(this.#timer);

@@ -83,6 +83,21 @@ describe("plain HTTP on persistent connections", () => {
     });
   });
 
+  it("pipelined requests beyond what the server holds unread (2 MiB) are all answered: reading resumes between them", async () => {
+    // The first answer waits, so that the rest arrives meanwhile and the server stops reading past 2 MiB.
+    const sizes = async (request: Request) => {
+      if (request.url.endsWith("/0")) await new Promise((resolve) => setTimeout(resolve, 300));
+      return new Response(`${(await request.arrayBuffer()).byteLength}`);
+    };
+    await withServer({ fetch: sizes }, async (server) => {
+      const peer = await rawClient(server.address.port);
+      const body = "x".repeat(64 * 1024);
+      peer.write(Array.from({ length: 48 }, (_, i) => post(`/${i}`, body)).join(""));
+      for (let i = 0; i < 48; i++) assert.equal((await readAnswer(peer)).body, String(body.length), `answer ${i}`);
+      peer.destroy();
+    });
+  });
+
   it("Connection: close from the client: the answer says so and the server ends the connection", async () => {
     await withServer({ fetch: echoPath }, async (server) => {
       const peer = await rawClient(server.address.port);
