@@ -19,6 +19,7 @@ import { encodeChunk, LAST_CHUNK } from "../protocol/http1/chunked.ts";
 import { parseContentLength } from "../protocol/http1/request_body.ts";
 import { encodeLatin1, formatFields } from "../protocol/http1/write.ts";
 import { reasonPhrase } from "../protocol/server_responses.ts";
+import { listIncludes } from "../protocol/http1/tokens.ts";
 import type { HttpContext, HttpRequestHead } from "./http.ts";
 import type { Transport } from "../transport/types.ts";
 
@@ -81,6 +82,9 @@ export class ResponseWriter {
     else if (body === null && sendsBody) fields.push(["content-length", "0"]);
     // An HTTP/1.0 peer reads a body of unknown length to the end of the connection.
     if (body !== null && length === undefined && !chunked) keep = false;
+    // The application may end the connection with its answer.
+    const connection = response.headers.get("connection") ?? "";
+    if (listIncludes(connection, 0, connection.length, "close")) keep = false;
     if (!keep) fields.push(["connection", "close"]);
     else if (this.#request.version === "HTTP/1.0") fields.push(["connection", "keep-alive"]);
     const reason = response.statusText || reasonPhrase(status);

@@ -110,6 +110,20 @@ describe("plain HTTP on persistent connections", () => {
     });
   });
 
+  it("a Response with Connection: close ends the connection after it", async () => {
+    const closing = () => new Response("bye", { headers: { connection: "close", "content-length": "3" } });
+    await withServer({ fetch: closing }, async (server) => {
+      const peer = await rawClient(server.address.port);
+      peer.write(get("/a") + get("/b"));
+      const answer = await readAnswer(peer);
+      assert.equal(answer.body, "bye");
+      assert.match(answer.head, /\r\nconnection: close\r\n/);
+      await peer.waitEnd();
+      assert.equal(peer.buffered.length, 0);
+      peer.destroy();
+    });
+  });
+
   it("HTTP/1.0: closes without keep-alive, persists with it (for a body of known length)", async () => {
     const sized = (request: Request) => {
       const text = `${new URL(request.url).pathname} `;
