@@ -23,7 +23,7 @@ import { WebSocketError } from "../protocol/errors.ts";
 import type { HeadLimits } from "../protocol/http1/head.ts";
 import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "../protocol/server_handshake.ts";
 import { acceptResponse, rejectResponse } from "../protocol/server_responses.ts";
-import { HttpFlow, respondHttp } from "./http.ts";
+import { HttpConnection } from "./http_connection.ts";
 import { type ServerErrorHook, ServerFailures } from "./failures.ts";
 import { AcceptPhase } from "./accept_phase.ts";
 import { Session, type SessionOptions } from "../session/session.ts";
@@ -135,10 +135,8 @@ export function acceptTransport<T>(
   let headDone = false;
   // Between two requests of a persistent connection: the keep-alive timer runs, not the handshake's.
   let idle = false;
-  let answered = 0;
-  let peerEnded = false;
-  // A plain HTTP answer streams by the transport's drain and stops when it closes.
-  let http: HttpFlow | undefined;
+  // Made at the first plain HTTP request.
+  let http: HttpConnection | undefined;
   const onStep = (step: ServerHandshakeStep): void => {
     if (!step.done || headDone) return;
     headDone = true;
@@ -147,35 +145,15 @@ export function acceptTransport<T>(
     }
     phase.push(step.rest);
     if ("notUpgrade" in step) {
-      http = new HttpFlow();
-      const keepAlive = (options.keepAliveTimeout ?? 5000) > 0 &&
-        ++answered < (options.maxRequestsPerConnection ?? 1000);
-      const httpContext = {
-        secure: context.secure,
-        received: (persists: boolean) => persists ? phase.settle() : phase.discard(),
-        flow: http,
-        keepAlive,
-        failed: (error: unknown) => failures.handler("fetch", error, transport.remoteAddress),
-      };
-      void respondHttp(transport, step.notUpgrade, phase.late, options.fetch, httpContext).then(next);
+      const failed = (error: unknown) => failures.handler("fetch", error, transport.remoteAddress);
+      http ??= new HttpConnection(transport, phase, options, { secure: context.secure, failed });
+      http.answer(step.notUpgrade, nextRequest);
     } else {
       upgrade(session, step.request, phase, options, registry, context.secure === true, failures).catch((error) => {
         failures.handler("upgrade", error, transport.remoteAddress);
         if (!session.isClosed) phase.refuse(rejectResponse(500));
       });
     }
-  };
-  // The answer is out: a persistent connection reads its next request, pipelined ones first.
-  const next = (persists: boolean): void => {
-    http = undefined;
-    if (!persists || session.isClosed) return phase.discard();
-    handshake = new ServerHandshake(shared.limits);
-    headDone = false;
-    idle = true;
-    const queued = phase.next(options.keepAliveTimeout ?? 5000);
-    if (queued.length > 0) receive(queued);
-    // The client half-closed after its last request: nothing more can come.
-    if (peerEnded && !headDone) transport.end();
   };
   const receive = (bytes: Uint8Array): void => {
     if (idle) {
@@ -184,14 +162,19 @@ export function acceptTransport<T>(
     }
     onStep(handshake.receive(bytes));
   };
+  // A persistent connection's answer is out: its next request may already be here, pipelined.
+  const nextRequest = (queued: Uint8Array): boolean => {
+    handshake = new ServerHandshake(shared.limits);
+    headDone = false;
+    idle = true;
+    if (queued.length > 0) receive(queued);
+    return headDone;
+  };
   session.startHandshake({
     data: (bytes) => headDone ? phase.push(bytes) : receive(bytes),
     drain: () => http?.drain(),
     // A client may half-close once its request is out: the answer still goes back, then ends the connection.
-    end: () => {
-      peerEnded = http !== undefined;
-      return peerEnded;
-    },
+    end: () => http?.peerEnded() ?? false,
     closed() {
       phase.settle();
       http?.close();
