@@ -1,8 +1,9 @@
-// Plain HTTP on persistent connections (RFC 9112 §9.3): HTTP/1.1 persists
-// unless `Connection: close`, HTTP/1.0 only with `Connection: keep-alive`;
-// pipelined requests are answered in order; an idle timeout and a request
-// cap end a connection; head and body limits hold per request; an upgrade
-// request on a kept-alive connection still upgrades.
+// Plain HTTP on persistent connections (server/http_connection.ts, through
+// serve()), RFC 9112 §9.3: HTTP/1.1 persists unless `Connection: close`,
+// HTTP/1.0 only with `Connection: keep-alive`; pipelined requests are
+// answered in order; an idle timeout and a request cap end a connection;
+// head and body limits hold per request; an upgrade request on a
+// kept-alive connection still upgrades.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, type ServeOptions, type Server } from "../../src/mod.ts";
