@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { serve, type ServeOptions, type Server } from "../../src/mod.ts";
 import { rawClient, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
 import { frame } from "../_helpers/frames.ts";
+import { selectRuntime } from "../../src/transport/select.ts";
 
 async function withServer(options: ServeOptions, run: (server: Server) => Promise<void>): Promise<void> {
   const server = await serve({ hostname: "127.0.0.1", port: 0, ...options });
@@ -97,6 +98,34 @@ describe("plain HTTP on persistent connections", () => {
       for (let i = 0; i < 48; i++) assert.equal((await readAnswer(peer)).body, String(body.length), `answer ${i}`);
       peer.destroy();
     });
+  });
+
+  // Node's fetch (undici) opens a second connection early on, against node:http as well: up to two count as reuse.
+  it("the runtime's own fetch() reuses its connections for a page's dozen assets", async () => {
+    const dozen = async (options: ServeOptions): Promise<number> => {
+      let connections = 0;
+      const net = await selectRuntime();
+      const listen = net.listen;
+      net.listen = (listenOptions, onConnection) =>
+        listen(listenOptions, (transport) => {
+          connections++;
+          onConnection(transport);
+        });
+      try {
+        await withServer({ fetch: echoPath, ...options }, async (server) => {
+          for (let i = 0; i < 12; i++) {
+            const response = await fetch(`http://127.0.0.1:${server.address.port}/asset${i}`);
+            assert.equal(await response.text(), `/asset${i} `);
+          }
+        });
+      } finally {
+        net.listen = listen;
+      }
+      return connections;
+    };
+    const kept = await dozen({});
+    assert.ok(kept <= 2, `${kept} connections for 12 requests`);
+    assert.equal(await dozen({ keepAliveTimeout: 0 }), 12, "one request per connection when keep-alive is off");
   });
 
   it("Connection: close from the client: the answer says so and the server ends the connection", async () => {
