@@ -3,11 +3,12 @@
  * to the application's `fetch` handler (`Request` → `Response`), so one
  * port serves a page and its sockets; without a handler it gets 426.
  *
- * This answers one request; the accept code loops for the next one when the
- * connection persists (RFC 9112 §9.3): HTTP/1.1 unless the client says
- * `Connection: close`, HTTP/1.0 only with `Connection: keep-alive`, and
- * never after a request whose framing was refused (its body cannot be
- * skipped safely, so it cannot bleed into a next one). Request bodies come
+ * This answers one request; `HttpConnection` (http_connection.ts) reads the
+ * next one when the connection persists (RFC 9112 §9.3): HTTP/1.1 unless
+ * the client or the `Response` says `Connection: close`, HTTP/1.0 only with
+ * `Connection: keep-alive`, and never after a request whose framing was
+ * refused (its body cannot be skipped safely, so it cannot bleed into a
+ * next one). Request bodies come
  * by Content-Length or chunked (at most {@link MAX_BODY_BYTES}), read to
  * their exact end so pipelined requests behind them stay queued; response
  * bodies are streamed as they are produced.
