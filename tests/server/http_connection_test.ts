@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, type ServeOptions, type Server } from "../../src/mod.ts";
 import { rawClient, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
-import { frame } from "../_helpers/frames.ts";
+import { chunkRandomly, frame, rng } from "../_helpers/frames.ts";
 import { selectRuntime } from "../../src/transport/select.ts";
 
 async function withServer(options: ServeOptions, run: (server: Server) => Promise<void>): Promise<void> {
@@ -82,6 +82,31 @@ describe("plain HTTP on persistent connections", () => {
       for (let i = 0; i < 4; i++) bodies.push((await readAnswer(peer)).body);
       assert.deepEqual(bodies, ["/slow ", "/two héllo", "/three abc", "/four "]);
       peer.destroy();
+    });
+  });
+
+  it("a pipeline cut at random places (seeded) is answered whole and in order", async () => {
+    await withServer({ fetch: echoPath }, async (server) => {
+      const requests = [
+        post("/1", "one"),
+        get("/2"),
+        "POST /3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\nab\r\n1\r\nc\r\n0\r\nT: 1\r\n\r\n",
+        post("/4", ""),
+        get("/5"),
+      ];
+      const expected = ["/1 one", "/2 ", "/3 abc", "/4 ", "/5 "];
+      for (const seed of [1, 2, 3]) {
+        const peer = await rawClient(server.address.port);
+        const wire = new TextEncoder().encode(requests.join(""));
+        for (const piece of chunkRandomly(wire, rng(seed), 7)) {
+          peer.write(piece);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+        const bodies = [];
+        for (let i = 0; i < expected.length; i++) bodies.push((await readAnswer(peer)).body);
+        assert.deepEqual(bodies, expected, `seed ${seed}`);
+        peer.destroy();
+      }
     });
   });
 
