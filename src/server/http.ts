@@ -99,6 +99,8 @@ export interface HttpContext {
   flow?: HttpFlow;
   /** The server would take another request on this connection (default: no, the answer closes it). */
   keepAlive?: boolean;
+  /** How long it would wait for it, in ms: told to the client as `Keep-Alive: timeout=<seconds>`. */
+  keepAliveTimeout?: number;
   /** The `fetch` handler failed (default: logged). */
   failed?: (error: unknown) => void;
 }

@@ -88,6 +88,7 @@ export class HttpConnection {
       received: (persists: boolean) => persists ? phase.settle() : phase.discard(),
       flow,
       keepAlive,
+      keepAliveTimeout: timeout,
       failed: this.#context.failed,
     };
     void respondHttp(this.#transport, head, phase.late, options.fetch, context).then((persists) => {

@@ -87,6 +87,9 @@ export class ResponseWriter {
     if (listIncludes(connection, 0, connection.length, "close")) keep = false;
     if (!keep) fields.push(["connection", "close"]);
     else if (this.#request.version === "HTTP/1.0") fields.push(["connection", "keep-alive"]);
+    // As node:http does: a client that knows the idle timeout does not send into a connection about to close.
+    const idle = Math.floor((this.#context.keepAliveTimeout ?? 0) / 1000);
+    if (keep && idle > 0) fields.push(["keep-alive", `timeout=${idle}`]);
     const reason = response.statusText || reasonPhrase(status);
     const head = encodeLatin1(`HTTP/1.1 ${status} ${reason}\r\n${formatFields(fields)}\r\n`);
     // Taken only now that nothing can fail before it is read: a locked body could not be cancelled.

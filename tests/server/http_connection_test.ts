@@ -64,6 +64,7 @@ describe("plain HTTP on persistent connections", () => {
         const answer = await readAnswer(peer);
         assert.match(answer.head, /^HTTP\/1\.1 200 OK\r\n/);
         assert.doesNotMatch(answer.head, /connection:/i);
+        assert.match(answer.head, /\r\nkeep-alive: timeout=5\r\n/, "the idle timeout, told as node:http tells it");
         assert.equal(answer.body, `${path} `);
       }
       assert.equal(peer.ended, false);
@@ -187,7 +188,9 @@ describe("plain HTTP on persistent connections", () => {
     await withServer({ fetch: sized }, async (server) => {
       const plain = await rawClient(server.address.port);
       plain.write(get("/a", "", "1.0"));
-      assert.match((await readAnswer(plain)).head, /\r\nconnection: close\r\n/);
+      const closing = (await readAnswer(plain)).head;
+      assert.match(closing, /\r\nconnection: close\r\n/);
+      assert.doesNotMatch(closing, /keep-alive/i);
       await plain.waitEnd();
       plain.destroy();
       const kept = await rawClient(server.address.port);
