@@ -39,7 +39,9 @@ export async function listen(
   options: ListenOptions,
   onConnection: (transport: Transport) => void,
 ): Promise<Listener> {
-  const hostname = options.hostname ?? "0.0.0.0";
+  // "[::1]" as URLs write it: Deno takes it, Bun and Node look it up as a name and fail.
+  const given = options.hostname ?? "0.0.0.0";
+  const hostname = given.startsWith("[") && given.endsWith("]") ? given.slice(1, -1) : given;
   const port: unknown = options.port;
   const action = `listen on ${hostPort(hostname, port)}`;
   const fail = (code: ErrorCode, detail?: string, cause?: unknown) =>
@@ -47,6 +49,8 @@ export async function listen(
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw fail("WS_ERR_LISTEN_PORT");
   }
+  // Node would listen everywhere, Deno and Bun refuse: refused here, the same on all.
+  if (hostname === "") throw fail("WS_ERR_LISTEN_HOSTNAME", "the hostname is empty");
   if (options.tls !== undefined) {
     for (const part of ["cert", "key"] as const) {
       const pem: unknown = options.tls[part];

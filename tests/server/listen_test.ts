@@ -75,14 +75,22 @@ describe("serve(): failures to listen", () => {
     );
   });
 
-  it("an IPv6 address is bracketed in the message", async () => {
-    const error = await refusal({ hostname: "2001:db8::1", port: 0 });
-    check(
-      error,
-      "WS_ERR_LISTEN_HOSTNAME",
-      "Cannot listen on [2001:db8::1]:0: the hostname is not an address of this machine",
-      true,
-    );
+  it("an empty hostname (checked before listening: Node would listen everywhere, Deno and Bun refuse)", async () => {
+    const error = await refusal({ hostname: "", port: 0 });
+    check(error, "WS_ERR_LISTEN_HOSTNAME", "Cannot listen on :0: the hostname is empty", false);
+  });
+
+  it("an IPv6 address is bracketed in the message, and may be given bracketed, as URLs write it", async () => {
+    // 2001:db8::/32 is for documentation (RFC 3849): never this machine's.
+    for (const hostname of ["2001:db8::1", "[2001:db8::1]"]) {
+      const error = await refusal({ hostname, port: 0 });
+      check(
+        error,
+        "WS_ERR_LISTEN_HOSTNAME",
+        "Cannot listen on [2001:db8::1]:0: the hostname is not an address of this machine",
+        true,
+      );
+    }
   });
 
   it("TLS files missing: an empty certificate or key, or a file name where the PEM text belongs", async () => {
