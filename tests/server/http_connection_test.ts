@@ -243,6 +243,16 @@ describe("plain HTTP on persistent connections", () => {
     });
   });
 
+  it("shutdown() ends idle persistent connections at once, without waiting for their timeout", async () => {
+    const server = await serve({ hostname: "127.0.0.1", port: 0, fetch: echoPath, keepAliveTimeout: 60_000 });
+    const peer = await rawClient(server.address.port);
+    peer.write(get("/a"));
+    await readAnswer(peer);
+    await server.shutdown({ timeout: 60_000 });
+    await peer.waitEnd();
+    peer.destroy();
+  });
+
   it("keepAliveTimeout 0: one request per connection", async () => {
     await withServer({ fetch: echoPath, keepAliveTimeout: 0 }, async (server) => {
       const peer = await rawClient(server.address.port);
