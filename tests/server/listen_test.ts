@@ -26,6 +26,18 @@ function check(error: WebSocketError, code: ErrorCode, message: string, runtimeC
   else assert.equal(error.cause, undefined, "checked before any runtime was asked");
 }
 
+describe("serve(): the bound address", () => {
+  it("is the address bound, not the name asked for, on every runtime", async () => {
+    const server = await serve({ hostname: "localhost", port: 0 });
+    try {
+      assert.ok(["127.0.0.1", "::1"].includes(server.address.hostname), server.address.hostname);
+      assert.ok(server.address.port > 0);
+    } finally {
+      await server.shutdown();
+    }
+  });
+});
+
 describe("serve(): failures to listen", () => {
   it("a port that is not an integer from 0 to 65535 (checked before listening)", async () => {
     for (const port of [65536, 70000, -1, 1.5, Number.NaN, Infinity]) {
