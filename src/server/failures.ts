@@ -78,7 +78,7 @@ export class ServerFailures {
     this.#refused++;
     if (this.#full) return;
     this.#full = true;
-    const detail = `${maxConnections} connections are open (maxConnections); answering 503 until one closes`;
+    const detail = `maxConnections (${maxConnections}) reached; answering 503 until a connection closes`;
     const action = `accept the connection from ${peer(remote)}`;
     this.#report(new WebSocketError("WS_ERR_SERVER_FULL", detail, { maxConnections }, { action }), remote);
   }

@@ -40,7 +40,10 @@ describe("server limits", () => {
     assert.equal(server.stats.refusedConnections, 4);
     assert.equal(reported.length, 1, "one report for the burst, not one per connection");
     assert.equal(reported[0].code, "WS_ERR_SERVER_FULL");
-    assert.match(reported[0].message, /^Cannot accept the connection from 127\.0\.0\.1:\d+: 2 connections are open/);
+    assert.match(
+      reported[0].message,
+      /^Cannot accept the connection from 127\.0\.0\.1:\d+: maxConnections \(2\) reached; answering 503 until a connection closes$/,
+    );
     first.send("still here");
     assert.equal((await once<MessageEvent>(first, "message")).data, "still here");
     // Room again: the next connection is accepted, and a refusal after it is a new burst.
