@@ -32,6 +32,7 @@ export {
   type CloseEventLike,
   type ErrorEventLike,
   type PingPongEvent,
+  type WebSocketErrorEvent,
   type WebSocketEventMap,
 } from "./websocket/events.ts";
 export { CloseEvent, type CloseEventConstructor, type CloseEventInit } from "./websocket/close_event.ts";
@@ -41,6 +42,7 @@ export type { ClientOptions } from "./client/connect.ts";
 export type { SessionOptions } from "./session/session.ts";
 export type { ConnectionLimits } from "./protocol/connection.ts";
 export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server/serve.ts";
-export type { AcceptOptions, UpgradeDecision } from "./server/accept.ts";
+export type { AcceptOptions, ServerWebSocket, UpgradeDecision } from "./server/accept.ts";
+export type { ServerErrorHook, ServerStats } from "./server/failures.ts";
 export { type ErrorCode, type ErrorInfo, ERRORS, WebSocketError } from "./protocol/errors.ts";
 export type { ClientTlsOptions, NetAddress, ServerTlsOptions } from "./transport/types.ts";

@@ -22,26 +22,30 @@ import type { Duplex } from "node:stream";
 import { ClientRegistry, type ShutdownOptions } from "./server/registry.ts";
 import { loadCodec } from "./codec/load.ts";
 import type { Codec } from "./codec/mod.ts";
-import { type AcceptOptions, acceptTransport } from "./server/accept.ts";
+import { type AcceptOptions, acceptTransport, type ServerWebSocket } from "./server/accept.ts";
+import { ServerFailures, type ServerStats } from "./server/failures.ts";
 import { encodeLatin1 } from "./protocol/http1/write.ts";
 import { fromNodeSocket } from "./transport/node.ts";
 import type { WebSocket } from "./websocket/websocket.ts";
 
-/** What {@link upgradeHandler} returns. */
-export interface UpgradeHandler {
+/** What {@link upgradeHandler} returns; `T` is the type of `ws.data`. */
+export interface UpgradeHandler<T = undefined> {
   /** The `upgrade` listener: `server.on("upgrade", handler.handleUpgrade)`. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Uint8Array): void;
   /** The open WebSocket connections. */
-  readonly clients: ReadonlySet<WebSocket>;
+  readonly clients: ReadonlySet<ServerWebSocket<T>>;
+  /** Hooks that threw or rejected so far (a snapshot; `refusedConnections` stays 0: node:http accepts). */
+  readonly stats: ServerStats;
   /** Send to every open client (or those `filter` keeps); returns how many. */
-  broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number;
+  broadcast(data: string | Uint8Array, filter?: (ws: ServerWebSocket<T>) => boolean): number;
   /** Close every connection with 1001 and resolve when all are gone (the HTTP server is yours to close). */
   shutdown(options?: ShutdownOptions): Promise<void>;
 }
 
 /**
  * A `node:http` upgrade handler with the same options and hooks as `serve()`
- * (`websocket`, `upgrade`, limits, timeouts; `fetch` does not apply).
+ * (`websocket`, `upgrade`, `onError`, limits, timeouts; `fetch` and the
+ * keep-alive options do not apply: node:http serves plain HTTP).
  *
  * @example
  * ```ts
@@ -53,9 +57,10 @@ export interface UpgradeHandler {
  * createServer().on("upgrade", handler.handleUpgrade).listen(0);
  * ```
  */
-export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
+export function upgradeHandler<T = undefined>(options: AcceptOptions<T> = {}): UpgradeHandler<T> {
   let codec: Codec | undefined;
   const registry = new ClientRegistry();
+  const failures = new ServerFailures(options.onError);
   const ready = loadCodec().then((loaded) => {
     codec = loaded;
     registry.useCodec(loaded);
@@ -74,15 +79,18 @@ export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
     initial.set(replay);
     initial.set(head, replay.length);
     const secure = (socket as { encrypted?: boolean }).encrypted === true;
-    acceptTransport(fromNodeSocket(socket as Socket), options, registry, { initial, secure });
+    acceptTransport(fromNodeSocket(socket as Socket), options, registry, { initial, secure, failures });
   };
   return {
     handleUpgrade(request, socket, head) {
       if (codec !== undefined) accept(request, socket, head);
       else ready.then(() => accept(request, socket, head));
     },
-    clients: registry.clients,
-    broadcast: (data, filter) => registry.broadcast(data, filter),
+    clients: registry.clients as ReadonlySet<ServerWebSocket<T>>,
+    get stats() {
+      return failures.stats;
+    },
+    broadcast: (data, filter) => registry.broadcast(data, filter as ((ws: WebSocket) => boolean) | undefined),
     shutdown: async (shutdownOptions) => {
       await ready;
       await registry.shutdown(shutdownOptions);

@@ -86,16 +86,6 @@ export const DEFAULT_CLIENT_HANDSHAKE_TIMEOUT = 30_000;
 export const DEFAULT_SERVER_HANDSHAKE_TIMEOUT = 10_000;
 
 /**
- * Most connections a server holds at once (handshaking or open).
- *
- * @example
- * ```ts
- * console.log(DEFAULT_MAX_CONNECTIONS); // 10000
- * ```
- */
-export const DEFAULT_MAX_CONNECTIONS = 10_000;
-
-/**
  * How long a server's shutdown waits for clients to close before terminating them, in ms.
  *
  * @example

@@ -19,6 +19,8 @@ export interface ErrorInfo {
   closeCode: number;
   /** Close reason (at most 123 bytes) and the end of the error message. */
   reason: string;
+  /** What could not be done, after "Cannot" (default "continue the WebSocket connection"). */
+  action?: string;
 }
 
 /**
@@ -59,6 +61,14 @@ export const ERRORS = {
   WS_ERR_HANDSHAKE_TIMEOUT: { closeCode: 0, reason: "handshake timed out" },
   WS_ERR_CONNECT: { closeCode: 0, reason: "connection failed" },
   WS_ERR_ABORTED: { closeCode: 0, reason: "aborted" },
+  // The server's own failures: listening, and what an application hook did.
+  WS_ERR_LISTEN_PORT: { closeCode: 0, reason: "the port must be an integer from 0 to 65535", action: "listen" },
+  WS_ERR_LISTEN_IN_USE: { closeCode: 0, reason: "the address is in use", action: "listen" },
+  WS_ERR_LISTEN_HOSTNAME: { closeCode: 0, reason: "the hostname is not an address of this machine", action: "listen" },
+  WS_ERR_LISTEN_TLS: { closeCode: 0, reason: "the TLS certificate or key is not valid", action: "listen" },
+  WS_ERR_LISTEN: { closeCode: 0, reason: "the runtime refused", action: "listen" },
+  WS_ERR_HANDLER: { closeCode: 1011, reason: "the application's handler failed", action: "serve the connection" },
+  WS_ERR_SERVER_FULL: { closeCode: 0, reason: "maxConnections reached", action: "accept the connection" },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** A stable error code, e.g. `"WS_ERR_INVALID_UTF8"`. */
@@ -94,10 +104,22 @@ export class WebSocketError extends Error {
   /** Extra facts, e.g. `{ status, headers, body }` of a failed handshake. */
   readonly details?: Record<string, unknown>;
 
-  /** An error for `code`; `detail` replaces the table's reason in the message. */
-  constructor(code: ErrorCode, detail?: string, details?: Record<string, unknown>, options?: ErrorOptions) {
-    const info = ERRORS[code];
-    super(`Cannot continue the WebSocket connection: ${detail ?? info.reason}`, options);
+  /**
+   * An error for `code`; `detail` replaces the table's reason in the message,
+   * `options.action` the table's action (e.g. `"listen on 127.0.0.1:8080"`).
+   */
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    details?: Record<string, unknown>,
+    options?: ErrorOptions & { action?: string },
+  ) {
+    const info: ErrorInfo = ERRORS[code];
+    const action = options?.action ?? info.action ?? "continue the WebSocket connection";
+    super(
+      `Cannot ${action}: ${detail ?? info.reason}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = "WebSocketError";
     this.code = code;
     this.closeCode = info.closeCode;

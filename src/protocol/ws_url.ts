@@ -51,7 +51,10 @@ export function parseWebSocketUrl(url: string | URL, base?: string): WebSocketUr
   if (parsed.protocol === "http:") parsed.protocol = "ws:";
   else if (parsed.protocol === "https:") parsed.protocol = "wss:";
   if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
-    throw new DOMException(`Cannot open a WebSocket to "${url}": the scheme must be ws: or wss:`, "SyntaxError");
+    throw new DOMException(
+      `Cannot open a WebSocket to "${url}": the scheme must be ws:, wss:, http: or https:`,
+      "SyntaxError",
+    );
   }
   if (parsed.hash !== "" || parsed.href.endsWith("#")) {
     throw new DOMException(`Cannot open a WebSocket to "${url}": a URL with a fragment`, "SyntaxError");

@@ -23,8 +23,8 @@ import { WebSocketError } from "../protocol/errors.ts";
 import type { HeadLimits } from "../protocol/http1/head.ts";
 import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "../protocol/server_handshake.ts";
 import { acceptResponse, rejectResponse } from "../protocol/server_responses.ts";
-import { HttpFlow, respondHttp } from "./http.ts";
-import { reportListenerError } from "../session/report.ts";
+import { HttpConnection } from "./http_connection.ts";
+import { type ServerErrorHook, ServerFailures } from "./failures.ts";
 import { AcceptPhase } from "./accept_phase.ts";
 import { Session } from "../session/session.ts";
 import { type ResolvedSessionOptions, resolveSessionOptions } from "../session/options.ts";
@@ -35,27 +35,50 @@ import { acceptedWebSocket, type WebSocket, type WebSocketOptions } from "../web
 import { keepRequest, type KeptRequest, type UpgradeInfo, upgradeInfo } from "../websocket/upgrade_info.ts";
 import { requestUrl } from "./request_url.ts";
 
-/** The answer of an `upgrade` hook. */
-export type UpgradeDecision =
+/** The answer of an `upgrade` hook; `data` goes with the socket as `ws.data`. */
+export type UpgradeDecision<T = undefined> =
   | void
   | boolean
   | Response
-  | { protocol?: string; headers?: Record<string, string> | [string, string][] };
+  | { protocol?: string; headers?: Record<string, string> | [string, string][]; data?: T };
+
+/**
+ * An accepted socket, carrying what the `upgrade` hook returned as `data`.
+ *
+ * @example
+ * ```ts
+ * import type { ServerWebSocket } from "./accept.ts";
+ * const greet = (ws: ServerWebSocket<{ user: string }>) => ws.send(`hello ${ws.data.user}`);
+ * ```
+ */
+export type ServerWebSocket<T = undefined> = WebSocket & { data: T };
 
 /** What every accepted connection shares: hooks and limits. */
-export interface AcceptOptions extends
+export interface AcceptOptions<T = undefined> extends
   Pick<
     WebSocketOptions,
     "maxPayload" | "maxFragments" | "closeTimeout" | "idleTimeout" | "highWaterMark" | "onBufferFull"
   > {
-  /** Called with each open socket (attach listeners here). */
-  websocket?: (ws: WebSocket, request: UpgradeInfo) => void;
+  /**
+   * Called with each open socket (attach listeners here). If it throws or
+   * rejects, the connection is closed with 1011 and the error goes to `onError`.
+   */
+  websocket?: (ws: ServerWebSocket<T>, request: UpgradeInfo) => unknown;
   /**
    * Accept or reject an upgrade: return nothing/true to accept, false for
-   * 403, a `Response` to answer with it, or `{ protocol, headers }` to accept
-   * with a subprotocol and extra 101 headers (e.g. `Set-Cookie`).
+   * 403, a `Response` to answer with it, or `{ protocol, headers, data }` to
+   * accept with a subprotocol, extra 101 headers (e.g. `Set-Cookie`) and the
+   * socket's `ws.data`. If it throws or rejects, the answer is 500 and the
+   * error goes to `onError`.
    */
-  upgrade?: (request: UpgradeInfo & { protocols: string[] }) => UpgradeDecision | Promise<UpgradeDecision>;
+  upgrade?: (request: UpgradeInfo & { protocols: string[] }) => UpgradeDecision<T> | Promise<UpgradeDecision<T>>;
+  /**
+   * Told when an application hook (`websocket`, `upgrade`, `fetch`) throws
+   * or rejects (`WS_ERR_HANDLER`, the thrown value as `cause`), and at the
+   * start of each burst of connections refused past `maxConnections`
+   * (`WS_ERR_SERVER_FULL`). Default: `console.error`, the message naming the peer.
+   */
+  onError?: ServerErrorHook;
   /** Requests that are not upgrades (default: 426). */
   fetch?: (request: Request) => Response | Promise<Response>;
   /** Give up on a client that has not sent its upgrade request after this many ms (default 10000). */
@@ -64,6 +87,13 @@ export interface AcceptOptions extends
   maxHeadBytes?: number;
   /** Most request headers (default 100; 431 beyond). */
   maxHeaders?: number;
+  /**
+   * How long a persistent HTTP connection waits for its next request, in ms
+   * (default 5000); 0 answers one request per connection.
+   */
+  keepAliveTimeout?: number;
+  /** Most HTTP requests on one connection (default 1000); the last answer closes it. */
+  maxRequestsPerConnection?: number;
 }
 
 /** What the listener knows about an accepted connection. */
@@ -72,6 +102,8 @@ export interface AcceptContext {
   secure?: boolean;
   /** Bytes already read from the connection (a request head replayed from `node:http`). */
   initial?: Uint8Array;
+  /** Where the server counts and reports hook failures (default: one per options object). */
+  failures?: ServerFailures;
 }
 
 /**
@@ -90,19 +122,23 @@ export interface AcceptContext {
  * acceptTransport(transport, { websocket: (ws) => console.log("open", ws.url) }, registry);
  * ```
  */
-export function acceptTransport(
+export function acceptTransport<T>(
   transport: Transport,
-  options: AcceptOptions,
+  options: AcceptOptions<T>,
   registry: ClientRegistry,
   context: AcceptContext = {},
 ): void {
-  const shared = sharedOf(options);
+  const shared = sharedOf(options as AcceptOptions<unknown>);
+  const failures = context.failures ?? shared.failures;
   const session = new Session(transport, NO_EVENTS, shared.session);
-  const handshake = new ServerHandshake(shared.limits);
-  const phase = new AcceptPhase(transport, options.handshakeTimeout ?? DEFAULT_SERVER_HANDSHAKE_TIMEOUT);
+  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_SERVER_HANDSHAKE_TIMEOUT;
+  let handshake = new ServerHandshake(shared.limits);
+  const phase = new AcceptPhase(transport, handshakeTimeout);
   let headDone = false;
-  // A plain HTTP answer streams by the transport's drain and stops when it closes.
-  let http: HttpFlow | undefined;
+  // Between two requests of a persistent connection: the keep-alive timer runs, not the handshake's.
+  let idle = false;
+  // Made at the first plain HTTP request.
+  let http: HttpConnection | undefined;
   const onStep = (step: ServerHandshakeStep): void => {
     if (!step.done || headDone) return;
     headDone = true;
@@ -111,23 +147,37 @@ export function acceptTransport(
     }
     phase.push(step.rest);
     if ("notUpgrade" in step) {
-      http = new HttpFlow();
-      const httpContext = { secure: context.secure, received: () => phase.discard(), flow: http };
-      void respondHttp(transport, step.notUpgrade, phase.late, options.fetch, httpContext);
+      const failed = (error: unknown) => failures.handler("fetch", error, transport.remoteAddress);
+      http ??= new HttpConnection(transport, phase, options, { secure: context.secure, failed });
+      http.answer(step.notUpgrade, nextRequest);
     } else {
-      upgrade({ session, request: step.request, phase, options, registry, secure: context.secure === true }).catch(
-        (error) => {
-          console.error(error);
-          phase.refuse(rejectResponse(500));
-        },
-      );
+      const upgrading = { session, request: step.request, phase, options, registry, failures };
+      upgrade({ ...upgrading, secure: context.secure === true }).catch((error) => {
+        failures.handler("upgrade", error, transport.remoteAddress);
+        if (!session.isClosed) phase.refuse(rejectResponse(500));
+      });
     }
   };
+  const receive = (bytes: Uint8Array): void => {
+    if (idle) {
+      idle = false;
+      phase.rearm(handshakeTimeout);
+    }
+    onStep(handshake.receive(bytes));
+  };
+  // A persistent connection's answer is out: its next request may already be here, pipelined.
+  const nextRequest = (queued: Uint8Array): boolean => {
+    handshake = new ServerHandshake(shared.limits);
+    headDone = false;
+    idle = true;
+    if (queued.length > 0) receive(queued);
+    return headDone;
+  };
   session.startHandshake({
-    onData: (bytes) => headDone ? phase.push(bytes) : onStep(handshake.receive(bytes)),
+    onData: (bytes) => headDone ? phase.push(bytes) : receive(bytes),
     onDrain: () => http?.drain(),
     // A client may half-close once its request is out: the answer still goes back, then ends the connection.
-    onPeerEnd: () => http !== undefined,
+    onPeerEnd: () => http?.peerEnded() ?? false,
     onClosed() {
       phase.settle();
       http?.close();
@@ -138,27 +188,29 @@ export function acceptTransport(
 }
 
 /** One upgrade request on its way to an open socket. */
-interface Upgrading {
+interface Upgrading<T> {
   session: Session;
   request: UpgradeRequest;
   phase: AcceptPhase;
-  options: AcceptOptions;
+  options: AcceptOptions<T>;
   registry: ClientRegistry;
+  failures: ServerFailures;
   /** The connection came over TLS. */
   secure: boolean;
 }
 
 /** What {@link open} needs beyond the request: the application's decision, and the codec. */
-interface Accepted extends Upgrading {
+interface Accepted<T> extends Upgrading<T> {
   kept: KeptRequest;
   protocol: string;
   headers: [string, string][] | undefined;
   codec: Codec;
+  data: T | undefined;
 }
 
 // The async part stays small: every local here lives in a suspended frame
 // per connection until the codec is there.
-async function upgrade(upgrading: Upgrading): Promise<void> {
+async function upgrade<T>(upgrading: Upgrading<T>): Promise<void> {
   const { session, request, phase, options, secure } = upgrading;
   const transport = session.transport;
   const remoteAddress = transport.remoteAddress;
@@ -177,7 +229,8 @@ async function upgrade(upgrading: Upgrading): Promise<void> {
     const body = new Uint8Array(await decision.arrayBuffer());
     return phase.refuse(rejectResponse(decision.status, [...decision.headers], body));
   }
-  const accepted = typeof decision === "object" && decision !== null ? decision : NO_CHOICE;
+  const accepted: Exclude<UpgradeDecision<T>, void | boolean | Response> =
+    typeof decision === "object" && decision !== null ? decision : NO_CHOICE;
   // As ws does: without a choice, the first offered subprotocol is taken.
   const protocol = accepted.protocol ?? request.protocols[0] ?? "";
   if (protocol !== "" && !request.protocols.includes(protocol)) {
@@ -190,39 +243,53 @@ async function upgrade(upgrading: Upgrading): Promise<void> {
     : Object.entries(accepted.headers);
   const codec = await loadCodec();
   phase.settle();
-  open({ ...upgrading, kept, protocol, headers, codec });
+  open({ ...upgrading, kept, protocol, headers, codec, data: accepted.data });
 }
 
-function open(accepted: Accepted): void {
-  const { session, request, phase, options, registry, kept, protocol, headers, codec } = accepted;
+function open<T>(accepted: Accepted<T>): void {
+  const { session, request, phase, options, registry, kept, protocol, headers, codec, data, failures } = accepted;
   // The peer may have left, or the server begun its shutdown, while the hook ran.
   if (session.isClosed || registry.closing) return session.terminate();
   session.transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
-  const ws = acceptedWebSocket({ session, protocol, extensions: "", upgrade: kept });
+  const ws = acceptedWebSocket({ session, protocol, extensions: "", upgrade: kept }) as ServerWebSocket<T>;
+  if (data !== undefined) ws.data = data;
   registry.opened(session, ws);
   // Open before the application sees the socket, so what it sends there goes out;
   // the frames that came with the request wait until its listeners are attached.
   session.open(codec, "server", EMPTY);
+  // The application could not set the socket up: 1011 (RFC 6455 §7.4.1), not a socket nobody listens to.
+  const failed = (error: unknown): void => {
+    failures.handler("websocket", error, kept.remoteAddress);
+    if (!session.isClosed) session.close(1011, "");
+  };
   try {
-    options.websocket?.(ws, upgradeInfo(kept.url, kept.remoteAddress, request.fields));
+    const done = options.websocket?.(ws, upgradeInfo(kept.url, kept.remoteAddress, request.fields));
+    if (done instanceof Promise) done.catch(failed);
   } catch (error) {
-    reportListenerError(error);
+    failed(error);
   }
   phase.open((bytes) => session.onData(bytes));
 }
 
 const NO_EVENTS = {};
-const NO_CHOICE: Exclude<UpgradeDecision, void | boolean | Response> = {};
+const NO_CHOICE = {};
 const EMPTY = new Uint8Array(0);
 
-// One set of session options and head limits per server, shared by all its connections.
-const sharedOptions = new WeakMap<AcceptOptions, { session: ResolvedSessionOptions; limits: HeadLimits }>();
-function sharedOf(options: AcceptOptions): { session: ResolvedSessionOptions; limits: HeadLimits } {
+// One set of resolved session options, one of head limits and one failure report per server,
+// shared by all its connections.
+interface Shared {
+  session: ResolvedSessionOptions;
+  limits: HeadLimits;
+  failures: ServerFailures;
+}
+const sharedOptions = new WeakMap<AcceptOptions<unknown>, Shared>();
+function sharedOf(options: AcceptOptions<unknown>): Shared {
   let resolved = sharedOptions.get(options);
   if (resolved === undefined) {
     resolved = {
       session: resolveSessionOptions(options),
       limits: { maxHeadBytes: options.maxHeadBytes, maxHeaders: options.maxHeaders },
+      failures: new ServerFailures(options.onError),
     };
     sharedOptions.set(options, resolved);
   }

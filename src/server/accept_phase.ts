@@ -43,6 +43,16 @@ export class AcceptPhase {
   /** Destroy `transport` unless the phase settles within `timeout` ms. */
   constructor(transport: Transport, timeout: number) {
     this.#transport = transport;
+    this.rearm(timeout);
+  }
+
+  /**
+   * Destroy the transport unless the phase settles within `timeout` ms from
+   * now (a persistent connection waits for its next request so long).
+   */
+  rearm(timeout: number): void {
+    clearTimeout(this.#timer);
+    const transport = this.#transport;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       transport.destroy();
@@ -54,6 +64,18 @@ export class AcceptPhase {
     if (this.#discarding) return;
     this.late.push(bytes);
     if (this.late.length > LATE_LIMIT) this.#transport.pause();
+  }
+
+  /**
+   * A persistent connection's answer is out: wait `timeout` ms for its next
+   * request, whose first bytes (pipelined behind the last) are returned,
+   * and read on if too many had paused the transport.
+   */
+  next(timeout: number): Uint8Array {
+    this.rearm(timeout);
+    const queued = this.late.take();
+    this.#transport.resume();
+    return queued;
   }
 
   /** Nothing more to wait for from the peer (or it is gone): the timer stops. */

@@ -3,11 +3,15 @@
  * to the application's `fetch` handler (`Request` → `Response`), so one
  * port serves a page and its sockets; without a handler it gets 426.
  *
- * One request per connection: every answer says `Connection: close` and the
- * transport ends after it. No keep-alive state or pipelining to get wrong,
- * and a request whose body is framed wrongly cannot bleed into a next one.
- * Request bodies come by Content-Length or chunked (at most
- * {@link MAX_BODY_BYTES}); response bodies are streamed as they are produced.
+ * This answers one request; `HttpConnection` (http_connection.ts) reads the
+ * next one when the connection persists (RFC 9112 §9.3): HTTP/1.1 unless
+ * the client or the `Response` says `Connection: close`, HTTP/1.0 only with
+ * `Connection: keep-alive`, and never after a request whose framing was
+ * refused (its body cannot be skipped safely, so it cannot bleed into a
+ * next one). Request bodies come
+ * by Content-Length or chunked (at most {@link MAX_BODY_BYTES}), read to
+ * their exact end so pipelined requests behind them stay queued; response
+ * bodies are streamed as they are produced.
  *
  * @example
  * ```ts
@@ -24,6 +28,7 @@
 import type { ByteQueue } from "../bytes/byte_queue.ts";
 import { plain, ResponseWriter } from "./http_response.ts";
 import { bodyFraming, ChunkedDecoder } from "../protocol/http1/request_body.ts";
+import { listIncludes } from "../protocol/http1/tokens.ts";
 import { reportListenerError } from "../session/report.ts";
 import type { Transport } from "../transport/types.ts";
 
@@ -84,16 +89,29 @@ export class HttpFlow {
 export interface HttpContext {
   /** The connection came over TLS: the request URL is `https://`. */
   secure?: boolean;
-  /** Called once the request, body included, is in: what the handshake timeout guards ends there. */
-  received?: () => void;
+  /**
+   * Called once the request, body included, is in: what the handshake
+   * timeout guards ends there. `persists` says whether the connection may
+   * carry another request (else what the peer sends next is dropped).
+   */
+  received?: (persists: boolean) => void;
   /** The transport's `drain` and `closed`; without them a full transport is polled. */
   flow?: HttpFlow;
+  /** The server would take another request on this connection (default: no, the answer closes it). */
+  keepAlive?: boolean;
+  /** How long it would wait for it, in ms: told to the client as `Keep-Alive: timeout=<seconds>`. */
+  keepAliveTimeout?: number;
+  /** The `fetch` handler failed (default: logged). */
+  failed?: (error: unknown) => void;
 }
 
 /**
- * Answer one plain HTTP request and close the connection. Never rejects: a
- * handler that throws, returns something other than a `Response`, or whose
- * body fails, gets a 500 if nothing was sent yet, else a dropped connection.
+ * Answer one plain HTTP request. Resolves true when the answer is out and
+ * the connection persists (the bytes after the request are still in
+ * `body`), false when the answer ended or dropped the connection. Never
+ * rejects: a handler that throws, returns something other than a
+ * `Response`, or whose body fails, gets a 500 if nothing was sent yet, else
+ * a dropped connection.
  *
  * @example
  * ```ts
@@ -109,20 +127,33 @@ export async function respondHttp(
   body: ByteQueue,
   fetch: ((request: Request) => Response | Promise<Response>) | undefined,
   context: HttpContext = {},
-): Promise<void> {
+): Promise<boolean> {
   const writer = new ResponseWriter(transport, head, context);
   let response: Response | undefined;
+  // What the client and the server allow; a refused body or a failure takes it back.
+  const persist = { keep: context.keepAlive === true && clientPersists(head) };
   try {
-    response = await answer(head, body, fetch, context);
-    await writer.send(response);
+    response = await answer(head, body, fetch, context, persist);
+    return await writer.send(response, persist.keep);
   } catch (error) {
-    reportListenerError(error);
+    (context.failed ?? reportListenerError)(error);
     // Once the head is out the status cannot change: the peer learns of the failure by the dropped connection.
-    if (writer.started) return transport.destroy();
+    if (writer.started) {
+      transport.destroy();
+      return false;
+    }
     // Unread, the body's source (a timer, an upstream connection) would run on.
     response?.body?.cancel().catch(() => {});
-    await writer.send(plain(500, "Internal Server Error\n")).catch(() => transport.destroy());
+    await writer.send(plain(500, "Internal Server Error\n"), false).catch(() => transport.destroy());
+    return false;
   }
+}
+
+// RFC 9112 §9.3: HTTP/1.1 persists unless told to close; HTTP/1.0 only when asked to.
+function clientPersists(head: HttpRequestHead): boolean {
+  const connection = head.headers.get("connection") ?? "";
+  if (listIncludes(connection, 0, connection.length, "close")) return false;
+  return head.version !== "HTTP/1.0" || listIncludes(connection, 0, connection.length, "keep-alive");
 }
 
 async function answer(
@@ -130,9 +161,12 @@ async function answer(
   queue: ByteQueue,
   fetch: ((request: Request) => Response | Promise<Response>) | undefined,
   context: HttpContext,
+  persist: { keep: boolean },
 ): Promise<Response> {
   if (fetch === undefined) {
-    context.received?.();
+    // Its body is not read: nothing after it can be told apart from it.
+    persist.keep = false;
+    context.received?.(false);
     return plain(426, "Upgrade Required: this endpoint speaks WebSocket\n", {
       "upgrade": "websocket",
       "sec-websocket-version": "13",
@@ -141,7 +175,8 @@ async function answer(
   // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
   const faulty = head.version === "HTTP/1.0" && head.headers.has("transfer-encoding");
   const body = faulty ? 400 : await readBody(head.headers, queue);
-  context.received?.();
+  if (typeof body === "number") persist.keep = false;
+  context.received?.(persist.keep);
   if (typeof body === "number") return plain(body);
   let request: Request;
   try {
@@ -160,7 +195,8 @@ async function answer(
   throw new TypeError(`The fetch handler returned ${typeof response}, not a Response`);
 }
 
-// The request body, or the status that refuses it.
+// The request body, or the status that refuses it. What follows the body
+// (a pipelined request) is left in the queue.
 async function readBody(headers: Headers, queue: ByteQueue): Promise<Uint8Array | number> {
   const framing = bodyFraming(headers, MAX_BODY_BYTES);
   if ("status" in framing) return framing.status;
@@ -177,5 +213,9 @@ async function readBody(headers: Headers, queue: ByteQueue): Promise<Uint8Array 
     await new Promise<void>((resolve) => queue.onData = resolve);
   }
   queue.onData = undefined;
-  return decoder?.body() ?? queue.take().subarray(0, length);
+  // Taken whole (a pipelined request may sit behind the body), the rest put back.
+  const all = decoder === undefined ? queue.take() : decoder.rest();
+  const after = decoder === undefined ? all.subarray(length) : all;
+  if (after.length > 0) queue.push(after);
+  return decoder?.body() ?? all.subarray(0, length);
 }

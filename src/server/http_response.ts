@@ -19,10 +19,11 @@ import { encodeChunk, LAST_CHUNK } from "../protocol/http1/chunked.ts";
 import { parseContentLength } from "../protocol/http1/request_body.ts";
 import { encodeLatin1, formatFields } from "../protocol/http1/write.ts";
 import { reasonPhrase } from "../protocol/server_responses.ts";
+import { listIncludes } from "../protocol/http1/tokens.ts";
 import type { HttpContext, HttpRequestHead } from "./http.ts";
 import type { Transport } from "../transport/types.ts";
 
-// Framing is the server's to decide; `Connection: close` is always sent.
+// Framing and persistence are the server's to decide.
 const FRAMING = new Set(["connection", "keep-alive", "content-length", "transfer-encoding"]);
 
 /**
@@ -54,7 +55,13 @@ export class ResponseWriter {
     return this.#gone || this.#context.flow?.signal.aborted === true;
   }
 
-  async send(response: Response): Promise<void> {
+  /**
+   * Write `response`. With `keep`, the connection persists unless the
+   * answer cannot be framed without closing it (a body of unknown length
+   * to HTTP/1.0); resolves whether it does. Otherwise the answer says
+   * `Connection: close` and ends the transport.
+   */
+  async send(response: Response, keep = false): Promise<boolean> {
     const status = response.status;
     // RFC 9110 §6.4.1: these never have content, so no framing either.
     const bodiless = status < 200 || status === 204 || status === 304;
@@ -73,7 +80,16 @@ export class ResponseWriter {
     if (length !== undefined) fields.push(["content-length", String(length)]);
     else if (body !== null && chunked) fields.push(["transfer-encoding", "chunked"]);
     else if (body === null && sendsBody) fields.push(["content-length", "0"]);
-    fields.push(["connection", "close"]);
+    // An HTTP/1.0 peer reads a body of unknown length to the end of the connection.
+    if (body !== null && length === undefined && !chunked) keep = false;
+    // The application may end the connection with its answer.
+    const connection = response.headers.get("connection") ?? "";
+    if (listIncludes(connection, 0, connection.length, "close")) keep = false;
+    if (!keep) fields.push(["connection", "close"]);
+    else if (this.#request.version === "HTTP/1.0") fields.push(["connection", "keep-alive"]);
+    // As node:http does: a client that knows the idle timeout does not send into a connection about to close.
+    const idle = Math.floor((this.#context.keepAliveTimeout ?? 0) / 1000);
+    if (keep && idle > 0) fields.push(["keep-alive", `timeout=${idle}`]);
     const reason = response.statusText || reasonPhrase(status);
     const head = encodeLatin1(`HTTP/1.1 ${status} ${reason}\r\n${formatFields(fields)}\r\n`);
     // Taken only now that nothing can fail before it is read: a locked body could not be cancelled.
@@ -81,7 +97,9 @@ export class ResponseWriter {
     if (body === null) response.body?.cancel().catch(() => {});
     await this.#write(head);
     if (reader !== undefined) await this.#stream(reader, length, chunked);
-    if (!this.#closed) this.#transport.end();
+    if (this.#closed) return false;
+    if (!keep) this.#transport.end();
+    return keep;
   }
 
   // Copy the body out as it comes, and stop reading it once the peer is gone.

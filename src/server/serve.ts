@@ -19,39 +19,52 @@
 
 import { ClientRegistry, type ShutdownOptions } from "./registry.ts";
 import { loadCodec } from "../codec/load.ts";
-import { type AcceptOptions, acceptTransport } from "./accept.ts";
+import { type AcceptOptions, acceptTransport, type ServerWebSocket } from "./accept.ts";
+import { ServerFailures, type ServerStats } from "./failures.ts";
+import { listen } from "./listen.ts";
+import { answerUnavailable } from "./unavailable.ts";
 import { selectRuntime } from "../transport/select.ts";
-import { DEFAULT_MAX_CONNECTIONS } from "../protocol/defaults.ts";
+import { DEFAULT_SERVER_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
 import type { NetAddress, ServerTlsOptions } from "../transport/types.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
 
-/** Options of {@link serve}. */
-export interface ServeOptions extends AcceptOptions {
+/**
+ * Options of {@link serve}; `T` is the type of `ws.data`, which the
+ * `upgrade` hook returns.
+ */
+export interface ServeOptions<T = undefined> extends AcceptOptions<T> {
   /** Address to bind (default `"0.0.0.0"`). */
   hostname?: string;
   /** Port to bind (default 8080; 0 picks a free one). */
   port?: number;
-  /** Serve `wss:` with this certificate and key (PEM). */
+  /** Serve `wss:` with this certificate and key (the PEM text, not file names). */
   tls?: ServerTlsOptions;
-  /** Most simultaneous connections (default 10,000); beyond it new connections are refused. */
+  /**
+   * Most simultaneous connections (default: no limit). Past it, a new
+   * connection is answered `503 Service Unavailable` with `Retry-After` and
+   * `Connection: close`, counted in `stats.refusedConnections`, and told to
+   * `onError` once per burst (the first refusal since one was last accepted).
+   */
   maxConnections?: number;
   /** Shut down when aborted. */
   signal?: AbortSignal;
 }
 
-export type { ShutdownOptions };
+export type { ServerStats, ShutdownOptions };
 
 /** A running server. */
-export interface Server {
+export interface Server<T = undefined> {
   /** The bound address (the real port when 0 was asked for). */
   readonly address: NetAddress;
   /** The open WebSocket connections. */
-  readonly clients: ReadonlySet<WebSocket>;
+  readonly clients: ReadonlySet<ServerWebSocket<T>>;
+  /** Its failures so far (a snapshot): hooks that threw, connections refused past `maxConnections`. */
+  readonly stats: ServerStats;
   /**
    * Send one message to many clients (default: every open one), encoding
    * the frame once. Returns how many clients it was sent to.
    */
-  broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number;
+  broadcast(data: string | Uint8Array, filter?: (ws: ServerWebSocket<T>) => boolean): number;
   /**
    * Stop accepting, close every connection with 1001, resolve when all are
    * gone; those left after `timeout` (or at a second call) are terminated.
@@ -60,7 +73,11 @@ export interface Server {
 }
 
 /**
- * Listen and serve WebSocket connections (and, with `fetch`, plain HTTP).
+ * Listen and serve WebSocket connections (and, with `fetch`, plain HTTP,
+ * on persistent connections). Listening fails the same way on every
+ * runtime: a `WebSocketError` (`WS_ERR_LISTEN_PORT`, `WS_ERR_LISTEN_IN_USE`,
+ * `WS_ERR_LISTEN_HOSTNAME`, `WS_ERR_LISTEN_TLS`, else `WS_ERR_LISTEN`) whose
+ * message names the address, with the runtime's own error as `cause`.
  *
  * @example
  * ```ts
@@ -74,23 +91,34 @@ export interface Server {
  * await server.shutdown();
  * ```
  */
-export async function serve(options: ServeOptions = {}): Promise<Server> {
+export async function serve<T = undefined>(options: ServeOptions<T> = {}): Promise<Server<T>> {
   const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
   const registry = new ClientRegistry(codec);
-  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  const context = { secure: options.tls !== undefined };
-  const listener = await net.listen(
+  const maxConnections = options.maxConnections ?? Infinity;
+  const failures = new ServerFailures(options.onError);
+  const context = { secure: options.tls !== undefined, failures };
+  const listener = await listen(
+    net,
     { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8080, tls: options.tls },
     (transport) => {
-      if (registry.closing || registry.size >= maxConnections) return transport.destroy();
+      if (registry.closing) return transport.destroy();
+      if (registry.size >= maxConnections) {
+        failures.refused(transport.remoteAddress, maxConnections);
+        return answerUnavailable(transport, options.handshakeTimeout ?? DEFAULT_SERVER_HANDSHAKE_TIMEOUT);
+      }
+      failures.accepted();
       acceptTransport(transport, options, registry, context);
     },
   );
   let stopListening: Promise<void> | undefined;
-  const server: Server = {
+  const clients = registry.clients as ReadonlySet<ServerWebSocket<T>>;
+  const server: Server<T> = {
     address: listener.address,
-    clients: registry.clients,
-    broadcast: (data, filter) => registry.broadcast(data, filter),
+    clients,
+    get stats() {
+      return failures.stats;
+    },
+    broadcast: (data, filter) => registry.broadcast(data, filter as ((ws: WebSocket) => boolean) | undefined),
     async shutdown(shutdownOptions) {
       // A second call terminates whoever is left, and waits with the first.
       await Promise.all([stopListening ??= listener.close(), registry.shutdown(shutdownOptions)]);

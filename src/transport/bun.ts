@@ -265,8 +265,11 @@ function listen(options: ListenOptions, onConnection: (transport: Transport) => 
     tls: options.tls ? { cert: options.tls.cert, key: options.tls.key } : undefined,
     socket: { ...handlers, open: (socket) => onConnection(new BunTransport(socket)) },
   });
+  // The bound address, as Deno and Node report it ("127.0.0.1" for "localhost").
+  const bound: { address?: string; port?: number } = {};
+  server.getsockname?.(bound);
   return Promise.resolve({
-    address: { hostname: server.hostname, port: server.port },
+    address: { hostname: bound.address ?? server.hostname, port: server.port },
     close: () => {
       server.stop(false);
       return Promise.resolve();

@@ -50,7 +50,13 @@ export interface BunApi {
   connect(options: Record<string, unknown> & { socket: BunHandlers }): Promise<BunSocket>;
   listen(
     options: Record<string, unknown> & { socket: BunHandlers },
-  ): { hostname: string; port: number; stop(closeActive?: boolean): void };
+  ): {
+    hostname: string;
+    port: number;
+    stop(closeActive?: boolean): void;
+    /** Fills `out` with the bound address (`hostname` is only what was asked for, e.g. "localhost"). */
+    getsockname?(out: { address?: string; port?: number }): void;
+  };
 }
 /** The `Bun` global (undefined elsewhere; only the Bun adapter imports this module). */
 export const Bun: BunApi = (globalThis as unknown as { Bun: BunApi }).Bun;

@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { WebSocketError } from "../protocol/errors.ts";
+import { WebSocketError } from "../protocol/errors.ts";
 import type { CloseEvent } from "./close_event.ts";
 
 /** `ping` and `pong` events carry the payload and, for a pong answering our ping, the round-trip time. */
@@ -25,13 +25,26 @@ export interface PingPongEvent extends Event {
   readonly rtt?: number;
 }
 
-/** The `error` event: a plain `Event`, with the failure kept on it. */
-export interface ErrorEventLike extends Event {
-  /** What failed: a `WebSocketError` (with `code`, and `details` of a refused handshake) or the transport's error. */
-  readonly error: WebSocketError | Error;
+/**
+ * The `error` event: a plain `Event`, with the failure kept on it. `error`
+ * is always a `WebSocketError`, so its stable `code` is there to branch on.
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from "./websocket.ts";
+ * const ws = new WebSocket("ws://127.0.0.1:8080");
+ * ws.onerror = (event) => console.log(event.error.code, event.error.closeCode);
+ * ```
+ */
+export interface WebSocketErrorEvent extends Event {
+  /** What failed, with `code` (and `details` of a refused handshake); a transport's own error is its `cause`. */
+  readonly error: WebSocketError;
   /** The failure's message. */
   readonly message: string;
 }
+
+/** The `error` event's shape (the name before {@link WebSocketErrorEvent}). */
+export type ErrorEventLike = WebSocketErrorEvent;
 
 /** The `close` event's shape (the name before `CloseEvent` was exported). */
 export type CloseEventLike = CloseEvent;
@@ -43,7 +56,7 @@ export interface WebSocketEventMap {
   /** A message arrived. */
   message: MessageEvent;
   /** The connection failed; `error` holds a `WebSocketError` with a stable `code`. */
-  error: ErrorEventLike;
+  error: WebSocketErrorEvent;
   /** The connection closed. */
   close: CloseEvent;
   /** A ping arrived (already answered). */
@@ -63,9 +76,13 @@ export interface WebSocketEventMap {
  * console.log(String(event), event.error.message); // "[object Event]" "Cannot connect: refused"
  * ```
  */
-export function errorEvent(failure: WebSocketError | Error): ErrorEventLike {
+export function errorEvent(failure: WebSocketError | Error): WebSocketErrorEvent {
+  // A transport's own error (a reset, a TLS alert) reaches the application inside the one error class.
+  const error = failure instanceof WebSocketError
+    ? failure
+    : new WebSocketError("WS_ERR_CONNECT", failure.message, undefined, { cause: failure });
   return Object.defineProperties(new Event("error"), {
-    error: { value: failure, configurable: true },
-    message: { value: failure.message, configurable: true },
-  }) as ErrorEventLike;
+    error: { value: error, configurable: true },
+    message: { value: error.message, configurable: true },
+  }) as WebSocketErrorEvent;
 }

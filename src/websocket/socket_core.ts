@@ -85,6 +85,8 @@ export class SocketCore implements SessionEvents {
   session: Session | undefined;
   /** On an accepted socket: its upgrade request. */
   upgrade: KeptRequest | undefined;
+  /** On an accepted socket: what its `upgrade` hook returned as `data` (the application's to replace). */
+  data: unknown;
   /** Listeners and on<type> handlers, wrapped (made on first use). */
   listeners: SafeListeners | undefined;
   // Client only: aborts the connection attempt (close() while CONNECTING).

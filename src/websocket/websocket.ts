@@ -195,6 +195,14 @@ export class WebSocket extends EventTarget {
     return this.#request;
   }
 
+  /** On an accepted socket: the `data` its `upgrade` hook returned; the application's to replace. */
+  get data(): unknown {
+    return WebSocket.#of(this, "read data").data;
+  }
+  set data(value: unknown) {
+    WebSocket.#of(this, "set data").data = value;
+  }
+
   /** Send a ping (at most 125 bytes); the matching `pong` event carries the round-trip time. */
   ping(data: string | ArrayBufferView | ArrayBuffer = new Uint8Array(0)): void {
     const core = WebSocket.#of(this, "ping");

@@ -188,10 +188,15 @@ export function upgradeRequest(port: number, path = "/", extra = ""): string {
     `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;
 }
 
-/** Send `request` (an HTTP request, head and body) to `port`; the answer's head and body, read until the server closes. */
+/**
+ * Send `request` (an HTTP request, head and body) to `port` and half-close;
+ * the answer's head and body, read until the server closes (which it does
+ * once it has answered everything a half-closed client sent).
+ */
 export async function exchange(port: number, request: string): Promise<{ head: string; body: string }> {
   const peer = await rawClient(port);
   peer.write(request);
+  peer.end();
   const head = await peer.readHead();
   await peer.waitEnd();
   peer.destroy();

@@ -93,6 +93,16 @@ describe("WHATWG WebSocket constructor: URL parsing", () => {
     }
   });
 
+  it("names the schemes it accepts when it refuses one", () => {
+    assert.throws(
+      () => parseWebSocketUrl("ftp://h/"),
+      (error: unknown) =>
+        syntaxError(error) &&
+        (error as DOMException).message ===
+          'Cannot open a WebSocket to "ftp://h/": the scheme must be ws:, wss:, http: or https:',
+    );
+  });
+
   it("throws SyntaxError for a fragment, even an empty one", () => {
     assert.throws(() => parseWebSocketUrl("ws://h/#x"), syntaxError);
     assert.throws(() => parseWebSocketUrl("ws://h/#"), syntaxError);

@@ -66,6 +66,27 @@ describe("AcceptPhase", () => {
     assert.deepEqual(calls, ["deliver", "resume"]);
   });
 
+  it("next(): a persistent connection's pipelined bytes are handed over, and a paused transport reads on", () => {
+    const { transport, calls } = recording();
+    const phase = new AcceptPhase(transport, 60_000);
+    phase.push(chunk);
+    phase.push(chunk);
+    assert.deepEqual(calls, ["pause"]);
+    const queued = phase.next(60_000);
+    assert.equal(queued.length, 2 * chunk.length);
+    assert.equal(phase.late.length, 0);
+    assert.deepEqual(calls, ["pause", "resume"]);
+    phase.settle();
+  });
+
+  it("next() waits only so long for the next request: the keep-alive timer replaces the one before", async () => {
+    const idle = recording();
+    const phase = new AcceptPhase(idle.transport, 60_000);
+    phase.next(20);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.deepEqual(idle.calls, ["resume", "destroy"]);
+  });
+
   it("destroys the transport when it does not settle in time, and not after it settled", async () => {
     const late = recording();
     new AcceptPhase(late.transport, 20);

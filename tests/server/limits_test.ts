@@ -3,33 +3,77 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { serve, WebSocket } from "../../src/mod.ts";
+import { serve, WebSocket, type WebSocketError, type WebSocketErrorEvent } from "../../src/mod.ts";
 import { upgradeHandler } from "../../src/node.ts";
-import { rawClient, upgradeRequest } from "../_helpers/raw_peer.ts";
+import { exchange, rawClient, upgradeRequest } from "../_helpers/raw_peer.ts";
 import { frame } from "../_helpers/frames.ts";
 import { once, until } from "../_helpers/events.ts";
 
 describe("server limits", () => {
-  it("maxConnections: connections beyond the limit are refused, others keep working", async () => {
+  it("maxConnections: past the limit, 503 with Retry-After and Connection: close; counted; onError once per burst", async () => {
+    const reported: WebSocketError[] = [];
     const server = await serve({
       hostname: "127.0.0.1",
       port: 0,
       maxConnections: 2,
+      onError: (error) => reported.push(error),
       websocket: (ws) => ws.addEventListener("message", (e) => ws.send(e.data)),
     });
-    const url = `ws://127.0.0.1:${server.address.port}/`;
+    const port = server.address.port;
+    const url = `ws://127.0.0.1:${port}/`;
     const first = new WebSocket(url);
     const second = new WebSocket(url);
     await Promise.all([once(first, "open"), once(second, "open")]);
+    for (let i = 0; i < 3; i++) {
+      const refused = await exchange(port, upgradeRequest(port));
+      assert.match(refused.head, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+      assert.match(refused.head, /\r\nRetry-After: 1\r\n/);
+      assert.match(refused.head, /\r\nConnection: close\r\n/);
+      assert.equal(refused.body, "Service Unavailable\n");
+    }
+    // Our own client sees the refusal as a failed handshake with its status.
     const third = new WebSocket(url);
-    const close = await once<CloseEvent>(third, "close");
-    assert.equal(close.code, 1006);
+    const failed = await once<WebSocketErrorEvent>(third, "error");
+    assert.equal(failed.error.code, "WS_ERR_HANDSHAKE_STATUS");
+    assert.equal(failed.error.details?.status, 503);
+    assert.equal((await once<CloseEvent>(third, "close")).code, 1006);
+    assert.equal(server.stats.refusedConnections, 4);
+    assert.equal(reported.length, 1, "one report for the burst, not one per connection");
+    assert.equal(reported[0].code, "WS_ERR_SERVER_FULL");
+    assert.match(
+      reported[0].message,
+      /^Cannot accept the connection from 127\.0\.0\.1:\d+: maxConnections \(2\) reached; answering 503 until a connection closes$/,
+    );
     first.send("still here");
     assert.equal((await once<MessageEvent>(first, "message")).data, "still here");
+    // Room again: the next connection is accepted, and a refusal after it is a new burst.
     first.close();
+    await once(first, "close");
+    await until(() => server.clients.size === 1);
+    const fourth = new WebSocket(url);
+    await once(fourth, "open");
+    assert.match((await exchange(port, upgradeRequest(port))).head, /^HTTP\/1\.1 503 /);
+    assert.equal(reported.length, 2);
+    assert.equal(server.stats.refusedConnections, 5);
     second.close();
-    await Promise.all([once(first, "close"), once(second, "close")]);
+    fourth.close();
+    await Promise.all([once(second, "close"), once(fourth, "close")]);
     await server.shutdown();
+  });
+
+  it("without maxConnections nothing is refused (50 at once here; the old default of 10,000 is gone from serve.ts)", async () => {
+    const server = await serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      onError: (error) => assert.fail(error),
+      websocket: (ws) => ws.addEventListener("message", (e) => ws.send(e.data)),
+    });
+    const sockets = Array.from({ length: 50 }, () => new WebSocket(`ws://127.0.0.1:${server.address.port}/`));
+    await Promise.all(sockets.map((ws) => once(ws, "open")));
+    assert.equal(server.clients.size, 50);
+    assert.equal(server.stats.refusedConnections, 0);
+    await server.shutdown();
+    await Promise.all(sockets.map((ws) => ws.readyState === WebSocket.CLOSED ? undefined : once(ws, "close")));
   });
 
   it("a peer that stops reading: onBufferFull 'close' gives up on it (1008 sent, then dropped) instead of buffering without bound", async () => {
@@ -114,6 +158,37 @@ describe("node:http attachment (upgradeHandler)", () => {
     const closed = once<CloseEvent>(ws, "close");
     await sockets.shutdown();
     assert.equal((await closed).code, 1001);
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  });
+
+  it("carries ws.data and reports a failing websocket callback (1011, onError, stats) as serve() does", async () => {
+    const reported: WebSocketError[] = [];
+    const failure = new Error("the application failed (expected by the test)");
+    const sockets = upgradeHandler({
+      upgrade: ({ headers }) => ({ data: { fail: headers.get("x-fail") === "1" } }),
+      onError: (error) => reported.push(error),
+      websocket(ws) {
+        if (ws.data.fail) throw failure;
+        ws.addEventListener("message", () => ws.send(`fail=${ws.data.fail}`));
+      },
+    });
+    const http = createServer();
+    http.on("upgrade", sockets.handleUpgrade);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const port = (http.address() as { port: number }).port;
+    const failing = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { "X-Fail": "1" } });
+    assert.equal((await once<CloseEvent>(failing, "close")).code, 1011);
+    assert.equal(reported.length, 1);
+    assert.equal(reported[0].code, "WS_ERR_HANDLER");
+    assert.equal(reported[0].cause, failure);
+    assert.equal(sockets.stats.handlerErrors, 1);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+    await once(ws, "open");
+    ws.send("hi");
+    assert.equal((await once<MessageEvent>(ws, "message")).data, "fail=false");
+    const closed = once(ws, "close");
+    await sockets.shutdown();
+    await closed;
     await new Promise<void>((resolve) => http.close(() => resolve()));
   });
 });

@@ -97,6 +97,7 @@ describe("request bodies", () => {
         peer.write(char);
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
+      peer.end();
       await peer.readHead();
       await peer.waitEnd();
       assert.equal(new TextDecoder().decode(peer.buffered), "11\r\ngot abc0123456789\r\n0\r\n\r\n");
@@ -141,14 +142,17 @@ describe("ChunkedDecoder and Content-Length", () => {
     return { state: decoder.push(bytes(text)), body: new TextDecoder().decode(decoder.body()) };
   };
 
-  it("decodes whole or cut anywhere alike, ignoring what follows the end", () => {
+  it("decodes whole or cut anywhere alike, keeping what follows the end apart (the next request's)", () => {
     const wire = '3\r\nabc\r\n00A ; a="b"\r\n0123456789\r\n0\r\nX: 1\r\nY: 2\r\n\r\n';
     assert.deepEqual(decode(wire + "GET / HTTP/1.1"), { state: "done", body: "abc0123456789" });
+    const next = "GET / HTTP/1.1\r\n";
     for (let cut = 0; cut < wire.length; cut++) {
       const decoder = new ChunkedDecoder(100);
       assert.equal(decoder.push(bytes(wire.slice(0, cut))), "more", `cut at ${cut}`);
-      assert.equal(decoder.push(bytes(wire.slice(cut))), "done", `cut at ${cut}`);
+      assert.equal(decoder.rest().length, 0, "nothing follows a body not yet done");
+      assert.equal(decoder.push(bytes(wire.slice(cut) + next)), "done", `cut at ${cut}`);
       assert.equal(new TextDecoder().decode(decoder.body()), "abc0123456789");
+      assert.equal(new TextDecoder().decode(decoder.rest()), next, `cut at ${cut}`);
     }
   });
 

@@ -2,11 +2,11 @@
 // malformed frames the right close code, and the server keeps serving others.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { serve, type Server, WebSocket } from "../../src/mod.ts";
+import { serve, type ServeOptions, type Server, WebSocket } from "../../src/mod.ts";
 import { acceptFor, rawClient, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
 import { closePayload, frame, hex } from "../_helpers/frames.ts";
 
-async function echo(options: Parameters<typeof serve>[0] = {}): Promise<Server> {
+async function echo(options: ServeOptions = {}): Promise<Server> {
   return await serve({
     hostname: "127.0.0.1",
     port: 0,

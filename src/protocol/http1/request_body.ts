@@ -103,15 +103,17 @@ export class ChunkedDecoder {
   #size = 0; // of the chunk being read, then what is left of it
   #lineBytes = 0;
   #result: ChunkedState = "more";
+  #rest: Uint8Array | undefined;
 
   /** A decoder that refuses a body of more than `maxBytes` of chunk data. */
   constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
   }
 
-  /** Decode `bytes`; what follows the last chunk's trailers is ignored. */
+  /** Decode `bytes`; what follows the last chunk's trailers is kept for {@link ChunkedDecoder.rest}. */
   push(bytes: Uint8Array): ChunkedState {
-    for (let at = 0; at < bytes.length && this.#result === "more"; at++) {
+    let at = 0;
+    for (; at < bytes.length && this.#result === "more"; at++) {
       if (this.#state === DATA) {
         const end = Math.min(bytes.length, at + this.#size);
         this.#data.append(bytes.subarray(at, end));
@@ -122,7 +124,13 @@ export class ChunkedDecoder {
         this.#result = this.#step(bytes[at]);
       }
     }
+    if (this.#result === "done" && this.#rest === undefined) this.#rest = bytes.subarray(at);
     return this.#result;
+  }
+
+  /** The bytes that followed the end of the body (the next request's), once it is done. */
+  rest(): Uint8Array {
+    return this.#rest ?? new Uint8Array(0);
   }
 
   /** The chunk data received so far, in one array. */
