@@ -133,9 +133,11 @@ describe("WebSocket interface object", () => {
     const extra = Object.getOwnPropertyNames(WebSocket.prototype).filter((name) =>
       name !== "constructor" && !idl.includes(name)
     );
-    // ping/pong/drained/terminate/remoteAddress/request are wasmws's documented extras.
+    // wasmws's documented extras: ping/drained/terminate, and on accepted sockets remoteAddress/request/data
+    // and topics (subscribe, unsubscribe, isSubscribed, subscriptions, publish).
     const safe = ["addEventListener", "removeEventListener", "dispatchEvent"];
-    const extras = ["ping", "drained", "terminate", "remoteAddress", "request"];
+    const extras = ["ping", "drained", "terminate", "remoteAddress", "request", "data"];
+    extras.push("subscribe", "unsubscribe", "isSubscribed", "subscriptions", "publish");
     assert.deepEqual(extra.filter((name) => !extras.includes(name) && !safe.includes(name)), []);
     assert.ok(extra.includes("addEventListener") && extra.includes("removeEventListener"));
     assert.deepEqual(
