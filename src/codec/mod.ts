@@ -78,8 +78,18 @@ export interface FrameSink {
    * and `view` may be empty, e.g. for an empty message or an empty fragment).
    * `frameRemaining` (when known) is how many payload bytes of the current
    * frame are still to come: a hint to size the message buffer once.
+   * `compressed` marks every piece of a message whose first frame had RSV1
+   * (RFC 7692 permessage-deflate): its bytes are compressed, and text was
+   * not UTF-8 checked (the extension checks it once inflated).
    */
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void;
+  data(
+    view: Uint8Array,
+    text: boolean,
+    first: boolean,
+    last: boolean,
+    frameRemaining?: number,
+    compressed?: boolean,
+  ): void;
   /**
    * A whole control frame (ping, pong, close), unmasked. A close payload has
    * already been checked: length 0 or ≥ 2, a code valid on the wire, a

@@ -44,6 +44,7 @@ export const ERRORS = {
   WS_ERR_MESSAGE_TOO_BIG: { closeCode: 1009, reason: "message too big" },
   WS_ERR_TOO_MANY_FRAGMENTS: { closeCode: 1009, reason: "too many fragments" },
   WS_ERR_INVALID_UTF8: { closeCode: 1007, reason: "invalid UTF-8" },
+  WS_ERR_INVALID_COMPRESSED_DATA: { closeCode: 1007, reason: "invalid compressed data" },
   WS_ERR_INVALID_CLOSE_PAYLOAD: { closeCode: 1002, reason: "close payload of 1 byte" },
   WS_ERR_INVALID_CLOSE_CODE: { closeCode: 1002, reason: "invalid close code" },
   WS_ERR_DATA_AFTER_CLOSE: { closeCode: 1002, reason: "data after close" },
@@ -56,6 +57,7 @@ export const ERRORS = {
   WS_ERR_HANDSHAKE_ACCEPT: { closeCode: 0, reason: "Sec-WebSocket-Accept does not match the key" },
   WS_ERR_HANDSHAKE_SUBPROTOCOL: { closeCode: 0, reason: "server chose a subprotocol that was not offered" },
   WS_ERR_HANDSHAKE_EXTENSION: { closeCode: 0, reason: "server chose an extension that was not offered" },
+  WS_ERR_HANDSHAKE_DEFLATE: { closeCode: 0, reason: "invalid permessage-deflate response" },
   WS_ERR_HANDSHAKE_TOO_LARGE: { closeCode: 0, reason: "handshake head too large" },
   WS_ERR_HANDSHAKE_MALFORMED: { closeCode: 0, reason: "malformed HTTP head" },
   WS_ERR_HANDSHAKE_TIMEOUT: { closeCode: 0, reason: "handshake timed out" },
@@ -93,6 +95,7 @@ const PARSER_ERRORS: Record<number, ErrorCode> = {
   [abi.ERR_INVALID_UTF8]: "WS_ERR_INVALID_UTF8",
   [abi.ERR_INVALID_CLOSE_PAYLOAD]: "WS_ERR_INVALID_CLOSE_PAYLOAD",
   [abi.ERR_INVALID_CLOSE_CODE]: "WS_ERR_INVALID_CLOSE_CODE",
+  [abi.ERR_INVALID_COMPRESSED_DATA]: "WS_ERR_INVALID_COMPRESSED_DATA",
 };
 
 /**

@@ -17,6 +17,7 @@ import {
   ERR_UNEXPECTED_RSV,
   FLAG_ALLOW_RSV1,
   FLAG_SERVER,
+  STATE_COMPRESSED,
   STATE_FIRST_PENDING,
   STATE_FLAGS,
   STATE_FRAGMENTS,
@@ -99,6 +100,9 @@ export function parseHeader(state: usize, h: usize): u32 {
       store<u32>(state + STATE_MESSAGE_OPCODE, opcode);
       store<u32>(state + STATE_FIRST_PENDING, 1);
       store<u32>(state + STATE_UTF8, UTF8_ACCEPT);
+      // RFC 7692 §6: RSV1 on a message's first frame marks the whole message compressed
+      // (checkFirstByte let it through only when the extension was agreed).
+      store<u32>(state + STATE_COMPRESSED, (b0 >> 6) & 1);
     } else if (open == 0) {
       return ERR_INVALID_CONTINUATION;
     }
