@@ -19,6 +19,9 @@
 import { loadCodec } from "../codec/load.ts";
 import type { Codec } from "../codec/mod.ts";
 import { ClientHandshake, type ClientHandshakeStep } from "../protocol/client_handshake.ts";
+import type { DeflateOptions } from "../protocol/deflate_negotiation.ts";
+import { withDeflate } from "../extensions/deflate_codec.ts";
+import { loadZlib, type ZlibModule } from "../extensions/zlib_stream.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { WebSocketUrl } from "../protocol/ws_url.ts";
 import { Session, type SessionEvents, type SessionOptions } from "../session/session.ts";
@@ -35,6 +38,13 @@ export interface ClientOptions extends SessionOptions {
   handshakeTimeout?: number;
   /** Abort the connection attempt (or the open connection: it is terminated). */
   signal?: AbortSignal;
+  /**
+   * permessage-deflate (RFC 7692): offered by default as browsers do
+   * (`permessage-deflate; client_max_window_bits`); `false` offers nothing,
+   * an object (or several, in preference order) tunes the offer and the
+   * compression (`threshold`, `level`, `memLevel` are taken from the first).
+   */
+  perMessageDeflate?: boolean | DeflateOptions | DeflateOptions[];
 }
 
 /** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
@@ -80,8 +90,17 @@ export function connectClient(
   options: ClientOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
-  const handshake = new ClientHandshake({ url, protocols, headers: options.headers });
+  const handshake = new ClientHandshake({ url, protocols, headers: options.headers, deflate: deflateOffers(options) });
   return connectAndHandshake(url, handshake, options, callbacks);
+}
+
+const BROWSER_OFFER: DeflateOptions[] = [{ clientMaxWindowBits: true }];
+
+function deflateOffers(options: ClientOptions): DeflateOptions[] {
+  const chosen = options.perMessageDeflate;
+  if (chosen === false) return [];
+  if (chosen === undefined || chosen === true) return BROWSER_OFFER;
+  return Array.isArray(chosen) ? chosen : [chosen];
 }
 
 async function connectAndHandshake(
@@ -103,7 +122,14 @@ async function connectAndHandshake(
       : undefined;
   let transport;
   try {
-    const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
+    const offers = deflateOffers(options);
+    const [net, codec, zlib] = await Promise.all([
+      selectRuntime(),
+      loadCodec(),
+      // node:zlib only when deflate is offered; a runtime without it offers nothing.
+      offers.length > 0 ? loadZlib() : undefined,
+    ]);
+    if (zlib === undefined) handshake.withdrawExtensions();
     try {
       transport = await net.connect({
         hostname: url.hostname,
@@ -121,7 +147,7 @@ async function connectAndHandshake(
       transport.destroy();
       throw late;
     }
-    return await handshakeOver(transport, codec, handshake, expired.signal, options, callbacks);
+    return await handshakeOver(transport, codec, zlib, handshake, expired.signal, options, callbacks);
   } finally {
     clearTimeout(timer);
   }
@@ -130,6 +156,7 @@ async function connectAndHandshake(
 function handshakeOver(
   transport: Transport,
   codec: Codec,
+  zlib: ZlibModule | undefined,
   handshake: ClientHandshake,
   expired: AbortSignal,
   options: ClientOptions,
@@ -147,7 +174,11 @@ function handshakeOver(
       if (step.ok) {
         // Before open(): it fires `open` at once, and a listener there may abort.
         signal?.addEventListener("abort", () => session.terminate(), { once: true });
-        session.open(codec, "client", step.rest, () => callbacks.opened(session, step.protocol, step.extensions));
+        const [tuning] = deflateOffers(options);
+        const frames = step.deflate === undefined || zlib === undefined
+          ? codec
+          : withDeflate(codec, zlib, "client", { ...tuning, params: step.deflate });
+        session.open(frames, "client", step.rest, () => callbacks.opened(session, step.protocol, step.extensions));
         resolve(session);
       } else {
         transport.destroy();

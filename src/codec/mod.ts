@@ -157,6 +157,23 @@ export interface Encoder {
 }
 
 /**
+ * Incremental UTF-8 validation of one text message given in pieces.
+ *
+ * @example
+ * ```ts
+ * declare const check: Utf8Check;
+ * check.update(new Uint8Array([0xc3])); // true so far
+ * check.update(new Uint8Array([0xa9])) && check.finish(); // true: "é"
+ * ```
+ */
+export interface Utf8Check {
+  /** Continue over `bytes`; false once they cannot be UTF-8 (fail fast). */
+  update(bytes: Uint8Array): boolean;
+  /** The message ended: false when a sequence is left open or was rejected. */
+  finish(): boolean;
+}
+
+/**
  * A frame codec: the factory for per-connection decoders and encoders.
  *
  * @example
@@ -171,4 +188,6 @@ export interface Codec {
   decoder(options: DecoderOptions): Decoder;
   /** An encoder for `role` (clients mask, servers do not). */
   encoder(role: Role): Encoder;
+  /** A UTF-8 check for bytes the decoder did not see (inflated text); optional for test codecs. */
+  utf8Check?(): Utf8Check;
 }

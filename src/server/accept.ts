@@ -21,6 +21,10 @@ import { loadCodec } from "../codec/load.ts";
 import type { Codec } from "../codec/mod.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { HeadLimits } from "../protocol/http1/head.ts";
+import { answerDeflateOffers, type DeflateOptions, validateDeflateOptions } from "../protocol/deflate_negotiation.ts";
+import { withDeflate } from "../extensions/deflate_codec.ts";
+import { compressorSettings, type DeflateAgreement } from "../extensions/compressor.ts";
+import { loadZlib, type ZlibModule } from "../extensions/zlib_stream.ts";
 import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "../protocol/server_handshake.ts";
 import { acceptResponse, rejectResponse } from "../protocol/server_responses.ts";
 import { HttpFlow, respondHttp } from "./http.ts";
@@ -38,7 +42,12 @@ export type UpgradeDecision =
   | void
   | boolean
   | Response
-  | { protocol?: string; headers?: Record<string, string> | [string, string][] };
+  | {
+    protocol?: string;
+    headers?: Record<string, string> | [string, string][];
+    /** permessage-deflate for this connection, overriding the server's `perMessageDeflate`. */
+    perMessageDeflate?: boolean | DeflateOptions;
+  };
 
 /** What every accepted connection shares: hooks and limits. */
 export interface AcceptOptions extends
@@ -62,6 +71,12 @@ export interface AcceptOptions extends
   maxHeadBytes?: number;
   /** Most request headers (default 100; 431 beyond). */
   maxHeaders?: number;
+  /**
+   * permessage-deflate (RFC 7692): off unless `true` or options (it costs
+   * CPU, and memory per connection with the client's context takeover).
+   * The `upgrade` hook may decide per connection.
+   */
+  perMessageDeflate?: boolean | DeflateOptions;
 }
 
 /** What the listener knows about an accepted connection. */
@@ -171,9 +186,21 @@ async function upgrade(
     : Array.isArray(accepted.headers)
     ? accepted.headers
     : Object.entries(accepted.headers);
-  const codec = await loadCodec();
+  const wanted = accepted.perMessageDeflate ?? options.perMessageDeflate;
+  const deflateOptions = wanted === true ? NO_DEFLATE_OPTIONS : wanted || undefined;
+  if (deflateOptions !== undefined && deflateOptions !== options.perMessageDeflate) {
+    validateDeflateOptions(deflateOptions);
+  }
+  const answer = deflateOptions === undefined || request.extensions === ""
+    ? undefined
+    : answerDeflateOffers(request.extensions, deflateOptions);
+  // node:zlib is loaded only once a connection agrees to deflate.
+  const [codec, zlib] = await Promise.all([loadCodec(), answer === undefined ? undefined : loadZlib()]);
   phase.settle();
-  open(session, request, phase, options, registry, kept, protocol, headers, codec);
+  const deflate = answer === undefined || zlib === undefined
+    ? undefined
+    : { header: answer.header, zlib, agreement: { ...deflateOptions, params: answer.params } };
+  open(session, request, phase, options, registry, kept, protocol, headers, codec, deflate);
 }
 
 function open(
@@ -186,16 +213,24 @@ function open(
   protocol: string,
   headers: [string, string][] | undefined,
   codec: Codec,
+  deflate: { header: string; zlib: ZlibModule; agreement: DeflateAgreement } | undefined,
 ): void {
   // The peer may have left, or the server begun its shutdown, while the hook ran.
   if (session.isClosed || registry.closing) return session.terminate();
-  session.transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
-  const ws = WebSocket._accept(session, protocol, "", kept);
+  const extensions = deflate?.header ?? "";
+  session.transport.write(
+    acceptResponse({ key: request.key, protocol: protocol || undefined, extensions: extensions || undefined, headers }),
+  );
+  const ws = WebSocket._accept(session, protocol, extensions, kept);
   session.setEvents(ws);
-  registry.opened(session, ws);
+  registry.opened(
+    session,
+    ws,
+    deflate && { zlib: deflate.zlib, settings: compressorSettings("server", deflate.agreement) },
+  );
   // Open before the application sees the socket, so what it sends there goes out;
   // the frames that came with the request wait until its listeners are attached.
-  session.open(codec, "server", EMPTY);
+  session.open(deflate ? withDeflate(codec, deflate.zlib, "server", deflate.agreement) : codec, "server", EMPTY);
   try {
     options.websocket?.(ws, upgradeInfo(kept.url, kept.remoteAddress, request.fields));
   } catch (error) {
@@ -205,6 +240,7 @@ function open(
 }
 
 const NO_EVENTS = {};
+const NO_DEFLATE_OPTIONS: DeflateOptions = {};
 const NO_CHOICE: Exclude<UpgradeDecision, void | boolean | Response> = {};
 const EMPTY = new Uint8Array(0);
 
@@ -213,6 +249,7 @@ const sharedOptions = new WeakMap<AcceptOptions, { session: SessionOptions; limi
 function sharedOf(options: AcceptOptions): { session: SessionOptions; limits: HeadLimits } {
   let resolved = sharedOptions.get(options);
   if (resolved === undefined) {
+    if (typeof options.perMessageDeflate === "object") validateDeflateOptions(options.perMessageDeflate);
     resolved = {
       session: {
         limits: { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 },

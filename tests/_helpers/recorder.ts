@@ -12,7 +12,14 @@ export class Recorder implements FrameSink {
   readonly pieces: Array<{ bytes: number[]; text: boolean; first: boolean; last: boolean; compressed?: boolean }> = [];
   #open: number[] | undefined;
 
-  data(view: Uint8Array, text: boolean, first: boolean, last: boolean, _remaining?: number, compressed?: boolean): void {
+  data(
+    view: Uint8Array,
+    text: boolean,
+    first: boolean,
+    last: boolean,
+    _remaining?: number,
+    compressed?: boolean,
+  ): void {
     this.pieces.push({ bytes: [...view], text, first, last, ...(compressed ? { compressed } : {}) });
     if (first) this.#open = [];
     if (this.#open === undefined) throw new Error("a piece arrived outside a message");

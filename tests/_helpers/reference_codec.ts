@@ -148,7 +148,9 @@ class ReferenceDecoder implements Decoder {
       this.#firstPending = true;
       // RFC 7692 §6: RSV1 on the first frame marks the message compressed; its text is checked once inflated.
       this.#compressed = (this.#b0 & 0x40) !== 0;
-      this.#utf8 = opcode === 1 && !this.#compressed ? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }) : undefined;
+      this.#utf8 = opcode === 1 && !this.#compressed
+        ? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+        : undefined;
     }
     if (opcode < 8) {
       this.#messageSize += this.#length;
