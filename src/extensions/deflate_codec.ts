@@ -159,6 +159,9 @@ class InflatingDecoder implements Decoder, FrameSink {
     if (last && !alone && !this.#peer.contextTakeover) {
       this.#own!.close();
       this.#own = undefined;
+    } else if (last && stream.ended) {
+      // A sender that ended its stream with BFINAL starts the next message from a fresh compressor.
+      stream.reset();
     }
     this.#produced += output.length;
     const check = this.#check;

@@ -117,6 +117,11 @@ export class ZlibStream {
   readonly #state: Uint32Array;
   readonly #flush: number;
   #error: string | undefined;
+  /**
+   * The DEFLATE stream ended (a block with BFINAL set, RFC 7692 §7.2.3.4):
+   * zlib takes no more input until {@link ZlibStream.reset}.
+   */
+  ended = false;
 
   /** A stream of `kind` with zlib `options` (`windowBits`, `level`, `memLevel`). */
   constructor(zlib: ZlibModule, kind: "inflate" | "deflate", options: Record<string, number>) {
@@ -139,9 +144,10 @@ export class ZlibStream {
     return scratch.subarray(0, produced);
   }
 
-  /** Forget the window (no context takeover between messages). */
+  /** Forget the window (no context takeover between messages, or after the stream ended). */
   reset(): void {
     this.#handle.reset();
+    this.ended = false;
   }
 
   /** Give zlib's memory back; the stream must not be used afterwards. */
@@ -176,7 +182,11 @@ export class ZlibStream {
         releaseScratch();
         throw new OutputLimitError();
       }
-      if (availOut !== 0) return produced;
+      if (availOut !== 0) {
+        // Input left over with room to spare: only the end of the stream stops zlib so.
+        if (availIn > 0) this.ended = true;
+        return produced;
+      }
     }
   }
 }

@@ -69,6 +69,16 @@ for (const role of ROLES) {
       ]));
       assert.deepEqual(texts(r.recorder), ["control", "Hello"]);
     });
+    it("§7.2.3.4 after a message ended with BFINAL, the next ones inflate (with and without context takeover)", () => {
+      const peerBits = role === "server" ? "clientNoContextTakeover" : "serverNoContextTakeover";
+      for (const params of [agreed(), agreed({ [peerBits]: true })]) {
+        const r = receiver(role, params);
+        for (const payload of [RFC_HELLO.bfinal, RFC_HELLO.single, RFC_HELLO.bfinal, RFC_HELLO.twoBlocks]) {
+          r.push(r.wire({ opcode: 1, rsv1: true, payload }));
+        }
+        assert.deepEqual(texts(r.recorder), ["Hello", "Hello", "Hello", "Hello"]);
+      }
+    });
     it("§7.2.3.6 an empty message (a single 0x00)", () => {
       const r = receiver(role);
       r.push(r.wire({ opcode: 2, rsv1: true, payload: Uint8Array.of(0) }));
