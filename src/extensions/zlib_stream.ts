@@ -160,8 +160,9 @@ export class ZlibStream {
     let inLen = input.length;
     for (;;) {
       if (produced === scratch.length) {
-        // More than the scratch holds: a larger buffer for this message only.
-        const bigger = new Uint8Array(scratch.length * 2);
+        // More than the scratch holds: a larger buffer for this message only, no larger than
+        // needed to see the limit passed (a bomb against a 64 KiB limit costs 64 KiB more, not 1 MiB).
+        const bigger = new Uint8Array(Math.max(produced + 1024, Math.min(scratch.length * 2, limit + 1024)));
         bigger.set(scratch);
         scratch = bigger;
       }
