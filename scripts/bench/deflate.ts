@@ -94,7 +94,8 @@ frame.set(bombPayload, 4);
 const times: number[] = [];
 let error = 0;
 const memory = () => {
-  const usage = (globalThis as { process?: { memoryUsage(): Record<string, number> } }).process?.memoryUsage();
+  const usage = (globalThis as unknown as { process?: { memoryUsage(): Record<string, number> } }).process
+    ?.memoryUsage();
   return usage === undefined ? 0 : usage.heapUsed + usage.external + (usage.arrayBuffers ?? 0);
 };
 const bunGc = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc;
