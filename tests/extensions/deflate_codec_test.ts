@@ -182,11 +182,17 @@ for (const role of ROLES) {
     });
 
     it("invalid compressed data fails with WS_ERR_INVALID_COMPRESSED_DATA (1007)", () => {
-      const r = receiver(role);
+      // Without context takeover: the message goes through the zlib stream connections share.
+      const alone = agreed(role === "server" ? { clientNoContextTakeover: true } : { serverNoContextTakeover: true });
+      const r = receiver(role, alone);
       r.push(r.wire({ opcode: 2, rsv1: true, payload: Uint8Array.of(0xff, 0xff, 0xff) }));
       assert.equal(r.recorder.errorId, abi.ERR_INVALID_COMPRESSED_DATA);
       r.push(r.wire({ opcode: 1, payload: "after" }));
       assert.equal(r.recorder.events.length, 1, "nothing is delivered after the error");
+      // The stream shared by connections without context takeover recovers for the next one.
+      const next = receiver(role, alone);
+      next.push(next.wire({ opcode: 1, rsv1: true, payload: RFC_HELLO.single }));
+      assert.deepEqual(texts(next.recorder), ["Hello"]);
     });
 
     it("invalid UTF-8 in inflated text fails with 1007, also a sequence left open at the end", () => {
