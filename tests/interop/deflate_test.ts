@@ -1,12 +1,13 @@
 // permessage-deflate interop, both ways: our client against the ws server,
 // Python's websockets server and (on Bun) Bun.serve, all with compression on;
-// ws's and Python's clients against our server with perMessageDeflate.
+// ws's, Python's and headless Chromium's clients against our server with perMessageDeflate.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { WebSocket as WsClient, WebSocketServer } from "ws";
 import { serve, type Server, WebSocket } from "../../src/mod.ts";
 import { once } from "../_helpers/events.ts";
 import { pythonMissing, runPython, startPython } from "../_helpers/python.ts";
+import { chromiumMissing, inChromium } from "../_helpers/chromium.ts";
 
 const JSON_TEXT = JSON.stringify(
   Array.from({ length: 2000 }, (_, i) => ({ id: i, user: `user${i % 50}`, price: (i * 37) % 1000, ok: i % 3 === 0 })),
@@ -187,6 +188,40 @@ describe("our client → Bun.serve with perMessageDeflate: true", { skip: bun ? 
       assert.match(await echoThrough(`ws://127.0.0.1:${native.port}`), /^permessage-deflate/);
     } finally {
       native.stop(true);
+    }
+  });
+});
+
+describe("headless Chromium → our server with perMessageDeflate", { skip: chromiumMissing() }, () => {
+  it("agrees deflate as a browser does and echoes compressed messages", async () => {
+    const server = await serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      perMessageDeflate: true,
+      fetch: () => new Response("<!doctype html><title>deflate</title>", { headers: { "content-type": "text/html" } }),
+      websocket: (ws) => ws.addEventListener("message", (event) => ws.send((event as MessageEvent).data)),
+    });
+    try {
+      const result = await inChromium(`ws://127.0.0.1:${server.address.port}`, async (WS, url, texts: string[]) => {
+        const ws = new WS(url);
+        await new Promise((resolve, reject) => {
+          ws.onopen = resolve;
+          ws.onerror = reject;
+        });
+        const replies: string[] = [];
+        await new Promise<void>((resolve) => {
+          ws.onmessage = (event) => {
+            replies.push(event.data as string);
+            if (replies.length === texts.length) resolve();
+          };
+          for (const text of texts) ws.send(text);
+        });
+        ws.close();
+        return { extensions: ws.extensions, same: replies.every((reply, i) => reply === texts[i]) };
+      }, [JSON_TEXT, "small", JSON_TEXT.slice(0, 5000)]);
+      assert.deepEqual(result, { extensions: "permessage-deflate; server_no_context_takeover", same: true });
+    } finally {
+      await server.shutdown();
     }
   });
 });
