@@ -22,7 +22,7 @@ import type { Duplex } from "node:stream";
 import { ClientRegistry, type ShutdownOptions } from "./server/registry.ts";
 import { loadCodec } from "./codec/load.ts";
 import type { Codec } from "./codec/mod.ts";
-import { type AcceptOptions, acceptTransport } from "./server/accept.ts";
+import { type AcceptOptions, acceptTransport, checkAcceptOptions } from "./server/accept.ts";
 import { encodeLatin1 } from "./protocol/http1/write.ts";
 import { fromNodeSocket } from "./transport/node.ts";
 import type { WebSocket } from "./websocket/websocket.ts";
@@ -54,6 +54,7 @@ export interface UpgradeHandler {
  * ```
  */
 export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
+  checkAcceptOptions(options);
   let codec: Codec | undefined;
   const registry = new ClientRegistry();
   const ready = loadCodec().then((loaded) => {

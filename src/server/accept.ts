@@ -244,12 +244,25 @@ const NO_DEFLATE_OPTIONS: DeflateOptions = {};
 const NO_CHOICE: Exclude<UpgradeDecision, void | boolean | Response> = {};
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Check the options a server is made with (a `RangeError` for bad
+ * permessage-deflate window bits), so that a mistake fails at start, not at
+ * the first connection.
+ *
+ * @example
+ * ```ts
+ * checkAcceptOptions({ perMessageDeflate: { serverMaxWindowBits: 10 } }); // fine
+ * ```
+ */
+export function checkAcceptOptions(options: AcceptOptions): void {
+  if (typeof options.perMessageDeflate === "object") validateDeflateOptions(options.perMessageDeflate);
+}
+
 // One SessionOptions and one set of head limits per server, shared by all its connections.
 const sharedOptions = new WeakMap<AcceptOptions, { session: SessionOptions; limits: HeadLimits }>();
 function sharedOf(options: AcceptOptions): { session: SessionOptions; limits: HeadLimits } {
   let resolved = sharedOptions.get(options);
   if (resolved === undefined) {
-    if (typeof options.perMessageDeflate === "object") validateDeflateOptions(options.perMessageDeflate);
     resolved = {
       session: {
         limits: { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: options.maxFragments ?? 100_000 },

@@ -19,7 +19,7 @@
 
 import { ClientRegistry, type ShutdownOptions } from "./registry.ts";
 import { loadCodec } from "../codec/load.ts";
-import { type AcceptOptions, acceptTransport } from "./accept.ts";
+import { type AcceptOptions, acceptTransport, checkAcceptOptions } from "./accept.ts";
 import { selectRuntime } from "../transport/select.ts";
 import type { NetAddress, ServerTlsOptions } from "../transport/types.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
@@ -74,6 +74,7 @@ export interface Server {
  * ```
  */
 export async function serve(options: ServeOptions = {}): Promise<Server> {
+  checkAcceptOptions(options);
   const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
   const registry = new ClientRegistry(codec);
   const maxConnections = options.maxConnections ?? 10_000;

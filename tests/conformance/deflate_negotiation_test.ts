@@ -133,6 +133,10 @@ describe("RFC 7692 §5, §7.1 our server's answer", () => {
       "permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits=9",
     );
   });
+  it("refuses window bits outside 8–15 when the server is made, not at the first connection", async () => {
+    await assert.rejects(serve({ port: 0, perMessageDeflate: { serverMaxWindowBits: 7 } }), RangeError);
+    await assert.rejects(serve({ port: 0, perMessageDeflate: { clientMaxWindowBits: 16 } }), RangeError);
+  });
   it("lets the upgrade hook decide per connection", async () => {
     const upgrade = (request: { headers: Headers }) => ({
       perMessageDeflate: request.headers.get("x-deflate") === "yes",
