@@ -41,6 +41,7 @@ export { SafeEventTarget } from "./websocket/safe_events.ts";
 export type { ClientOptions } from "./client/connect.ts";
 export type { SessionOptions } from "./session/session.ts";
 export type { ConnectionLimits } from "./protocol/connection.ts";
+export type { DeflateOptions } from "./protocol/deflate_negotiation.ts";
 export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server/serve.ts";
 export type { AcceptOptions, ServerWebSocket, UpgradeDecision } from "./server/accept.ts";
 export type { ServerErrorHook, ServerStats } from "./server/failures.ts";

@@ -22,7 +22,7 @@ import type { Duplex } from "node:stream";
 import { ClientRegistry, type ShutdownOptions } from "./server/registry.ts";
 import { loadCodec } from "./codec/load.ts";
 import type { Codec } from "./codec/mod.ts";
-import { type AcceptOptions, acceptTransport, type ServerWebSocket } from "./server/accept.ts";
+import { type AcceptOptions, acceptTransport, checkAcceptOptions, type ServerWebSocket } from "./server/accept.ts";
 import { ServerFailures, type ServerStats } from "./server/failures.ts";
 import { encodeLatin1 } from "./protocol/http1/write.ts";
 import { fromNodeSocket } from "./transport/node.ts";
@@ -58,6 +58,7 @@ export interface UpgradeHandler<T = undefined> {
  * ```
  */
 export function upgradeHandler<T = undefined>(options: AcceptOptions<T> = {}): UpgradeHandler<T> {
+  checkAcceptOptions(options);
   let codec: Codec | undefined;
   const registry = new ClientRegistry();
   const failures = new ServerFailures(options.onError);

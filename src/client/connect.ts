@@ -19,6 +19,9 @@
 import { loadCodec } from "../codec/load.ts";
 import type { Codec } from "../codec/mod.ts";
 import { ClientHandshake, type ClientHandshakeStep } from "../protocol/client_handshake.ts";
+import type { DeflateOptions } from "../protocol/deflate_negotiation.ts";
+import { withDeflate } from "../extensions/deflate_codec.ts";
+import { loadZlib, type ZlibModule } from "../extensions/zlib_stream.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { WebSocketUrl } from "../protocol/ws_url.ts";
 import { DEFAULT_CLIENT_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
@@ -38,6 +41,13 @@ export interface ClientOptions extends SessionOptions {
   handshakeTimeout?: number;
   /** Abort the connection attempt (or the open connection: it is terminated). */
   signal?: AbortSignal;
+  /**
+   * permessage-deflate (RFC 7692): offered by default as browsers do
+   * (`permessage-deflate; client_max_window_bits`); `false` offers nothing,
+   * an object (or several, in preference order) tunes the offer and the
+   * compression (`threshold`, `level`, `memLevel` are taken from the first).
+   */
+  perMessageDeflate?: boolean | DeflateOptions | DeflateOptions[];
 }
 
 /** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
@@ -92,12 +102,21 @@ export function connectClient(
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const headers = options.origin === undefined ? options.headers : withOrigin(options.headers, options.origin);
-  const handshake = new ClientHandshake({ url, protocols, headers });
+  const handshake = new ClientHandshake({ url, protocols, headers, deflate: deflateOffers(options) });
   return connectAndHandshake(url, handshake, options, callbacks);
 }
 
 // One queue per process, as a browser keeps one per user agent.
 const hosts = new HostQueue();
+
+const BROWSER_OFFER: DeflateOptions[] = [{ clientMaxWindowBits: true }];
+
+function deflateOffers(options: ClientOptions): DeflateOptions[] {
+  const chosen = options.perMessageDeflate;
+  if (chosen === false) return [];
+  if (chosen === undefined || chosen === true) return BROWSER_OFFER;
+  return Array.isArray(chosen) ? chosen : [chosen];
+}
 
 async function connectAndHandshake(
   url: WebSocketUrl,
@@ -124,7 +143,14 @@ async function connectAndHandshake(
     release = await (options.hosts ?? hosts).acquire(hostKey(url.hostname, url.port), either).catch((cause) => {
       throw stopped(cause);
     });
-    const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
+    const offers = deflateOffers(options);
+    const [net, codec, zlib] = await Promise.all([
+      selectRuntime(),
+      loadCodec(),
+      // node:zlib only when deflate is offered; a runtime without it offers nothing.
+      offers.length > 0 ? loadZlib() : undefined,
+    ]);
+    if (zlib === undefined) handshake.withdrawExtensions();
     try {
       transport = await net.connect({
         hostname: url.hostname,
@@ -142,7 +168,7 @@ async function connectAndHandshake(
       transport.destroy();
       throw late;
     }
-    return await handshakeOver(transport, codec, handshake, expired.signal, options, callbacks);
+    return await handshakeOver(transport, codec, zlib, handshake, expired.signal, options, callbacks);
   } finally {
     clearTimeout(timer);
     // Open or failed: the next connection to this host may go.
@@ -165,6 +191,7 @@ function withOrigin(headers: ClientOptions["headers"], origin: string): ClientOp
 function handshakeOver(
   transport: Transport,
   codec: Codec,
+  zlib: ZlibModule | undefined,
   handshake: ClientHandshake,
   expired: AbortSignal,
   options: ClientOptions & ConnectionOptions,
@@ -182,7 +209,11 @@ function handshakeOver(
       if (step.ok) {
         // Before open(): it fires `open` at once, and a listener there may abort.
         signal?.addEventListener("abort", () => session.terminate(), { once: true });
-        session.open(codec, "client", step.rest, () => callbacks.opened(session, step.protocol, step.extensions));
+        const [tuning] = deflateOffers(options);
+        const frames = step.deflate === undefined || zlib === undefined
+          ? codec
+          : withDeflate(codec, zlib, "client", { ...tuning, params: step.deflate });
+        session.open(frames, "client", step.rest, () => callbacks.opened(session, step.protocol, step.extensions));
         resolve(session);
       } else {
         transport.destroy();

@@ -29,6 +29,8 @@ export const ERR_INVALID_UTF8 = 12;
 export const ERR_INVALID_CLOSE_PAYLOAD = 13;
 /** ERR_INVALID_CLOSE_CODE */
 export const ERR_INVALID_CLOSE_CODE = 14;
+/** ERR_INVALID_COMPRESSED_DATA */
+export const ERR_INVALID_COMPRESSED_DATA = 15;
 /** UTF8_ACCEPT */
 export const UTF8_ACCEPT = 0;
 /** UTF8_REJECT */
@@ -67,6 +69,8 @@ export const STATE_CONSUMED = 76;
 export const STATE_CONTROL_LENGTH = 80;
 /** which control buffer collects (0 or 1) */
 export const STATE_CONTROL_BUFFER = 84;
+/** 1 when the open message's first frame had RSV1 (permessage-deflate) */
+export const STATE_COMPRESSED = 88;
 /** 16 bytes: a partial frame header */
 export const STATE_CARRY = 96;
 /** 2 x 128 bytes: partial control frames */
@@ -127,5 +131,7 @@ export const PIECE_FIRST = 1;
 export const PIECE_LAST = 2;
 /** PIECE_TEXT */
 export const PIECE_TEXT = 4;
+/** RSV1 message: payload is compressed, UTF-8 not checked here */
+export const PIECE_COMPRESSED = 8;
 /** ENCODE_HEADROOM */
 export const ENCODE_HEADROOM = 14;

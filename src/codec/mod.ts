@@ -103,8 +103,18 @@ export interface FrameSink {
    * and `view` may be empty, e.g. for an empty message or an empty fragment).
    * `frameRemaining` (when known) is how many payload bytes of the current
    * frame are still to come: a hint to size the message buffer once.
+   * `compressed` marks every piece of a message whose first frame had RSV1
+   * (RFC 7692 permessage-deflate): its bytes are compressed, and text was
+   * not UTF-8 checked (the extension checks it once inflated).
    */
-  onData(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void;
+  onData(
+    view: Uint8Array,
+    text: boolean,
+    first: boolean,
+    last: boolean,
+    frameRemaining?: number,
+    compressed?: boolean,
+  ): void;
   /**
    * A whole control frame (ping, pong, close), unmasked. A close payload has
    * already been checked: length 0 or ≥ 2, a code valid on the wire, a
@@ -179,6 +189,23 @@ export interface Encoder {
 }
 
 /**
+ * Incremental UTF-8 validation of one text message given in pieces.
+ *
+ * @example
+ * ```ts
+ * declare const check: Utf8Check;
+ * check.update(new Uint8Array([0xc3])); // true so far
+ * check.update(new Uint8Array([0xa9])) && check.finish(); // true: "é"
+ * ```
+ */
+export interface Utf8Check {
+  /** Continue over `bytes`; false once they cannot be UTF-8 (fail fast). */
+  update(bytes: Uint8Array): boolean;
+  /** The message ended: false when a sequence is left open or was rejected. */
+  finish(): boolean;
+}
+
+/**
  * A frame codec: the factory for per-connection decoders and encoders.
  *
  * @example
@@ -193,4 +220,6 @@ export interface Codec {
   decoder(options: DecoderOptions): Decoder;
   /** An encoder for `role` (clients mask, servers do not). */
   encoder(role: Role): Encoder;
+  /** A UTF-8 check for bytes the decoder did not see (inflated text); optional for test codecs. */
+  utf8Check?(): Utf8Check;
 }

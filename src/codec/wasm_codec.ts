@@ -20,6 +20,7 @@ import { JsMasker, MaskKeys } from "./mask_keys.ts";
 import { FrameSlab } from "./frame_slab.ts";
 import { WasmDecoder } from "./wasm_decoder.ts";
 import { WasmEncoder } from "./wasm_encoder.ts";
+import { WasmUtf8Check } from "./utf8_check.ts";
 import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
 
 export { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
@@ -62,5 +63,7 @@ export function createWasmCodec(instance: WebAssembly.Instance, options: WasmCod
   return {
     decoder: (options) => new WasmDecoder(wasm, memory, tables, options),
     encoder: (role) => encoders[role],
+    // The encoder's scratch serves too: every use of it is synchronous.
+    utf8Check: () => new WasmUtf8Check(wasm, memory, scratch + abi.ENCODE_HEADROOM),
   };
 }

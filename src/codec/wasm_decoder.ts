@@ -181,6 +181,7 @@ export class WasmDecoder implements Decoder {
           (flags & abi.PIECE_FIRST) !== 0,
           (flags & abi.PIECE_LAST) !== 0,
           view.getUint32(d + abi.DESC_REMAINING, true),
+          (flags & abi.PIECE_COMPRESSED) !== 0,
         );
       } else {
         sink.onControl((word >>> abi.DESC_OPCODE_SHIFT) & 0xff, bytes);

@@ -20,7 +20,14 @@
 import { GrowingBuffer } from "../bytes/growing_buffer.ts";
 import { acceptKey, generateKey } from "./accept_key.ts";
 import { WebSocketError } from "./errors.ts";
-import { checkResponseExtensions } from "./extensions.ts";
+import { checkResponseExtensions, parseExtensionHeader } from "./extensions.ts";
+import {
+  checkDeflateAnswer,
+  deflateOfferHeader,
+  type DeflateOptions,
+  type DeflateParams,
+  PERMESSAGE_DEFLATE,
+} from "./deflate_negotiation.ts";
 import { DEFAULT_MAX_HEAD_BYTES, findHeadEnd, parseResponseHead, type ResponseHead } from "./http1/head.ts";
 import { DEFAULT_MAX_RESPONSE_BODY_BYTES } from "./defaults.ts";
 import { decodeChunked } from "./http1/chunked.ts";
@@ -42,12 +49,23 @@ export interface ClientHandshakeOptions {
   maxHeadBytes?: number;
   /** Largest body kept from a refused upgrade (default 65536). */
   maxBodyBytes?: number;
+  /** permessage-deflate offers, in preference order (none when absent or empty). */
+  deflate?: DeflateOptions[];
 }
 
 /** Where the handshake stands after some input. */
 export type ClientHandshakeStep =
   | { done: false }
-  | { done: true; ok: true; protocol: string; extensions: string; headers: Headers; rest: Uint8Array }
+  | {
+    done: true;
+    ok: true;
+    protocol: string;
+    extensions: string;
+    headers: Headers;
+    rest: Uint8Array;
+    /** What permessage-deflate's answer agreed, when the server accepted it. */
+    deflate?: DeflateParams;
+  }
   | { done: true; ok: false; error: WebSocketError };
 
 /** How the body of a refused upgrade ends (RFC 9112 §6.3). */
@@ -75,6 +93,7 @@ export class ClientHandshake {
   readonly #options: ClientHandshakeOptions;
   readonly #key: string;
   readonly #extra: [string, string][];
+  #deflate: DeflateOptions[];
   readonly #buffer = new GrowingBuffer();
   #failed: { head: ResponseHead; framing: BodyFraming; length: number } | undefined;
   #done = false;
@@ -92,6 +111,8 @@ export class ClientHandshake {
   constructor(options: ClientHandshakeOptions) {
     this.#options = options;
     this.#key = options.key ?? generateKey();
+    this.#deflate = options.deflate ?? [];
+    if (this.#deflate.length > 0) deflateOfferHeader(this.#deflate); // a RangeError now for bad options
     const headers = options.headers instanceof Headers
       ? [...options.headers]
       : Array.isArray(options.headers)
@@ -122,9 +143,24 @@ export class ClientHandshake {
     let head = `GET ${url.resource} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${this.#key}\r\nSec-WebSocket-Version: 13\r\n`;
     if (protocols.length > 0) head += `Sec-WebSocket-Protocol: ${protocols.join(", ")}\r\n`;
+    if (this.#deflate.length > 0) head += `Sec-WebSocket-Extensions: ${deflateOfferHeader(this.#deflate)}\r\n`;
     const userAuth = this.#extra.some(([name]) => name.toLowerCase() === "authorization");
     if (url.authorization !== undefined && !userAuth) head += `Authorization: ${url.authorization}\r\n`;
     return encodeLatin1(head + formatFields(this.#extra) + "\r\n");
+  }
+
+  /**
+   * Offer no extension after all (e.g. the runtime cannot compress); call before {@link ClientHandshake.request}.
+   *
+   * @example
+   * ```ts
+   * import { parseWebSocketUrl } from "./ws_url.ts";
+   * const handshake = new ClientHandshake({ url: parseWebSocketUrl("ws://h/"), protocols: [], deflate: [{}] });
+   * handshake.withdrawExtensions();
+   * ```
+   */
+  withdrawExtensions(): void {
+    this.#deflate = [];
   }
 
   /**
@@ -198,7 +234,11 @@ export class ClientHandshake {
       return this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_ACCEPT"));
     }
     const protocol = selectProtocol(this.#options.protocols, fields.get("sec-websocket-protocol"));
-    const extensions = checkResponseExtensions([], fields.get("sec-websocket-extensions"));
+    const header = fields.get("sec-websocket-extensions");
+    const offered = this.#deflate.length > 0 ? [PERMESSAGE_DEFLATE] : [];
+    const extensions = checkResponseExtensions(offered, header);
+    const answer = parseExtensionHeader(header);
+    const deflate = answer.length > 0 ? checkDeflateAnswer(this.#deflate, header!) : undefined;
     this.#done = true;
     const rest = this.#buffer.take();
     // The Headers is made only if someone reads it.
@@ -211,6 +251,7 @@ export class ClientHandshake {
         return head.headers;
       },
       rest,
+      ...(deflate === undefined ? {} : { deflate }),
     };
   }
 

@@ -1,6 +1,7 @@
 /**
- * `Sec-WebSocket-Extensions` (RFC 6455 §9.1). wasmws offers no extension
- * yet, so a server that answers with one fails the handshake.
+ * `Sec-WebSocket-Extensions` (RFC 6455 §9.1): the list parser, and the
+ * client's check that the server chose only what was offered. What
+ * permessage-deflate's parameters mean is in `deflate_negotiation.ts`.
  *
  * @example
  * ```ts
@@ -19,6 +20,8 @@ export interface ExtensionOffer {
   name: string;
   /** Parameters; `true` for a parameter without a value. */
   params: Record<string, string | true>;
+  /** Parameter names given more than once (only the last value is in `params`); absent when none. */
+  repeated?: string[];
 }
 
 /**
@@ -41,11 +44,13 @@ export function parseExtensionHeader(value: string | null): ExtensionOffer[] {
     if (scanner.take(",")) continue;
     const name = scanner.token();
     const params: Record<string, string | true> = {};
+    const offer: ExtensionOffer = { name, params };
     for (;;) {
       scanner.skipOws();
       if (!scanner.take(";")) break;
       scanner.skipOws();
       const key = scanner.token();
+      if (Object.hasOwn(params, key)) (offer.repeated ??= []).push(key);
       scanner.skipOws();
       if (!scanner.take("=")) {
         params[key] = true;
@@ -54,7 +59,7 @@ export function parseExtensionHeader(value: string | null): ExtensionOffer[] {
       scanner.skipOws();
       params[key] = scanner.peek() === '"' ? scanner.quotedToken() : scanner.token();
     }
-    offers.push({ name, params });
+    offers.push(offer);
     if (!scanner.done() && !scanner.take(",")) scanner.fail();
   }
   return offers;

@@ -21,6 +21,10 @@ import { loadCodec } from "../codec/load.ts";
 import type { Codec } from "../codec/mod.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { HeadLimits } from "../protocol/http1/head.ts";
+import { answerDeflateOffers, type DeflateOptions, validateDeflateOptions } from "../protocol/deflate_negotiation.ts";
+import { withDeflate } from "../extensions/deflate_codec.ts";
+import { compressorSettings, type DeflateAgreement } from "../extensions/compressor.ts";
+import { loadZlib, type ZlibModule } from "../extensions/zlib_stream.ts";
 import { ServerHandshake, type ServerHandshakeStep, type UpgradeRequest } from "../protocol/server_handshake.ts";
 import { acceptResponse, rejectResponse } from "../protocol/server_responses.ts";
 import { HttpConnection } from "./http_connection.ts";
@@ -40,7 +44,14 @@ export type UpgradeDecision<T = undefined> =
   | void
   | boolean
   | Response
-  | { protocol?: string; headers?: Record<string, string> | [string, string][]; data?: T };
+  | {
+    protocol?: string;
+    headers?: Record<string, string> | [string, string][];
+    /** Carried by the socket as `ws.data`. */
+    data?: T;
+    /** permessage-deflate for this connection, overriding the server's `perMessageDeflate`. */
+    perMessageDeflate?: boolean | DeflateOptions;
+  };
 
 /**
  * An accepted socket, carrying what the `upgrade` hook returned as `data`.
@@ -94,6 +105,12 @@ export interface AcceptOptions<T = undefined> extends
   keepAliveTimeout?: number;
   /** Most HTTP requests on one connection (default 1000); the last answer closes it. */
   maxRequestsPerConnection?: number;
+  /**
+   * permessage-deflate (RFC 7692): off unless `true` or options (it costs
+   * CPU, and memory per connection with the client's context takeover).
+   * The `upgrade` hook may decide per connection.
+   */
+  perMessageDeflate?: boolean | DeflateOptions;
 }
 
 /** What the listener knows about an accepted connection. */
@@ -206,6 +223,8 @@ interface Accepted<T> extends Upgrading<T> {
   headers: [string, string][] | undefined;
   codec: Codec;
   data: T | undefined;
+  /** The agreed permessage-deflate, if any. */
+  deflate: { header: string; zlib: ZlibModule; agreement: DeflateAgreement } | undefined;
 }
 
 // The async part stays small: every local here lives in a suspended frame
@@ -241,22 +260,42 @@ async function upgrade<T>(upgrading: Upgrading<T>): Promise<void> {
     : Array.isArray(accepted.headers)
     ? accepted.headers
     : Object.entries(accepted.headers);
-  const codec = await loadCodec();
+  const wanted = accepted.perMessageDeflate ?? options.perMessageDeflate;
+  const deflateOptions = wanted === true ? NO_DEFLATE_OPTIONS : wanted || undefined;
+  if (deflateOptions !== undefined && deflateOptions !== options.perMessageDeflate) {
+    validateDeflateOptions(deflateOptions);
+  }
+  const answer = deflateOptions === undefined || request.extensions === ""
+    ? undefined
+    : answerDeflateOffers(request.extensions, deflateOptions);
+  // node:zlib is loaded only once a connection agrees to deflate.
+  const [codec, zlib] = await Promise.all([loadCodec(), answer === undefined ? undefined : loadZlib()]);
   phase.settle();
-  open({ ...upgrading, kept, protocol, headers, codec, data: accepted.data });
+  const deflate = answer === undefined || zlib === undefined
+    ? undefined
+    : { header: answer.header, zlib, agreement: { ...deflateOptions, params: answer.params } };
+  open({ ...upgrading, kept, protocol, headers, codec, data: accepted.data, deflate });
 }
 
 function open<T>(accepted: Accepted<T>): void {
-  const { session, request, phase, options, registry, kept, protocol, headers, codec, data, failures } = accepted;
+  const { session, request, phase, options, registry, kept, protocol, headers, codec, data, failures, deflate } =
+    accepted;
   // The peer may have left, or the server begun its shutdown, while the hook ran.
   if (session.isClosed || registry.closing) return session.terminate();
-  session.transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
-  const ws = acceptedWebSocket({ session, protocol, extensions: "", upgrade: kept }) as ServerWebSocket<T>;
+  const extensions = deflate?.header ?? "";
+  session.transport.write(
+    acceptResponse({ key: request.key, protocol: protocol || undefined, extensions: extensions || undefined, headers }),
+  );
+  const ws = acceptedWebSocket({ session, protocol, extensions, upgrade: kept }) as ServerWebSocket<T>;
   if (data !== undefined) ws.data = data;
-  registry.opened(session, ws);
+  registry.opened(
+    session,
+    ws,
+    deflate && { zlib: deflate.zlib, settings: compressorSettings("server", deflate.agreement) },
+  );
   // Open before the application sees the socket, so what it sends there goes out;
   // the frames that came with the request wait until its listeners are attached.
-  session.open(codec, "server", EMPTY);
+  session.open(deflate ? withDeflate(codec, deflate.zlib, "server", deflate.agreement) : codec, "server", EMPTY);
   // The application could not set the socket up: 1011 (RFC 6455 §7.4.1), not a socket nobody listens to.
   const failed = (error: unknown): void => {
     failures.handler("websocket", error, kept.remoteAddress);
@@ -272,8 +311,23 @@ function open<T>(accepted: Accepted<T>): void {
 }
 
 const NO_EVENTS = {};
+const NO_DEFLATE_OPTIONS: DeflateOptions = {};
 const NO_CHOICE = {};
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Check the options a server is made with (a `RangeError` for bad
+ * permessage-deflate window bits), so that a mistake fails at start, not at
+ * the first connection.
+ *
+ * @example
+ * ```ts
+ * checkAcceptOptions({ perMessageDeflate: { serverMaxWindowBits: 10 } }); // fine
+ * ```
+ */
+export function checkAcceptOptions<T>(options: AcceptOptions<T>): void {
+  if (typeof options.perMessageDeflate === "object") validateDeflateOptions(options.perMessageDeflate);
+}
 
 // One set of resolved session options, one of head limits and one failure report per server,
 // shared by all its connections.

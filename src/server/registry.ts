@@ -1,7 +1,8 @@
 /**
  * The open connections of one server, and what is done to all of them at
- * once: broadcast (one encoding for every client) and shutdown (close with
- * 1001, wait, terminate the rest). Shared by `serve()` and the `node:http`
+ * once: broadcast (one encoding for every client, and one compression for
+ * every client that agreed the same permessage-deflate parameters without
+ * context takeover) and shutdown (close with 1001, wait, terminate the rest). Shared by `serve()` and the `node:http`
  * upgrade handler.
  *
  * @example
@@ -15,7 +16,9 @@
  * @module
  */
 
-import { type Codec, type Encoder, OPCODE_BINARY } from "../codec/mod.ts";
+import { type Codec, type Encoder, OPCODE_BINARY, OPCODE_TEXT } from "../codec/mod.ts";
+import { compressAlone, type CompressorSettings } from "../extensions/compressor.ts";
+import type { ZlibModule } from "../extensions/zlib_stream.ts";
 import { framePool } from "../bytes/frame_pool.ts";
 import { DEFAULT_SHUTDOWN_TIMEOUT } from "../protocol/defaults.ts";
 import type { Session, SessionTracker } from "../session/session.ts";
@@ -32,6 +35,24 @@ export interface ShutdownOptions {
 }
 
 /**
+ * How one open connection compresses (see `src/extensions/compressor.ts`).
+ *
+ * @example
+ * ```ts
+ * declare const deflate: SessionDeflate;
+ * console.log(deflate.settings.key, deflate.settings.contextTakeover);
+ * ```
+ */
+export interface SessionDeflate {
+  /** The loaded `node:zlib`. */
+  zlib: ZlibModule;
+  /** Our compressor's settings for that connection. */
+  settings: CompressorSettings;
+}
+
+const textEncoder = new TextEncoder();
+
+/**
  * Tracks handshaking sessions and open sockets.
  *
  * @example
@@ -45,6 +66,7 @@ export class ClientRegistry implements SessionTracker {
   readonly clients: Set<WebSocket> = new Set();
   readonly #pending = new Set<Session>();
   readonly #open = new Map<Session, WebSocket>();
+  readonly #deflate = new Map<Session, SessionDeflate>();
   #encoder: Encoder | undefined;
   #shutdown: Promise<void> | undefined;
   #allGone: (() => void) | undefined;
@@ -76,12 +98,13 @@ export class ClientRegistry implements SessionTracker {
     session.tracker = this;
   }
 
-  /** The session's handshake succeeded: it is now `ws`. */
-  opened(session: Session, ws: WebSocket): void {
+  /** The session's handshake succeeded: it is now `ws` (`deflate` when it agreed permessage-deflate). */
+  opened(session: Session, ws: WebSocket, deflate?: SessionDeflate): void {
     this.#pending.delete(session);
     // Gone meanwhile (its untrack already ran): it must not stay listed.
     if (session.isClosed) return;
     this.#open.set(session, ws);
+    if (deflate !== undefined) this.#deflate.set(session, deflate);
     this.clients.add(ws);
   }
 
@@ -91,6 +114,7 @@ export class ClientRegistry implements SessionTracker {
     const ws = this.#open.get(session);
     if (ws !== undefined) {
       this.#open.delete(session);
+      this.#deflate.delete(session);
       this.clients.delete(ws);
     }
     if (this.size === 0) this.#allGone?.();
@@ -100,17 +124,53 @@ export class ClientRegistry implements SessionTracker {
   broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number {
     const encoder = this.#encoder;
     if (encoder === undefined || this.#open.size === 0) return 0;
-    // Server frames are never masked, so one encoding serves every client.
-    const frame = typeof data === "string" ? encoder.encodeText(data) : encoder.encode(OPCODE_BINARY, data);
-    const payloadBytes = encoder.payloadLength;
+    // Server frames are never masked, so one encoding serves every client: made on first need,
+    // and one compressed frame per compressor setting.
+    let plain: Uint8Array | undefined;
+    let plainPayload = 0;
+    let bytes = typeof data === "string" ? undefined : data;
+    let compressed: Map<string, Uint8Array> | undefined;
     let count = 0;
     for (const [session, ws] of this.#open) {
       if (ws.readyState !== 1 || (filter !== undefined && !filter(ws))) continue;
+      let frame: Uint8Array | undefined;
+      // What bufferedAmount counts: the application's bytes, compressed or not.
+      let payloadBytes = 0;
+      const deflate = this.#deflate.get(session);
+      if (deflate !== undefined) {
+        // A compressor with context takeover is the connection's own: it compresses for it alone.
+        if (deflate.settings.contextTakeover) {
+          if (session.send(data)) count++;
+          continue;
+        }
+        bytes ??= textEncoder.encode(data as string);
+        if (bytes.length >= deflate.settings.threshold) {
+          const key = deflate.settings.key;
+          frame = (compressed ??= new Map()).get(key);
+          if (frame === undefined) {
+            const payload = compressAlone(deflate.zlib, deflate.settings, bytes);
+            compressed.set(
+              key,
+              frame = encoder.encode(typeof data === "string" ? OPCODE_TEXT : OPCODE_BINARY, payload, true, true),
+            );
+          }
+          payloadBytes = bytes.length;
+        }
+      }
+      if (frame === undefined) {
+        if (plain === undefined) {
+          plain = typeof data === "string" ? encoder.encodeText(data) : encoder.encode(OPCODE_BINARY, data);
+          plainPayload = encoder.payloadLength;
+        }
+        frame = plain;
+        payloadBytes = plainPayload;
+      }
       // Each transport gives the frame back once written: one owner each, the encoder's given back below.
       framePool.retain(frame);
       if (session.sendFrame(frame, payloadBytes)) count++;
     }
-    framePool.give(frame);
+    if (plain !== undefined) framePool.give(plain);
+    for (const frame of compressed?.values() ?? []) framePool.give(frame);
     return count;
   }
 

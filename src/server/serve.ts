@@ -19,7 +19,7 @@
 
 import { ClientRegistry, type ShutdownOptions } from "./registry.ts";
 import { loadCodec } from "../codec/load.ts";
-import { type AcceptOptions, acceptTransport, type ServerWebSocket } from "./accept.ts";
+import { type AcceptOptions, acceptTransport, checkAcceptOptions, type ServerWebSocket } from "./accept.ts";
 import { ServerFailures, type ServerStats } from "./failures.ts";
 import { listen } from "./listen.ts";
 import { answerUnavailable } from "./unavailable.ts";
@@ -92,6 +92,7 @@ export interface Server<T = undefined> {
  * ```
  */
 export async function serve<T = undefined>(options: ServeOptions<T> = {}): Promise<Server<T>> {
+  checkAcceptOptions(options);
   const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
   const registry = new ClientRegistry(codec);
   const maxConnections = options.maxConnections ?? Infinity;

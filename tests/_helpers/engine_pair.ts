@@ -13,7 +13,7 @@ export const ROLES: Role[] = ["client", "server"];
 
 type Options = Pick<
   ServeOptions,
-  "maxPayload" | "maxFragments" | "closeTimeout" | "highWaterMark" | "onBufferFull"
+  "maxPayload" | "maxFragments" | "closeTimeout" | "highWaterMark" | "onBufferFull" | "perMessageDeflate"
 >;
 
 /** One connection: our WebSocket and the raw peer at the other end. */
@@ -21,6 +21,8 @@ export interface Pair {
   role: Role;
   ws: WebSocket;
   peer: RawSocket;
+  /** The HTTP head the peer received (our client's request, or our server's 101). */
+  head: string;
   /** What the application saw, in order: "message:text:…", "message:binary:<length>", "ping:<n>", "pong:<n>", "error:<WS_ERR_…>", "close:<code>:<clean>". */
   log: string[];
   /** Whole messages as delivered. */
@@ -41,8 +43,13 @@ export interface Harness {
 
 let nextId = 0;
 
-/** Start a harness for our engine in `role`. */
-export async function harness(role: Role, options: Options = {}): Promise<Harness> {
+/**
+ * Start a harness for our engine in `role`. `extensions`: the raw peer's
+ * `Sec-WebSocket-Extensions` (the 101's as a server, the request's as a client).
+ */
+export async function harness(role: Role, options: Options = {}, extensions?: string): Promise<Harness> {
+  const extra = extensions === undefined ? "" : `Sec-WebSocket-Extensions: ${extensions}\r\n`;
+  const heads = new Map<string, string>();
   const waiting = new Map<string, (value: RawSocket | WebSocket) => void>();
   const claim = (id: string) => new Promise<RawSocket | WebSocket>((resolve) => waiting.set(id, resolve));
   const hand = (id: string, value: RawSocket | WebSocket) => {
@@ -51,8 +58,10 @@ export async function harness(role: Role, options: Options = {}): Promise<Harnes
   };
   if (role === "client") {
     const server = await rawServer(async (peer) => {
-      const head = await accept101(peer);
-      hand(/^GET \/(\S*)/.exec(head)?.[1] ?? "", peer);
+      const head = await accept101(peer, extra);
+      const id = /^GET \/(\S*)/.exec(head)?.[1] ?? "";
+      heads.set(id, head);
+      hand(id, peer);
     });
     return {
       async open() {
@@ -60,7 +69,7 @@ export async function harness(role: Role, options: Options = {}): Promise<Harnes
         const peer = claim(id);
         const ws = new WebSocket(`${server.url}/${id}`, options);
         const opened = new Promise((resolve) => ws.addEventListener("open", resolve, { once: true }));
-        const pair = wire(role, ws, (await peer) as RawSocket);
+        const pair = wire(role, ws, (await peer) as RawSocket, heads.get(id) ?? "");
         await opened;
         return pair;
       },
@@ -78,15 +87,15 @@ export async function harness(role: Role, options: Options = {}): Promise<Harnes
       const id = String(nextId++);
       const ws = claim(id);
       const peer = await rawClient(server.address.port);
-      peer.write(upgradeRequest(server.address.port, `/${id}`));
-      await peer.readHead();
-      return wire(role, (await ws) as WebSocket, peer);
+      peer.write(upgradeRequest(server.address.port, `/${id}`, extra));
+      const head = await peer.readHead();
+      return wire(role, (await ws) as WebSocket, peer, head);
     },
     close: () => server.shutdown({ timeout: 200 }),
   };
 }
 
-function wire(role: Role, ws: WebSocket, peer: RawSocket): Pair {
+function wire(role: Role, ws: WebSocket, peer: RawSocket, head: string): Pair {
   ws.binaryType = "arraybuffer";
   const log: string[] = [];
   const messages: Array<string | Uint8Array> = [];
@@ -114,6 +123,7 @@ function wire(role: Role, ws: WebSocket, peer: RawSocket): Pair {
     role,
     ws,
     peer,
+    head,
     log,
     messages,
     closed,

@@ -10,11 +10,18 @@ export type Recorded =
 
 export class Recorder implements FrameSink {
   readonly events: Recorded[] = [];
-  readonly pieces: Array<{ bytes: number[]; text: boolean; first: boolean; last: boolean }> = [];
+  readonly pieces: Array<{ bytes: number[]; text: boolean; first: boolean; last: boolean; compressed?: boolean }> = [];
   #open: number[] | undefined;
 
-  onData(view: Uint8Array, text: boolean, first: boolean, last: boolean): void {
-    this.pieces.push({ bytes: [...view], text, first, last });
+  onData(
+    view: Uint8Array,
+    text: boolean,
+    first: boolean,
+    last: boolean,
+    _remaining?: number,
+    compressed?: boolean,
+  ): void {
+    this.pieces.push({ bytes: [...view], text, first, last, ...(compressed ? { compressed } : {}) });
     if (first) this.#open = [];
     if (this.#open === undefined) throw new Error("a piece arrived outside a message");
     for (const byte of view) this.#open.push(byte);

@@ -26,6 +26,7 @@ class ReferenceDecoder implements Decoder {
   #fragments = 0;
   #firstPending = false;
   #utf8: TextDecoder | undefined;
+  #compressed = false;
   #pending: number[] = [];
 
   constructor(options: DecoderOptions) {
@@ -146,7 +147,11 @@ class ReferenceDecoder implements Decoder {
       this.#messageSize = 0;
       this.#fragments = 0;
       this.#firstPending = true;
-      this.#utf8 = opcode === 1 ? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }) : undefined;
+      // RFC 7692 §6: RSV1 on the first frame marks the message compressed; its text is checked once inflated.
+      this.#compressed = (this.#b0 & 0x40) !== 0;
+      this.#utf8 = opcode === 1 && !this.#compressed
+        ? new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+        : undefined;
     }
     if (opcode < 8) {
       this.#messageSize += this.#length;
@@ -167,7 +172,7 @@ class ReferenceDecoder implements Decoder {
     this.#pending = [];
     const last = frameDone && (this.#b0 & 0x80) !== 0;
     const text = this.#messageOpcode === 1;
-    if (text) {
+    if (text && !this.#compressed) {
       try {
         this.#utf8!.decode(piece, { stream: !last });
       } catch {
@@ -178,7 +183,7 @@ class ReferenceDecoder implements Decoder {
     this.#firstPending = false;
     if (frameDone) this.#step = "b0";
     if (last) this.#messageOpcode = 0;
-    sink.onData(piece, text, first, last);
+    sink.onData(piece, text, first, last, undefined, this.#compressed);
   }
 
   #controlDone(sink: FrameSink): void {

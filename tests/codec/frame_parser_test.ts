@@ -103,6 +103,31 @@ describe("RFC 6455 §5.2 header rules, both roles", () => {
       );
       expectError(role, peerFrame(role, { opcode: 9, rsv1: true }), abi.ERR_UNEXPECTED_RSV, { allowRsv1: true });
     });
+    it(`${role}: RFC 7692 §6 an RSV1 message is marked compressed in every piece, and its text is not UTF-8 checked`, () => {
+      const notUtf8 = Uint8Array.of(0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00); // deflate bytes, not UTF-8
+      const { recorder } = decode(
+        role,
+        concat([
+          peerFrame(role, { opcode: 1, fin: false, rsv1: true, payload: notUtf8.subarray(0, 3) }),
+          peerFrame(role, { opcode: 9, payload: "p" }),
+          peerFrame(role, { opcode: 0, payload: notUtf8.subarray(3) }),
+          peerFrame(role, { opcode: 1, payload: "plain" }),
+        ]),
+        { allowRsv1: true },
+      );
+      assert.deepEqual(recorder.pieces.map((p) => [p.first, p.last, p.text, p.compressed ?? false]), [
+        [true, false, true, true],
+        [false, true, true, true],
+        [true, true, true, false],
+      ]);
+      assert.deepEqual(recorder.events.map((e) => e.kind), ["control", "message", "message"]);
+      assert.deepEqual((recorder.events[1] as { bytes: number[] }).bytes, [...notUtf8]);
+    });
+    it(`${role}: RFC 7692 §6 an uncompressed text message on a deflate connection is still UTF-8 checked`, () => {
+      expectError(role, peerFrame(role, { opcode: 1, payload: Uint8Array.of(0xff) }), abi.ERR_INVALID_UTF8, {
+        allowRsv1: true,
+      });
+    });
     it(`${role}: fragmented control frames`, () => {
       for (const opcode of [8, 9, 10]) expectError(role, peerFrame(role, { opcode, fin: false }), abi.ERR_EXPECTED_FIN);
     });

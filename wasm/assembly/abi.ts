@@ -16,6 +16,8 @@ export const ERR_TOO_MANY_FRAGMENTS: u32 = 11;
 export const ERR_INVALID_UTF8: u32 = 12;
 export const ERR_INVALID_CLOSE_PAYLOAD: u32 = 13;
 export const ERR_INVALID_CLOSE_CODE: u32 = 14;
+// Found by the permessage-deflate layer (src/extensions/), never by the parser.
+export const ERR_INVALID_COMPRESSED_DATA: u32 = 15;
 
 // UTF-8 validator states that mean something outside the automaton.
 export const UTF8_ACCEPT: u32 = 0;
@@ -39,6 +41,7 @@ export const STATE_CARRY_LENGTH: u32 = 72; // header bytes carried over
 export const STATE_CONSUMED: u32 = 76; // out: input bytes consumed by the last decode call
 export const STATE_CONTROL_LENGTH: u32 = 80; // control payload bytes collected so far
 export const STATE_CONTROL_BUFFER: u32 = 84; // which control buffer collects (0 or 1)
+export const STATE_COMPRESSED: u32 = 88; // 1 when the open message's first frame had RSV1 (permessage-deflate)
 export const STATE_CARRY: u32 = 96; // 16 bytes: a partial frame header
 export const STATE_CONTROL: u32 = 112; // 2 x 128 bytes: partial control frames
 export const STATE_SIZE: u32 = 368; // the whole block: 112 + 2 * 128
@@ -80,6 +83,7 @@ export const KIND_ERROR: u32 = 3;
 export const PIECE_FIRST: u32 = 1;
 export const PIECE_LAST: u32 = 2;
 export const PIECE_TEXT: u32 = 4;
+export const PIECE_COMPRESSED: u32 = 8; // RSV1 message: payload is compressed, UTF-8 not checked here
 
 // Encoder: the payload is written at out + ENCODE_HEADROOM; the header goes right before it.
 export const ENCODE_HEADROOM: u32 = 14;

@@ -21,6 +21,7 @@ import {
   FRAME_FIN,
   FRAME_MASKED,
   FRAME_OPCODE_MASK,
+  STATE_COMPRESSED,
   STATE_FIRST_PENDING,
   STATE_FLAGS,
   STATE_FRAGMENTS,
@@ -103,6 +104,9 @@ export function parseHeader(state: usize, h: usize): u32 {
       store<u32>(state + STATE_MESSAGE_OPCODE, opcode);
       store<u32>(state + STATE_FIRST_PENDING, 1);
       store<u32>(state + STATE_UTF8, UTF8_ACCEPT);
+      // RFC 7692 §6: RSV1 on a message's first frame marks the whole message compressed
+      // (checkFirstByte let it through only when the extension was agreed).
+      store<u32>(state + STATE_COMPRESSED, (b0 >> 6) & 1);
     } else if (open == 0) {
       return ERR_INVALID_CONTINUATION;
     }

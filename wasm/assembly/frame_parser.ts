@@ -28,11 +28,13 @@ import {
   PHASE_CONTROL,
   PHASE_DATA,
   PHASE_HEADER,
+  PIECE_COMPRESSED,
   PIECE_FIRST,
   PIECE_LAST,
   PIECE_TEXT,
   STATE_CARRY,
   STATE_CARRY_LENGTH,
+  STATE_COMPRESSED,
   STATE_CONSUMED,
   STATE_CONTROL,
   STATE_CONTROL_BUFFER,
@@ -95,7 +97,9 @@ function dataPiece(state: usize, pointer: usize, length: u32, frameDone: bool): 
   }
   const messageOpcode = load<u32>(state + STATE_MESSAGE_OPCODE);
   const last = frameDone && (frame & FRAME_FIN) != 0;
-  if (messageOpcode == 1) {
+  // Compressed text is checked once inflated, by the extension.
+  const compressed = load<u32>(state + STATE_COMPRESSED) != 0;
+  if (messageOpcode == 1 && !compressed) {
     const utf8 = utf8Validate(load<u32>(state + STATE_UTF8), pointer, length);
     if (utf8 == UTF8_REJECT || (last && utf8 != UTF8_ACCEPT)) {
       fail(state, ERR_INVALID_UTF8);
@@ -104,6 +108,7 @@ function dataPiece(state: usize, pointer: usize, length: u32, frameDone: bool): 
     store<u32>(state + STATE_UTF8, utf8);
   }
   let flags: u32 = messageOpcode == 1 ? PIECE_TEXT : 0;
+  if (compressed) flags |= PIECE_COMPRESSED;
   if (load<u32>(state + STATE_FIRST_PENDING) != 0) flags |= PIECE_FIRST;
   if (last) flags |= PIECE_LAST;
   store<u32>(state + STATE_FIRST_PENDING, 0);
@@ -118,6 +123,7 @@ function dataPiece(state: usize, pointer: usize, length: u32, frameDone: bool): 
   );
   if (last) {
     store<u32>(state + STATE_MESSAGE_OPCODE, 0);
+    store<u32>(state + STATE_COMPRESSED, 0);
     store<u32>(state + STATE_FRAGMENTS, 0);
     store<f64>(state + STATE_MESSAGE_SIZE, 0);
   }
