@@ -28,6 +28,8 @@ export type { ClientOptions } from "./client/connect.ts";
 export type { SessionOptions } from "./session/session.ts";
 export type { ConnectionLimits } from "./protocol/connection.ts";
 export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server/serve.ts";
+export { type Broker, type BrokerDelivery, type BrokerMember, memoryBroker } from "./pubsub/broker.ts";
+export type { PublishOptions, TopicData } from "./pubsub/topics.ts";
 export type { AcceptOptions, UpgradeDecision } from "./server/accept.ts";
 export { type ErrorCode, type ErrorInfo, ERRORS, WebSocketError } from "./protocol/errors.ts";
 export type { CloseEventLike, ErrorEventLike } from "./websocket/dom.ts";

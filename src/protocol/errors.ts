@@ -61,6 +61,7 @@ export const ERRORS = {
   WS_ERR_HANDSHAKE_TIMEOUT: { closeCode: 0, reason: "handshake timed out" },
   WS_ERR_CONNECT: { closeCode: 0, reason: "connection failed" },
   WS_ERR_ABORTED: { closeCode: 0, reason: "aborted" },
+  WS_ERR_REUSE_PORT: { closeCode: 0, reason: "reusePort is not supported by this runtime" },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** A stable error code, e.g. `"WS_ERR_INVALID_UTF8"`. */

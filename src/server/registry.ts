@@ -1,8 +1,8 @@
 /**
  * The open connections of one server, and what is done to all of them at
- * once: broadcast (one encoding for every client) and shutdown (close with
- * 1001, wait, terminate the rest). Shared by `serve()` and the `node:http`
- * upgrade handler.
+ * once: broadcast (one encoding for every client), topics (see
+ * `pubsub/topics.ts`) and shutdown (close with 1001, wait, terminate the
+ * rest). Shared by `serve()` and the `node:http` upgrade handler.
  *
  * @example
  * ```ts
@@ -15,10 +15,12 @@
  * @module
  */
 
-import { type Codec, type Encoder, OPCODE_BINARY } from "../codec/mod.ts";
-import { headerLength } from "../protocol/connection.ts";
-import { framePool } from "../bytes/frame_pool.ts";
+import type { Codec, Encoder } from "../codec/mod.ts";
 import type { Session, SessionTracker } from "../session/session.ts";
+import { type Broker, memoryBroker } from "../pubsub/broker.ts";
+import { encodeShared, releaseShared, sendShared } from "../pubsub/fan_out.ts";
+import { attachTopics } from "../pubsub/socket_topics.ts";
+import { TopicHub } from "../pubsub/topics.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
 
 /** Options of a shutdown. */
@@ -43,19 +45,24 @@ export interface ShutdownOptions {
 export class ClientRegistry implements SessionTracker {
   /** The open WebSocket connections. */
   readonly clients: Set<WebSocket> = new Set();
+  /** Who is subscribed to what; publishes go through `broker`. */
+  readonly topics: TopicHub;
   readonly #pending = new Set<Session>();
   readonly #open = new Map<Session, WebSocket>();
   #encoder: Encoder | undefined;
   #shutdown: Promise<void> | undefined;
   #allGone: (() => void) | undefined;
 
-  constructor(codec?: Codec) {
+  /** Topics reach other servers through `broker` (default: this server's own, in this process). */
+  constructor(codec?: Codec, broker: Broker = memoryBroker()) {
+    this.topics = new TopicHub(broker);
+    attachTopics(this, this.topics);
     if (codec !== undefined) this.useCodec(codec);
   }
 
   /** Broadcasts encode with `codec`'s server encoder (given later when the codec still loads). */
   useCodec(codec: Codec): void {
-    this.#encoder = codec.encoder("server");
+    this.#encoder = this.topics.encoder = codec.encoder("server");
   }
 
   /** Connections, handshaking or open. */
@@ -92,6 +99,7 @@ export class ClientRegistry implements SessionTracker {
     if (ws !== undefined) {
       this.#open.delete(session);
       this.clients.delete(ws);
+      this.topics.leaveAll(ws);
     }
     if (this.size === 0) this.#allGone?.();
   }
@@ -100,17 +108,13 @@ export class ClientRegistry implements SessionTracker {
   broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number {
     const encoder = this.#encoder;
     if (encoder === undefined || this.#open.size === 0) return 0;
-    // Server frames are never masked, so one encoding serves every client.
-    const frame = typeof data === "string" ? encoder.encodeText(data) : encoder.encode(OPCODE_BINARY, data);
-    const payloadBytes = typeof data === "string" ? frame.length - headerLength(frame) : data.length;
+    const shared = encodeShared(encoder, data);
     let count = 0;
     for (const [session, ws] of this.#open) {
       if (ws.readyState !== 1 || (filter !== undefined && !filter(ws))) continue;
-      // Each transport gives the frame back once written: one owner each, the encoder's given back below.
-      framePool.retain(frame);
-      if (session.sendFrame(frame, payloadBytes)) count++;
+      if (sendShared(shared, session)) count++;
     }
-    framePool.give(frame);
+    releaseShared(shared);
     return count;
   }
 

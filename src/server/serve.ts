@@ -21,8 +21,11 @@ import { ClientRegistry, type ShutdownOptions } from "./registry.ts";
 import { loadCodec } from "../codec/load.ts";
 import { type AcceptOptions, acceptTransport } from "./accept.ts";
 import { selectRuntime } from "../transport/select.ts";
+import { checkReusePort } from "./reuse_port.ts";
 import type { NetAddress, ServerTlsOptions } from "../transport/types.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
+import type { Broker } from "../pubsub/broker.ts";
+import type { PublishOptions, TopicData } from "../pubsub/topics.ts";
 
 /** Options of {@link serve}. */
 export interface ServeOptions extends AcceptOptions {
@@ -36,9 +39,20 @@ export interface ServeOptions extends AcceptOptions {
   maxConnections?: number;
   /** Shut down when aborted. */
   signal?: AbortSignal;
+  /**
+   * Let other processes listen on the same port (`SO_REUSEPORT`; the kernel
+   * spreads connections among them). Deno (with `--unstable-net`), Bun, and
+   * Node from 22.12; elsewhere `serve()` rejects with `WS_ERR_REUSE_PORT`.
+   */
+  reusePort?: boolean;
+  /**
+   * Carries topics to other servers (e.g. `redisBroker` from `wasmws/redis`).
+   * Default: a broker of this server's own, so its topics stay in it.
+   */
+  broker?: Broker;
 }
 
-export type { ShutdownOptions };
+export type { PublishOptions, ShutdownOptions, TopicData };
 
 /** A running server. */
 export interface Server {
@@ -51,6 +65,14 @@ export interface Server {
    * the frame once. Returns how many clients it was sent to.
    */
   broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number;
+  /**
+   * Send to every socket subscribed to `topic` (see `ws.subscribe`), here
+   * encoding the frame once, and through the broker on other servers.
+   * Returns how many sockets of this server it was sent to.
+   */
+  publish(topic: string, data: TopicData, options?: PublishOptions): number;
+  /** How many sockets of this server are subscribed to `topic`. */
+  subscriberCount(topic: string): number;
   /**
    * Stop accepting, close every connection with 1001, resolve when all are
    * gone; those left after `timeout` (or at a second call) are terminated.
@@ -74,12 +96,18 @@ export interface Server {
  * ```
  */
 export async function serve(options: ServeOptions = {}): Promise<Server> {
+  if (options.reusePort === true) checkReusePort();
   const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
-  const registry = new ClientRegistry(codec);
+  const registry = new ClientRegistry(codec, options.broker);
   const maxConnections = options.maxConnections ?? 10_000;
   const context = { secure: options.tls !== undefined };
   const listener = await net.listen(
-    { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8080, tls: options.tls },
+    {
+      hostname: options.hostname ?? "0.0.0.0",
+      port: options.port ?? 8080,
+      tls: options.tls,
+      reusePort: options.reusePort === true,
+    },
     (transport) => {
       if (registry.closing || registry.size >= maxConnections) return transport.destroy();
       acceptTransport(transport, options, registry, context);
@@ -90,9 +118,12 @@ export async function serve(options: ServeOptions = {}): Promise<Server> {
     address: listener.address,
     clients: registry.clients,
     broadcast: (data, filter) => registry.broadcast(data, filter),
+    publish: (topic, data, publishOptions) => registry.topics.publish(topic, data, publishOptions),
+    subscriberCount: (topic) => registry.topics.subscriberCount(topic),
     async shutdown(shutdownOptions) {
       // A second call terminates whoever is left, and waits with the first.
       await Promise.all([stopListening ??= listener.close(), registry.shutdown(shutdownOptions)]);
+      registry.topics.close();
     },
   };
   if (options.signal?.aborted) void server.shutdown();

@@ -29,6 +29,8 @@ import { bytesOf, isBinary, sizeOf, toArrayBuffer } from "./message_data.ts";
 import { SendQueue } from "./send_order.ts";
 import { type KeptRequest, restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
 import { defineInterface, isOptionsObject, toDOMString, toProtocols } from "./idl.ts";
+import { socketTopics, subscriptionsOf } from "../pubsub/socket_topics.ts";
+import type { TopicData } from "../pubsub/topics.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
 export type { WebSocketOptions } from "../client/connect.ts";
@@ -231,6 +233,34 @@ export class WebSocket extends WebSocketEvents {
     this.#readyState = 2;
     this.#queue?.clear();
     this.#session.terminate();
+  }
+
+  /** Server sockets: receive what is published to `topic` from now on, until `unsubscribe` or close. */
+  subscribe(topic: string): void {
+    socketTopics(this.#session, "subscribe").subscribe(this, this.#session!, topic);
+  }
+
+  /** Server sockets: stop receiving what is published to `topic`. */
+  unsubscribe(topic: string): void {
+    socketTopics(this.#session, "unsubscribe").unsubscribe(this, topic);
+  }
+
+  /** Server sockets: whether this socket is subscribed to `topic`. */
+  isSubscribed(topic: string): boolean {
+    return socketTopics(this.#session, "check a subscription").isSubscribed(this, topic);
+  }
+
+  /** The topics this socket is subscribed to (always none on a client socket). */
+  get subscriptions(): string[] {
+    return subscriptionsOf(this.#session, this);
+  }
+
+  /**
+   * Server sockets: send to every subscriber of `topic` but this socket, here
+   * and on the other servers of the broker. Returns how many local sockets got it.
+   */
+  publish(topic: string, data: TopicData): number {
+    return socketTopics(this.#session, "publish").publish(topic, data, undefined, this);
   }
 
   /** @internal Session event: a whole message. */
