@@ -14,6 +14,8 @@ export const REDIS_SERVER = "/usr/bin/redis-server";
 export interface RedisProcess {
   readonly port: number;
   readonly url: string;
+  /** The running server's process id (undefined while killed). */
+  readonly pid: number | undefined;
   /** Kill it at once (SIGKILL: no goodbye to its clients), as a crash would. */
   kill(): Promise<void>;
   /** Start it again on the same port, after `kill`. */
@@ -82,6 +84,9 @@ export async function startRedis(): Promise<RedisProcess> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     kill,
     restart: launch,
     async stop() {
