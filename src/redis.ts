@@ -27,4 +27,4 @@
  */
 
 export { type RedisBroker, redisBroker, type RedisBrokerOptions } from "./pubsub/redis.ts";
-export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike } from "./pubsub/redis_clients.ts";
+export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike, RedisMethod } from "./pubsub/redis_clients.ts";

@@ -106,8 +106,8 @@ for (const { n, rounds } of SIZES) {
   lines.push(
     `### Fan-out: one 64-byte text message to ${n.toLocaleString("en")} subscribers (${rounds} rounds)`,
     "",
-    "| server | delivered msgs/s | until the last subscriber has it, p50 (ms) | p99 (ms) | inside publish() (ms) | vs ws loop |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| server | delivered msgs/s | until the last subscriber has it, p50 (ms) | p99 (ms) | inside publish() (ms) | server CPU per delivered message (µs) | msgs/s vs ws loop | CPU vs ws loop |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
   );
   const rows: Array<{ label: string; result: Record<string, number> }> = [];
   for (const { label, command } of SERVERS) {
@@ -120,16 +120,26 @@ for (const { n, rounds } of SIZES) {
       await server.stop();
     }
   }
-  const wsRate = rows.find((row) => row.label.startsWith("ws"))!.result.msgsPerSec;
+  const ws = rows.find((row) => row.label.startsWith("ws"))!.result;
   for (const { label, result } of rows) {
     lines.push(
-      `| ${label} | ${Math.round(result.msgsPerSec).toLocaleString("en")} | ${fmt(result.p50)} | ${fmt(result.p99)} | ` +
-        `${fmt(result.publishMs, 2)} | ${fmt(result.msgsPerSec / wsRate, 2)}× |`,
+      `| ${label} | ${Math.round(result.msgsPerSec).toLocaleString("en")} | ${fmt(result.p50)} | ${
+        fmt(result.p99)
+      } | ` +
+        `${fmt(result.publishMs, 2)} | ${fmt(result.cpuPerMessageUs, 2)} | ${
+          fmt(result.msgsPerSec / ws.msgsPerSec, 2)
+        }× | ` +
+        `${fmt(ws.cpuPerMessageUs / result.cpuPerMessageUs, 2)}× less |`,
     );
   }
-  const bunServe = rows.find((row) => row.label.startsWith("Bun.serve"))!.result.msgsPerSec;
-  const ours = rows.find((row) => row.label === "wasmws (Bun)")!.result.msgsPerSec;
-  lines.push("", `On Bun, wasmws delivers ${fmt(ours / bunServe, 2)}× Bun.serve's rate.`, "");
+  const bunServe = rows.find((row) => row.label.startsWith("Bun.serve"))!.result;
+  const ours = rows.find((row) => row.label === "wasmws (Bun)")!.result;
+  lines.push(
+    "",
+    `On Bun, wasmws delivers ${fmt(ours.msgsPerSec / bunServe.msgsPerSec, 2)}× Bun.serve's rate, at ` +
+      `${fmt(ours.cpuPerMessageUs / bunServe.cpuPerMessageUs, 2)}× its server CPU per message.`,
+    "",
+  );
 }
 
 // Across processes: publisher server → Redis → subscriber server → one subscriber.
@@ -150,19 +160,27 @@ try {
   await subscriber.stop();
   lines.push(
     `### Across processes through Redis (wasmws on Node 24, node-redis, redis-server ${
-      new TextDecoder().decode((await new Deno.Command("/usr/bin/redis-server", { args: ["--version"] }).output()).stdout)
+      new TextDecoder().decode(
+        (await new Deno.Command("/usr/bin/redis-server", { args: ["--version"] }).output()).stdout,
+      )
         .match(/v=(\S+)/)?.[1]
     })`,
     "",
     "| measure | value |",
     "|---|---:|",
-    `| burst of ${m.toLocaleString("en")} publishes: delivered msgs/s | ${Math.round(result.msgsPerSec).toLocaleString("en")} |`,
-    `| burst: latency publisher → remote subscriber, p50 / p99 (ms) | ${fmt(result.burstP50)} / ${fmt(result.burstP99)} |`,
-    `| ${result.paced.toLocaleString("en")} at ${result.rate}/s: latency p50 / p99 (ms) | ${fmt(result.pacedP50, 2)} / ${
-      fmt(result.pacedP99, 2)
+    `| burst of ${m.toLocaleString("en")} publishes: delivered msgs/s | ${
+      Math.round(result.msgsPerSec).toLocaleString("en")
     } |`,
+    `| burst: latency publisher → remote subscriber, p50 / p99 (ms) | ${fmt(result.burstP50)} / ${
+      fmt(result.burstP99)
+    } |`,
+    `| ${result.paced.toLocaleString("en")} at ${result.rate}/s: latency p50 / p99 (ms) | ${
+      fmt(result.pacedP50, 2)
+    } / ${fmt(result.pacedP99, 2)} |`,
     "",
-    `CPU during the whole Redis run (${fmt(wall / 1000)} s wall): publisher server ${fmt(used.publisher / 1000, 2)} s, ` +
+    `CPU during the whole Redis run (${fmt(wall / 1000)} s wall): publisher server ${
+      fmt(used.publisher / 1000, 2)
+    } s, ` +
       `subscriber server ${fmt(used.subscriber / 1000, 2)} s, redis-server ${fmt(used.redis / 1000, 2)} s ` +
       `(the subscriber client, in its own process, not counted).`,
     "",

@@ -47,6 +47,7 @@ if (mode === "fanout") {
   const ctl = await open(`${url}/ctl`);
   // Let the server finish subscribing the last sockets before the first round.
   await new Promise((resolve) => setTimeout(resolve, 200));
+  const statsBefore = JSON.parse(await ask(ctl, "stats", (text) => text.startsWith("{")));
   const times: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const started = now();
@@ -66,7 +67,8 @@ if (mode === "fanout") {
     p99: percentile(sorted, 0.99),
     msgsPerSec: (n * rounds) / (total / 1000),
     publishMs: stats.publishMs / rounds,
-    serverCpuMs: stats.cpuMs,
+    // Server CPU per delivered message: what the server spends, however fast the subscribers read.
+    cpuPerMessageUs: ((stats.cpuMs - statsBefore.cpuMs) * 1000) / (n * rounds),
   }));
   for (const ws of subscribers) ws.close();
   ctl.close();

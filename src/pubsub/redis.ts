@@ -89,7 +89,7 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
     status = now;
     const cause = now === "down" ? lastError : undefined;
     lastError = undefined;
-    if (now === "up") for (const topic of [...failed]) redisSubscribe(topic);
+    if (now === "up") { for (const topic of [...failed]) redisSubscribe(topic); }
     try {
       options.onStatus?.(now, cause);
     } catch (listenerError) {

@@ -17,33 +17,75 @@
 
 import { Buffer } from "node:buffer";
 
-/** Any function; the clients' own signatures are generic and overloaded. */
+/**
+ * A method of a Redis client, loosely typed: the clients' own signatures are
+ * generic and overloaded, and the broker calls them only as each documents.
+ *
+ * @example
+ * ```ts
+ * const publish: RedisMethod = (channel: string, message: Uint8Array) => Promise.resolve(1);
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
-type AnyFunction = (...args: any[]) => any;
+export type RedisMethod = (...args: any[]) => any;
 
-/** What the broker needs of a node-redis client (`createClient()`, connected). */
+/**
+ * What the broker needs of a node-redis client (`createClient()`, connected).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "redis";
+ * const client: NodeRedisClientLike = await createClient({ url: "redis://127.0.0.1:6379" }).connect();
+ * ```
+ */
 export interface NodeRedisClientLike {
   /** node-redis: true while connected and ready. */
   readonly isReady: boolean;
-  publish: AnyFunction;
-  subscribe: AnyFunction;
-  unsubscribe: AnyFunction;
-  on: AnyFunction;
-  off?: AnyFunction;
+  /** `PUBLISH channel message`. */
+  publish: RedisMethod;
+  /** `SUBSCRIBE channel` with a listener, in buffer mode. */
+  subscribe: RedisMethod;
+  /** `UNSUBSCRIBE channel` for that listener. */
+  unsubscribe: RedisMethod;
+  /** Listen to `error`, `reconnecting`, `end` and `ready`. */
+  on: RedisMethod;
+  /** Stop listening. */
+  off?: RedisMethod;
 }
 
-/** What the broker needs of an ioredis client (`new Redis()`). */
+/**
+ * What the broker needs of an ioredis client (`new Redis()`).
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * const client: IoRedisClientLike = new Redis("redis://127.0.0.1:6379");
+ * ```
+ */
 export interface IoRedisClientLike {
   /** ioredis: `"ready"` while connected. */
   readonly status: string;
-  publish: AnyFunction;
-  subscribe: AnyFunction;
-  unsubscribe: AnyFunction;
-  on: AnyFunction;
-  off?: AnyFunction;
+  /** `PUBLISH channel message`. */
+  publish: RedisMethod;
+  /** `SUBSCRIBE channel` (messages come as `messageBuffer` events). */
+  subscribe: RedisMethod;
+  /** `UNSUBSCRIBE channel`. */
+  unsubscribe: RedisMethod;
+  /** Listen to `messageBuffer`, `error`, `close`, `reconnecting`, `end` and `ready`. */
+  on: RedisMethod;
+  /** Stop listening. */
+  off?: RedisMethod;
 }
 
-/** A connected client of node-redis or ioredis. */
+/**
+ * A connected client of node-redis or ioredis.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "redis";
+ * const client: RedisClientLike = await createClient().connect();
+ * ```
+ */
 export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike;
 
 /** A Redis client as the broker uses it. */
@@ -78,7 +120,7 @@ const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.
 export function adaptRedisClient(client: RedisClientLike): RedisConnection {
   const isIoRedis = typeof (client as IoRedisClientLike).status === "string";
   const detachers: Array<() => void> = [];
-  const listen = (event: string, listener: AnyFunction) => {
+  const listen = (event: string, listener: RedisMethod) => {
     client.on(event, listener);
     detachers.push(() => client.off?.(event, listener));
   };

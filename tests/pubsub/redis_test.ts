@@ -118,11 +118,15 @@ describe("topics across processes through Redis", () => {
     // Each process publishes a numbered series; every fourth is binary (the series number, one byte, plus 0xff).
     for (let i = 0; i < COUNT; i++) {
       for (const [p, client] of publishers.entries()) {
-        client.ws.send(i % 4 === 3 ? `binpub room ${(p * 64 + i).toString(16).padStart(2, "0")}ff` : `pub room ${p}:${i}`);
+        client.ws.send(
+          i % 4 === 3 ? `binpub room ${(p * 64 + i).toString(16).padStart(2, "0")}ff` : `pub room ${p}:${i}`,
+        );
       }
     }
     const texts = (p: number) => seq(String(p)).filter((_, i) => i % 4 !== 3);
-    const binaries = [0, 1, 2].flatMap((p) => seq("").map((_, i) => i).filter((i) => i % 4 === 3).map((i) => p * 64 + i));
+    const binaries = [0, 1, 2].flatMap((p) =>
+      seq("").map((_, i) => i).filter((i) => i % 4 === 3).map((i) => p * 64 + i)
+    );
     const total = 3 * COUNT;
     for (const client of subscribers) {
       await client.until((messages) => messages.length >= 1 + total, `${total} messages`);

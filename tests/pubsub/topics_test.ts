@@ -241,7 +241,11 @@ describe("a slow subscriber", () => {
         wake();
       });
     }
-    assert.notEqual(slow.ws.readyState, 1, `the slow subscriber was closed (sent ${sent}, buffered ${slow.ws.bufferedAmount})`);
+    assert.notEqual(
+      slow.ws.readyState,
+      1,
+      `the slow subscriber was closed (sent ${sent}, buffered ${slow.ws.bufferedAmount})`,
+    );
     assert.deepEqual(received, Array.from({ length: sent }, (_, i) => i));
     assert.equal(((await slowError).error as { code?: string }).code, "WS_ERR_BUFFER_FULL");
     assert.equal((await slowClosed).code, 1006);
