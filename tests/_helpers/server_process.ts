@@ -1,12 +1,23 @@
 // Test helper, not a test: tests/_helpers/pubsub_server.ts in a child process
 // of Deno, Bun or Node 24, with its stdout events collected. Callers stop
 // every child in `after`; a test process that crashes takes them along.
+// The children always run the repository's sources, also when the test itself
+// runs transpiled against the packed build (.test-node/, the Node 20/22 steps).
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 
 export type RuntimeName = "deno" | "bun" | "node";
 
-const root = decodeURIComponent(new URL("../../", import.meta.url).pathname);
+function repositoryRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "node_modules/.bin/deno")) && existsSync(join(dir, "src/mod.ts"))) return dir + "/";
+  }
+  throw new Error("Cannot find the repository: no node_modules/.bin/deno above this file");
+}
+const root = repositoryRoot();
 const SCRIPT = `${root}tests/_helpers/pubsub_server.ts`;
 const COMMANDS: Record<RuntimeName, string[]> = {
   // --unstable-net: Deno's reusePort needs it.
