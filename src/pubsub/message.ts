@@ -16,6 +16,8 @@ const KIND_TEXT = 1;
 const KIND_BINARY = 2;
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// Text is encoded here first, then copied out at its exact size: one allocation per message.
+let scratch = new Uint8Array(4096);
 
 /**
  * A message as broker bytes: its kind, then its payload (UTF-8 for text).
@@ -27,11 +29,11 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
  */
 export function encodeMessage(data: string | Uint8Array): Uint8Array {
   if (typeof data === "string") {
-    // Room for the worst case (3 bytes per UTF-16 unit), then trimmed: one pass over the text.
-    const out = new Uint8Array(1 + data.length * 3);
-    out[0] = KIND_TEXT;
-    const { written } = utf8.encodeInto(data, out.subarray(1));
-    return out.subarray(0, 1 + written);
+    // Room for the worst case, 3 bytes per UTF-16 unit.
+    if (scratch.length < 1 + data.length * 3) scratch = new Uint8Array(1 + data.length * 3);
+    scratch[0] = KIND_TEXT;
+    const { written } = utf8.encodeInto(data, scratch.subarray(1));
+    return scratch.slice(0, 1 + written);
   }
   const out = new Uint8Array(1 + data.length);
   out[0] = KIND_BINARY;

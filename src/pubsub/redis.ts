@@ -26,7 +26,7 @@
  */
 
 import type { Broker, BrokerDelivery, BrokerMember } from "./broker.ts";
-import { adaptRedisClient, type RedisClientLike } from "./redis_clients.ts";
+import { adaptRedisClient, allocateMessage, type RedisClientLike } from "./redis_clients.ts";
 
 /** Options of {@link redisBroker}. */
 export interface RedisBrokerOptions {
@@ -100,6 +100,7 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
     }
   };
   const onStatus = (_up: boolean, error?: Error) => report(error);
+  const onPublishError = (error: Error) => report(error);
   publisher.onStatus(onStatus);
   if (subscriber !== publisher) subscriber.onStatus(onStatus);
 
@@ -141,11 +142,11 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
       const member: Member = { id, deliver, topics: new Set() };
       return {
         publish(topic, message) {
-          const envelope = new Uint8Array(HEADER + message.length);
+          const envelope = allocateMessage(HEADER + message.length);
           envelope[0] = VERSION;
           envelope.set(id, 1);
           envelope.set(message, HEADER);
-          publisher.publish(prefix + topic, envelope).catch((error: Error) => report(error));
+          publisher.publish(prefix + topic, envelope).catch(onPublishError);
         },
         subscribe(topic) {
           if (member.topics.has(topic)) return;

@@ -105,7 +105,22 @@ export interface RedisConnection {
 }
 
 const utf8 = new TextDecoder();
-const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * `size` bytes for a message to publish, to be overwritten completely: a
+ * `Buffer` from Node's pool, which the clients then take without wrapping.
+ *
+ * @example
+ * ```ts
+ * const message = allocateMessage(3);
+ * message.set([1, 2, 3]);
+ * ```
+ */
+export function allocateMessage(size: number): Uint8Array {
+  return Buffer.allocUnsafe(size);
+}
 
 /**
  * One shape for either client.
