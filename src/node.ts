@@ -26,6 +26,7 @@ import { type AcceptOptions, acceptTransport } from "./server/accept.ts";
 import { encodeLatin1 } from "./protocol/http1/write.ts";
 import { fromNodeSocket } from "./transport/node.ts";
 import type { WebSocket } from "./websocket/websocket.ts";
+import type { PublishOptions, TopicData } from "./pubsub/topics.ts";
 
 /** What {@link upgradeHandler} returns. */
 export interface UpgradeHandler {
@@ -35,6 +36,10 @@ export interface UpgradeHandler {
   readonly clients: ReadonlySet<WebSocket>;
   /** Send to every open client (or those `filter` keeps); returns how many. */
   broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number;
+  /** Send to every socket subscribed to `topic` (`ws.subscribe`), encoding once; returns how many. */
+  publish(topic: string, data: TopicData, options?: PublishOptions): number;
+  /** How many sockets are subscribed to `topic`. */
+  subscriberCount(topic: string): number;
   /** Close every connection with 1001 and resolve when all are gone (the HTTP server is yours to close). */
   shutdown(options?: ShutdownOptions): Promise<void>;
 }
@@ -83,6 +88,8 @@ export function upgradeHandler(options: AcceptOptions = {}): UpgradeHandler {
     },
     clients: registry.clients,
     broadcast: (data, filter) => registry.broadcast(data, filter),
+    publish: (topic, data, publishOptions) => registry.topics.publish(topic, data, publishOptions),
+    subscriberCount: (topic) => registry.topics.subscriberCount(topic),
     shutdown: async (shutdownOptions) => {
       await ready;
       await registry.shutdown(shutdownOptions);

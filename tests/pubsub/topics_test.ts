@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import { type Broker, memoryBroker, serve, type ServeOptions, type Server, WebSocket } from "../../src/mod.ts";
 import { rawClient, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
 import { once, until } from "../_helpers/events.ts";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { upgradeHandler } from "../../src/node.ts";
 
 interface Peer {
   raw: RawSocket;
@@ -307,5 +310,40 @@ describe("the broker", () => {
     assert.equal(await nextText(b), "first");
     await gotNothing(one.server, [a]);
     await gotNothing(two.server, [b]);
+  });
+});
+
+describe("topics on a node:http server (upgradeHandler)", () => {
+  it("its sockets subscribe; handler.publish reaches them, once encoded", async () => {
+    const handler = upgradeHandler({
+      websocket: (ws) => {
+        ws.subscribe(new URL(ws.url).pathname.slice(1));
+        ws.send("subscribed");
+      },
+    });
+    const http = createServer((_request, response) => response.end()).on("upgrade", handler.handleUpgrade);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const { port } = http.address() as AddressInfo;
+    const clients = ["red", "red", "blue"].map((room) => new WebSocket(`ws://127.0.0.1:${port}/${room}`));
+    const got = clients.map(() => [] as string[]);
+    await Promise.all(clients.map((client, i) =>
+      new Promise<void>((resolve) => {
+        client.onmessage = (event) => {
+          got[i].push(String(event.data));
+          resolve();
+        };
+      })
+    ));
+    assert.equal(handler.subscriberCount("red"), 2);
+    assert.equal(handler.publish("red", "to red"), 2);
+    await until(() => got[0].length === 2 && got[1].length === 2);
+    handler.broadcast("marker");
+    await until(() => got.every((messages) => messages.includes("marker")));
+    assert.deepEqual(got, [["subscribed", "to red", "marker"], ["subscribed", "to red", "marker"], [
+      "subscribed",
+      "marker",
+    ]]);
+    await handler.shutdown({ timeout: 500 });
+    await new Promise((resolve) => http.close(resolve));
   });
 });
