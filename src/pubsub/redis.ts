@@ -44,7 +44,7 @@ export interface RedisBrokerOptions {
 export interface RedisBroker extends Broker {
   /** `"up"` while both clients are ready. */
   readonly status: "up" | "down";
-  /** Unsubscribe everything and stop listening to the clients (quitting them stays yours). */
+  /** Unsubscribe everything and stop listening to the clients: quitting them, and their `error` events, are yours again. */
   close(): Promise<void>;
 }
 
