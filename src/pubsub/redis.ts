@@ -72,9 +72,18 @@ interface Member {
  * ```
  */
 export function redisBroker(options: RedisBrokerOptions): RedisBroker {
+  if (
+    typeof options !== "object" || options === null || !isClient(options.publisher) || !isClient(options.subscriber)
+  ) {
+    throw new TypeError("Cannot make a Redis broker: publisher and subscriber must be node-redis or ioredis clients");
+  }
+  // A connection that subscribed may only (un)subscribe until it leaves every channel (RESP2).
+  if (options.publisher === options.subscriber) {
+    throw new TypeError("Cannot make a Redis broker: publisher and subscriber must be two connections");
+  }
   const prefix = options.prefix ?? "wasmws:";
   const publisher = adaptRedisClient(options.publisher);
-  const subscriber = options.subscriber === options.publisher ? publisher : adaptRedisClient(options.subscriber);
+  const subscriber = adaptRedisClient(options.subscriber);
   const interest = new Map<string, Set<Member>>();
   // Subscribes Redis refused while it was away: sent again when it is back.
   const failed = new Set<string>();
@@ -102,7 +111,7 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
   const onStatus = (_up: boolean, error?: Error) => report(error);
   const onPublishError = (error: Error) => report(error);
   publisher.onStatus(onStatus);
-  if (subscriber !== publisher) subscriber.onStatus(onStatus);
+  subscriber.onStatus(onStatus);
 
   const redisSubscribe = (topic: string) => {
     failed.delete(topic);
@@ -173,6 +182,12 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
       subscriber.detach();
     },
   };
+}
+
+function isClient(client: unknown): client is RedisClientLike {
+  const methods = client as Record<string, unknown> | null;
+  return typeof client === "object" && client !== null &&
+    ["publish", "subscribe", "unsubscribe", "on"].every((name) => typeof methods![name] === "function");
 }
 
 function sameId(id: Uint8Array, envelope: Uint8Array): boolean {

@@ -153,6 +153,8 @@ export class TopicHub {
     const subscribers = this.#topics.get(topic);
     const encoder = this.encoder;
     if (subscribers === undefined || encoder === undefined) return 0;
+    // Only the sender listens: nothing to encode.
+    if (subscribers.size === 1 && except !== undefined && this.#subscribers.get(except)?.topics.has(topic)) return 0;
     const shared = encodeShared(encoder, data);
     let count = 0;
     // A subscriber failed by its buffer policy inside sendShared leaves the set while we walk it: Sets allow that.

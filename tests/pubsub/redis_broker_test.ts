@@ -95,6 +95,18 @@ describe("redisBroker", () => {
     });
   }
 
+  it("refuses what is not two clients (TypeError)", async () => {
+    const [publisher] = await clients("redis");
+    const bad = [undefined, null, {}, { publisher }, { publisher, subscriber: publisher }, {
+      publisher,
+      subscriber: {},
+    }];
+    for (const options of bad) {
+      assert.throws(() => redisBroker(options as Parameters<typeof redisBroker>[0]), TypeError);
+    }
+    dropClients();
+  });
+
   it("reports Redis going away and coming back, and keeps delivering after", async () => {
     const [publisher, subscriber] = await clients("redis");
     const statuses: string[] = [];

@@ -167,6 +167,8 @@ describe("ws.subscribe, unsubscribe, isSubscribed, subscriptions", () => {
     const { server, connect } = await topicServer();
     const [a, b, c] = [await connect(), await connect(), await connect()];
     for (const peer of [a, b, c]) peer.ws.subscribe("room");
+    a.ws.subscribe("solo");
+    assert.equal(a.ws.publish("solo", "to nobody"), 0);
     assert.equal(a.ws.publish("room", "from a"), 2);
     assert.equal(await nextText(b), "from a");
     assert.equal(await nextText(c), "from a");
