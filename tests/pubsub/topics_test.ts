@@ -4,55 +4,16 @@
 // get nothing (a broadcast marker sent after must be their next frame).
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type Broker, memoryBroker, serve, type ServeOptions, type Server, WebSocket } from "../../src/mod.ts";
-import { rawClient, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
-import { once, until } from "../_helpers/events.ts";
+import { memoryBroker, WebSocket } from "../../src/mod.ts";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { upgradeHandler } from "../../src/node.ts";
-
-interface Peer {
-  raw: RawSocket;
-  /** The server's side of the connection. */
-  ws: WebSocket;
-}
-
-const servers: Server[] = [];
-after(async () => {
-  await Promise.all(servers.map((server) => server.shutdown({ timeout: 100 })));
-});
-
-async function topicServer(options: ServeOptions = {}): Promise<{ server: Server; connect(): Promise<Peer> }> {
-  const accepted: WebSocket[] = [];
-  const server = await serve({ hostname: "127.0.0.1", port: 0, websocket: (ws) => void accepted.push(ws), ...options });
-  servers.push(server);
-  return {
-    server,
-    async connect() {
-      const index = accepted.length;
-      const raw = await rawClient(server.address.port);
-      raw.write(upgradeRequest(server.address.port));
-      assert.match(await raw.readHead(), /^HTTP\/1\.1 101 /);
-      await until(() => accepted.length > index);
-      assert.ok(accepted[index], "the server accepted the socket");
-      return { raw, ws: accepted[index] };
-    },
-  };
-}
+import { gotNothing, nextText, shutdownTopicServers, topicServer } from "../_helpers/topic_server.ts";
+import { once, until } from "../_helpers/events.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-async function nextText(peer: Peer): Promise<string> {
-  const frame = await peer.raw.readFrame();
-  assert.equal(frame.opcode, 1);
-  return text(frame.payload);
-}
-
-/** `peer` got nothing before the marker broadcast now. */
-async function gotNothing(server: Server, peers: Peer[]): Promise<void> {
-  server.broadcast("marker");
-  for (const peer of peers) assert.equal(await nextText(peer), "marker");
-}
+after(shutdownTopicServers);
 
 describe("server.publish", () => {
   it("sends one unmasked text frame to each subscriber, and nothing to others", async () => {
@@ -204,114 +165,6 @@ describe("bad arguments", () => {
     assert.deepEqual(client.subscriptions, []);
     client.close();
     await once(client, "close");
-  });
-});
-
-describe("a slow subscriber", () => {
-  it("is closed by its own onBufferFull policy; the others get every message", async () => {
-    const { server, connect } = await topicServer({
-      highWaterMark: 1024 * 1024,
-      onBufferFull: "close",
-      closeTimeout: 200,
-    });
-    const slow = await connect();
-    slow.raw.socket.pause();
-    slow.ws.subscribe("feed");
-    const slowError = once<ErrorEvent>(slow.ws, "error");
-    const slowClosed = once<CloseEvent>(slow.ws, "close");
-    const fast = new WebSocket(`ws://127.0.0.1:${server.address.port}/fast`);
-    fast.binaryType = "arraybuffer";
-    await once(fast, "open");
-    await until(() => server.clients.size === 2);
-    const fastServer = [...server.clients].find((ws) => ws.url.endsWith("/fast"))!;
-    fastServer.subscribe("feed");
-    const received: number[] = [];
-    let wake: (() => void) | undefined;
-    fast.onmessage = (event) => {
-      received.push(new DataView(event.data as ArrayBuffer).getUint32(0));
-      wake?.();
-    };
-    // Batches the fast reader keeps up with, until the slow one's kernel buffers
-    // (Linux lets a loopback socket take up to tcp_rmem's 32 MiB) are full and
-    // its queue passes the mark; 128 MiB at most.
-    const message = new Uint8Array(64 * 1024);
-    let sent = 0;
-    while (slow.ws.readyState === 1 && sent < 2048) {
-      for (let i = 0; i < 8; i++) {
-        new DataView(message.buffer).setUint32(0, sent++);
-        server.publish("feed", message);
-      }
-      await new Promise<void>((resolve) => {
-        wake = () => received.length === sent && resolve();
-        wake();
-      });
-    }
-    assert.notEqual(
-      slow.ws.readyState,
-      1,
-      `the slow subscriber was closed (sent ${sent}, buffered ${slow.ws.bufferedAmount})`,
-    );
-    assert.deepEqual(received, Array.from({ length: sent }, (_, i) => i));
-    assert.equal(((await slowError).error as { code?: string }).code, "WS_ERR_BUFFER_FULL");
-    assert.equal((await slowClosed).code, 1006);
-    assert.equal(server.subscriberCount("feed"), 1);
-    fast.close();
-    await once(fast, "close");
-    slow.raw.destroy();
-  });
-});
-
-describe("the broker", () => {
-  it("hears of a topic when its first local subscriber comes and its last goes", async () => {
-    const calls: string[] = [];
-    const recording: Broker = {
-      join: () => ({
-        publish: (topic, message) => calls.push(`publish ${topic} ${[...message]}`),
-        subscribe: (topic) => calls.push(`subscribe ${topic}`),
-        unsubscribe: (topic) => calls.push(`unsubscribe ${topic}`),
-        leave: () => calls.push("leave"),
-      }),
-    };
-    const { server, connect } = await topicServer({ broker: recording });
-    const [a, b] = [await connect(), await connect()];
-    a.ws.subscribe("t");
-    b.ws.subscribe("t");
-    b.ws.subscribe("u");
-    server.publish("t", "hi");
-    server.publish("t", new Uint8Array([7]));
-    server.publish("t", "local", { local: true });
-    a.ws.unsubscribe("t");
-    const closed = once(b.ws, "close");
-    b.raw.destroy();
-    await closed;
-    a.raw.destroy();
-    await server.shutdown({ timeout: 100 });
-    // Text and binary are told apart by the first byte (1 text, 2 binary).
-    assert.deepEqual(calls, [
-      "subscribe t",
-      "subscribe u",
-      "publish t 1,104,105",
-      "publish t 2,7",
-      "unsubscribe t",
-      "unsubscribe u",
-      "leave",
-    ]);
-  });
-
-  it("memoryBroker: a publish reaches other servers' subscribers once, and its own once", async () => {
-    const broker = memoryBroker();
-    const one = await topicServer({ broker });
-    const two = await topicServer({ broker });
-    const [a, b] = [await one.connect(), await two.connect()];
-    a.ws.subscribe("t");
-    b.ws.subscribe("t");
-    one.server.publish("t", "first");
-    b.ws.publish("t", new Uint8Array([1, 2]));
-    assert.equal(await nextText(a), "first");
-    assert.deepEqual([...(await a.raw.readFrame()).payload], [1, 2]);
-    assert.equal(await nextText(b), "first");
-    await gotNothing(one.server, [a]);
-    await gotNothing(two.server, [b]);
   });
 });
 
