@@ -9,7 +9,8 @@ export const CHAT_PAGE = `<!doctype html>
   #log p { margin: .2rem 0; } .server { color: #777; }
   form { display: flex; gap: .5rem; margin-top: .5rem; } input { flex: 1; }
 </style>
-<h1>wasmws chat</h1>
+<h1>wasmws chat <small id="room"></small></h1>
+<p>Rooms: <a href="?room=lobby">lobby</a> · <a href="?room=games">games</a> · <a href="?room=music">music</a></p>
 <p id="status">connecting…</p>
 <div id="log"></div>
 <form id="form"><input id="text" autocomplete="off" placeholder="say something"><button>send</button></form>
@@ -17,6 +18,7 @@ export const CHAT_PAGE = `<!doctype html>
   const log = document.getElementById("log");
   const status = document.getElementById("status");
   const ws = new WebSocket(location.href.replace(/^http/, "ws"));
+  document.getElementById("room").textContent = "#" + (new URLSearchParams(location.search).get("room") || "lobby");
   const show = (from, text) => {
     const line = document.createElement("p");
     if (from === "server") line.className = "server";

@@ -43,6 +43,8 @@ export type { SessionOptions } from "./session/session.ts";
 export type { ConnectionLimits } from "./protocol/connection.ts";
 export type { DeflateOptions } from "./protocol/deflate_negotiation.ts";
 export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server/serve.ts";
+export { type Broker, type BrokerDelivery, type BrokerMember, memoryBroker } from "./pubsub/broker.ts";
+export type { PublishOptions, TopicData } from "./pubsub/topics.ts";
 export type { AcceptOptions, ServerWebSocket, UpgradeDecision } from "./server/accept.ts";
 export type { ServerErrorHook, ServerStats } from "./server/failures.ts";
 export { type ErrorCode, type ErrorInfo, ERRORS, WebSocketError } from "./protocol/errors.ts";

@@ -27,6 +27,7 @@ import { ServerFailures, type ServerStats } from "./server/failures.ts";
 import { encodeLatin1 } from "./protocol/http1/write.ts";
 import { fromNodeSocket } from "./transport/node.ts";
 import type { WebSocket } from "./websocket/websocket.ts";
+import type { PublishOptions, TopicData } from "./pubsub/topics.ts";
 
 /** What {@link upgradeHandler} returns; `T` is the type of `ws.data`. */
 export interface UpgradeHandler<T = undefined> {
@@ -38,6 +39,10 @@ export interface UpgradeHandler<T = undefined> {
   readonly stats: ServerStats;
   /** Send to every open client (or those `filter` keeps); returns how many. */
   broadcast(data: string | Uint8Array, filter?: (ws: ServerWebSocket<T>) => boolean): number;
+  /** Send to every socket subscribed to `topic` (`ws.subscribe`), encoding once; returns how many. */
+  publish(topic: string, data: TopicData, options?: PublishOptions): number;
+  /** How many sockets are subscribed to `topic`. */
+  subscriberCount(topic: string): number;
   /** Close every connection with 1001 and resolve when all are gone (the HTTP server is yours to close). */
   shutdown(options?: ShutdownOptions): Promise<void>;
 }
@@ -92,6 +97,8 @@ export function upgradeHandler<T = undefined>(options: AcceptOptions<T> = {}): U
       return failures.stats;
     },
     broadcast: (data, filter) => registry.broadcast(data, filter as ((ws: WebSocket) => boolean) | undefined),
+    publish: (topic, data, publishOptions) => registry.topics.publish(topic, data, publishOptions),
+    subscriberCount: (topic) => registry.topics.subscriberCount(topic),
     shutdown: async (shutdownOptions) => {
       await ready;
       await registry.shutdown(shutdownOptions);

@@ -71,6 +71,7 @@ export const ERRORS = {
   WS_ERR_LISTEN: { closeCode: 0, reason: "the runtime refused", action: "listen" },
   WS_ERR_HANDLER: { closeCode: 1011, reason: "the application's handler failed", action: "serve the connection" },
   WS_ERR_SERVER_FULL: { closeCode: 0, reason: "maxConnections reached", action: "accept the connection" },
+  WS_ERR_REUSE_PORT: { closeCode: 0, reason: "reusePort is not supported by this runtime", action: "listen" },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** A stable error code, e.g. `"WS_ERR_INVALID_UTF8"`. */

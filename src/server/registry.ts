@@ -2,8 +2,9 @@
  * The open connections of one server, and what is done to all of them at
  * once: broadcast (one encoding for every client, and one compression for
  * every client that agreed the same permessage-deflate parameters without
- * context takeover) and shutdown (close with 1001, wait, terminate the rest). Shared by `serve()` and the `node:http`
- * upgrade handler.
+ * context takeover), topics (see `pubsub/topics.ts`) and shutdown (close
+ * with 1001, wait, terminate the rest). Shared by `serve()` and the
+ * `node:http` upgrade handler.
  *
  * @example
  * ```ts
@@ -22,6 +23,10 @@ import type { ZlibModule } from "../extensions/zlib_stream.ts";
 import { framePool } from "../bytes/frame_pool.ts";
 import { DEFAULT_SHUTDOWN_TIMEOUT } from "../protocol/defaults.ts";
 import type { Session, SessionTracker } from "../session/session.ts";
+import { type Broker, memoryBroker } from "../pubsub/broker.ts";
+import { encodeShared, releaseShared, sendShared } from "../pubsub/fan_out.ts";
+import { attachTopics } from "../pubsub/socket_topics.ts";
+import { TopicHub } from "../pubsub/topics.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
 
 /** Options of a shutdown. */
@@ -64,6 +69,8 @@ const textEncoder = new TextEncoder();
 export class ClientRegistry implements SessionTracker {
   /** The open WebSocket connections. */
   readonly clients: Set<WebSocket> = new Set();
+  /** Who is subscribed to what; publishes go through `broker`. */
+  readonly topics: TopicHub;
   readonly #pending = new Set<Session>();
   readonly #open = new Map<Session, WebSocket>();
   readonly #deflate = new Map<Session, SessionDeflate>();
@@ -71,13 +78,16 @@ export class ClientRegistry implements SessionTracker {
   #shutdown: Promise<void> | undefined;
   #allGone: (() => void) | undefined;
 
-  constructor(codec?: Codec) {
+  /** Topics reach other servers through `broker` (default: this server's own, in this process). */
+  constructor(codec?: Codec, broker: Broker = memoryBroker()) {
+    this.topics = new TopicHub(broker);
+    attachTopics(this, this.topics);
     if (codec !== undefined) this.useCodec(codec);
   }
 
   /** Broadcasts encode with `codec`'s server encoder (given later when the codec still loads). */
   useCodec(codec: Codec): void {
-    this.#encoder = codec.encoder("server");
+    this.#encoder = this.topics.encoder = codec.encoder("server");
   }
 
   /** Connections, handshaking or open. */
@@ -116,6 +126,7 @@ export class ClientRegistry implements SessionTracker {
       this.#open.delete(session);
       this.#deflate.delete(session);
       this.clients.delete(ws);
+      this.topics.leaveAll(ws);
     }
     if (this.size === 0) this.#allGone?.();
   }

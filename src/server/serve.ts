@@ -25,8 +25,11 @@ import { listen } from "./listen.ts";
 import { answerUnavailable } from "./unavailable.ts";
 import { selectRuntime } from "../transport/select.ts";
 import { DEFAULT_SERVER_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
+import { checkReusePort } from "./reuse_port.ts";
 import type { NetAddress, ServerTlsOptions } from "../transport/types.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
+import type { Broker } from "../pubsub/broker.ts";
+import type { PublishOptions, TopicData } from "../pubsub/topics.ts";
 
 /**
  * Options of {@link serve}; `T` is the type of `ws.data`, which the
@@ -48,9 +51,20 @@ export interface ServeOptions<T = undefined> extends AcceptOptions<T> {
   maxConnections?: number;
   /** Shut down when aborted. */
   signal?: AbortSignal;
+  /**
+   * Let other processes listen on the same port (`SO_REUSEPORT`; the kernel
+   * spreads connections among them). Deno (with `--unstable-net`), Bun, and
+   * Node from 22.12; elsewhere `serve()` rejects with `WS_ERR_REUSE_PORT`.
+   */
+  reusePort?: boolean;
+  /**
+   * Carries topics to other servers (e.g. `redisBroker` from `wasmws/redis`).
+   * Default: a broker of this server's own, so its topics stay in it.
+   */
+  broker?: Broker;
 }
 
-export type { ServerStats, ShutdownOptions };
+export type { PublishOptions, ServerStats, ShutdownOptions, TopicData };
 
 /** A running server. */
 export interface Server<T = undefined> {
@@ -65,6 +79,14 @@ export interface Server<T = undefined> {
    * the frame once. Returns how many clients it was sent to.
    */
   broadcast(data: string | Uint8Array, filter?: (ws: ServerWebSocket<T>) => boolean): number;
+  /**
+   * Send to every socket subscribed to `topic` (see `ws.subscribe`), here
+   * encoding the frame once, and through the broker on other servers.
+   * Returns how many sockets of this server it was sent to.
+   */
+  publish(topic: string, data: TopicData, options?: PublishOptions): number;
+  /** How many sockets of this server are subscribed to `topic`. */
+  subscriberCount(topic: string): number;
   /**
    * Stop accepting, close every connection with 1001, resolve when all are
    * gone; those left after `timeout` (or at a second call) are terminated.
@@ -93,14 +115,20 @@ export interface Server<T = undefined> {
  */
 export async function serve<T = undefined>(options: ServeOptions<T> = {}): Promise<Server<T>> {
   checkAcceptOptions(options);
+  if (options.reusePort === true) checkReusePort();
   const [net, codec] = await Promise.all([selectRuntime(), loadCodec()]);
-  const registry = new ClientRegistry(codec);
+  const registry = new ClientRegistry(codec, options.broker);
   const maxConnections = options.maxConnections ?? Infinity;
   const failures = new ServerFailures(options.onError);
   const context = { secure: options.tls !== undefined, failures };
   const listener = await listen(
     net,
-    { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 8080, tls: options.tls },
+    {
+      hostname: options.hostname ?? "0.0.0.0",
+      port: options.port ?? 8080,
+      tls: options.tls,
+      reusePort: options.reusePort === true,
+    },
     (transport) => {
       if (registry.closing) return transport.destroy();
       if (registry.size >= maxConnections) {
@@ -120,9 +148,12 @@ export async function serve<T = undefined>(options: ServeOptions<T> = {}): Promi
       return failures.stats;
     },
     broadcast: (data, filter) => registry.broadcast(data, filter as ((ws: WebSocket) => boolean) | undefined),
+    publish: (topic, data, publishOptions) => registry.topics.publish(topic, data, publishOptions),
+    subscriberCount: (topic) => registry.topics.subscriberCount(topic),
     async shutdown(shutdownOptions) {
       // A second call terminates whoever is left, and waits with the first.
       await Promise.all([stopListening ??= listener.close(), registry.shutdown(shutdownOptions)]);
+      registry.topics.close();
     },
   };
   if (options.signal?.aborted) void server.shutdown();

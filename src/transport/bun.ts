@@ -261,6 +261,7 @@ function listen(options: ListenOptions, onConnection: (transport: Transport) => 
   const server = Bun.listen({
     hostname: options.hostname ?? "0.0.0.0",
     port: options.port,
+    reusePort: options.reusePort === true,
     allowHalfOpen: true,
     tls: options.tls ? { cert: options.tls.cert, key: options.tls.key } : undefined,
     socket: { ...handlers, open: (socket) => onConnection(new BunTransport(socket)) },

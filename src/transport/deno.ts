@@ -225,9 +225,11 @@ async function connect(options: ConnectOptions): Promise<Transport> {
 
 function listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener> {
   const hostname = options.hostname ?? "0.0.0.0";
+  // `reusePort` is only passed when asked for: Deno exits the process on it without --unstable-net.
+  const reuse = options.reusePort === true ? { reusePort: true } : {};
   const listener: Deno.Listener = options.tls
-    ? Deno.listenTls({ hostname, port: options.port, cert: options.tls.cert, key: options.tls.key })
-    : Deno.listen({ hostname, port: options.port });
+    ? Deno.listenTls({ hostname, port: options.port, cert: options.tls.cert, key: options.tls.key, ...reuse })
+    : Deno.listen({ hostname, port: options.port, ...reuse });
   const done = (async () => {
     try {
       for await (const conn of listener) onConnection(new DenoTransport(conn));

@@ -249,7 +249,8 @@ async function listen(options: ListenOptions, onConnection: (transport: Transpor
   server.on("tlsClientError", () => {});
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.hostname ?? "0.0.0.0", () => {
+    const where = { port: options.port, host: options.hostname ?? "0.0.0.0", reusePort: options.reusePort === true };
+    server.listen(where, () => {
       server.off("error", reject);
       resolve();
     });

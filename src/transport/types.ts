@@ -140,6 +140,8 @@ export interface ListenOptions {
   port: number;
   /** Serve TLS. */
   tls?: ServerTlsOptions;
+  /** Share the port with other processes (`SO_REUSEPORT`); adapters that cannot throw `WS_ERR_REUSE_PORT`. */
+  reusePort?: boolean;
 }
 
 /** A bound listening socket. */

@@ -24,6 +24,8 @@ import { clampUnsignedShort } from "../protocol/close_codes.ts";
 import { type AcceptedConnection, type BinaryType, SocketCore } from "./socket_core.ts";
 import { restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
 import { defineInterface, isOptionsObject, toDOMString, toUSVString } from "./idl.ts";
+import { socketTopics, subscriptionsOf } from "../pubsub/socket_topics.ts";
+import type { TopicData } from "../pubsub/topics.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
 export type { WebSocketOptions } from "../client/connect.ts";
@@ -201,6 +203,36 @@ export class WebSocket extends EventTarget {
   }
   set data(value: unknown) {
     WebSocket.#of(this, "set data").data = value;
+  }
+
+  /** Server sockets: receive what is published to `topic` from now on, until `unsubscribe` or close. */
+  subscribe(topic: string): void {
+    const session = WebSocket.#of(this, "subscribe").session;
+    socketTopics(session, "subscribe").subscribe(this, session!, topic);
+  }
+
+  /** Server sockets: stop receiving what is published to `topic`. */
+  unsubscribe(topic: string): void {
+    socketTopics(WebSocket.#of(this, "unsubscribe").session, "unsubscribe").unsubscribe(this, topic);
+  }
+
+  /** Server sockets: whether this socket is subscribed to `topic`. */
+  isSubscribed(topic: string): boolean {
+    return socketTopics(WebSocket.#of(this, "check a subscription").session, "check a subscription")
+      .isSubscribed(this, topic);
+  }
+
+  /** The topics this socket is subscribed to (always none on a client socket). */
+  get subscriptions(): string[] {
+    return subscriptionsOf(WebSocket.#of(this, "read subscriptions").session, this);
+  }
+
+  /**
+   * Server sockets: send to every subscriber of `topic` but this socket, here
+   * and on the other servers of the broker. Returns how many local sockets got it.
+   */
+  publish(topic: string, data: TopicData): number {
+    return socketTopics(WebSocket.#of(this, "publish").session, "publish").publish(topic, data, undefined, this);
   }
 
   /** Send a ping (at most 125 bytes); the matching `pong` event carries the round-trip time. */
