@@ -25,6 +25,7 @@ export { type BinaryType, type UpgradeInfo, WebSocket, type WebSocketOptions } f
 export { type PingPongEvent, type WebSocketEventMap, WebSocketEvents } from "./websocket/events.ts";
 export { SafeEventTarget } from "./websocket/safe_events.ts";
 export type { ClientOptions } from "./client/connect.ts";
+export type { ProxyOption } from "./client/proxy.ts";
 export type { SessionOptions } from "./session/session.ts";
 export type { ConnectionLimits } from "./protocol/connection.ts";
 export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server/serve.ts";

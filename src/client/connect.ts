@@ -24,6 +24,7 @@ import type { WebSocketUrl } from "../protocol/ws_url.ts";
 import { Session, type SessionEvents, type SessionOptions } from "../session/session.ts";
 import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
+import { type ProxyOption, type ProxyRoute, proxyTunnel, resolveProxy } from "./proxy.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
 export interface ClientOptions extends SessionOptions {
@@ -35,6 +36,12 @@ export interface ClientOptions extends SessionOptions {
   handshakeTimeout?: number;
   /** Abort the connection attempt (or the open connection: it is terminated). */
   signal?: AbortSignal;
+  /**
+   * An HTTP(S) proxy URL (`"http://user:pass@host:3128"`), or `false` for
+   * none. Default: `https_proxy`/`http_proxy` and `no_proxy` from the
+   * environment, as curl reads them. `tls` applies to an `https:` proxy too.
+   */
+  proxy?: ProxyOption;
 }
 
 /** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
@@ -81,7 +88,8 @@ export function connectClient(
   callbacks: ClientCallbacks,
 ): Promise<Session> {
   const handshake = new ClientHandshake({ url, protocols, headers: options.headers });
-  return connectAndHandshake(url, handshake, options, callbacks);
+  const proxy = resolveProxy(url, options.proxy);
+  return connectAndHandshake(url, handshake, options, callbacks, proxy);
 }
 
 async function connectAndHandshake(
@@ -89,6 +97,7 @@ async function connectAndHandshake(
   handshake: ClientHandshake,
   options: ClientOptions,
   callbacks: ClientCallbacks,
+  proxy?: ProxyRoute,
 ): Promise<Session> {
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
@@ -110,8 +119,10 @@ async function connectAndHandshake(
         port: url.port,
         tls: url.secure ? (options.tls ?? true) : undefined,
         signal: signal === undefined ? expired.signal : AbortSignal.any([signal, expired.signal]),
+        tunnel: proxy && proxyTunnel(proxy, url, net, { ...options.tls, servername: undefined }),
       });
     } catch (cause) {
+      if (cause instanceof WebSocketError && stopped() === undefined) throw cause;
       throw stopped(cause) ?? new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
     }
     // A connect that could not be cancelled may finish after the deadline or the abort:

@@ -60,6 +60,8 @@ export const ERRORS = {
   WS_ERR_HANDSHAKE_MALFORMED: { closeCode: 0, reason: "malformed HTTP head" },
   WS_ERR_HANDSHAKE_TIMEOUT: { closeCode: 0, reason: "handshake timed out" },
   WS_ERR_CONNECT: { closeCode: 0, reason: "connection failed" },
+  WS_ERR_PROXY_REFUSED: { closeCode: 0, reason: "the proxy refused the tunnel" },
+  WS_ERR_PROXY_UNSUPPORTED: { closeCode: 0, reason: "this runtime cannot tunnel TLS through an https: proxy" },
   WS_ERR_ABORTED: { closeCode: 0, reason: "aborted" },
 } as const satisfies Record<string, ErrorInfo>;
 

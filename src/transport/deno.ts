@@ -19,6 +19,7 @@
 
 import { framePool } from "../bytes/frame_pool.ts";
 import { abortable } from "./abortable.ts";
+import { connectThroughTunnel } from "./deno_tunnel.ts";
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
 const HIGH_WATER_MARK = 64 * 1024;
@@ -194,6 +195,7 @@ class DenoTransport implements Transport {
 }
 
 async function connect(options: ConnectOptions): Promise<Transport> {
+  if (options.tunnel !== undefined) return connectThroughTunnel(options, (conn) => new DenoTransport(conn));
   const where = `${options.hostname}:${options.port}`;
   try {
     options.signal?.throwIfAborted();
@@ -258,4 +260,4 @@ function listen(options: ListenOptions, onConnection: (transport: Transport) => 
  * await listener.close();
  * ```
  */
-export const denoNet: RuntimeNet = { connect, listen };
+export const denoNet: RuntimeNet = { connect, listen, tunnels: { tlsInTls: false } };
