@@ -22,6 +22,15 @@
  */
 
 export { type BinaryType, type UpgradeInfo, WebSocket, type WebSocketOptions } from "./websocket/websocket.ts";
+export {
+  type StreamChunk,
+  type StreamMessage,
+  type WebSocketCloseInfo,
+  type WebSocketOpenInfo,
+  WebSocketStream,
+  WebSocketStreamError,
+  type WebSocketStreamOptions,
+} from "./websocket/stream.ts";
 export { type PingPongEvent, type WebSocketEventMap, WebSocketEvents } from "./websocket/events.ts";
 export { SafeEventTarget } from "./websocket/safe_events.ts";
 export type { ClientOptions } from "./client/connect.ts";

@@ -44,6 +44,9 @@ import {
 export type { HandshakeReader, SessionEvents, SessionOptions, SessionTracker } from "./contract.ts";
 
 const HANDSHAKE_READ_SIZE = 16 * 1024;
+// Who holds reading paused: the owner (receive backpressure), or delivery falling behind reads.
+const HELD_BY_OWNER = 1;
+const HELD_BY_BACKLOG = 2;
 const DEFAULT_HIGH_WATER_MARK = 16 * 1024 * 1024;
 
 /**
@@ -73,6 +76,7 @@ export class Session implements TransportSink, ConnectionListener {
   readonly #ledger: SendLedger;
   #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
+  #readHolds = 0;
 
   constructor(transport: Transport, events: SessionEvents, options: SessionOptions = {}) {
     this.transport = transport;
@@ -151,6 +155,20 @@ export class Session implements TransportSink, ConnectionListener {
     }
     connection.close(code, reason);
     this.#ending().arm();
+  }
+
+  /**
+   * Stop reading the socket until {@link Session.resumeReading} (receive
+   * backpressure: the peer's TCP window closes). A read already under way
+   * is still delivered.
+   */
+  pauseReading(): void {
+    this.#hold(HELD_BY_OWNER);
+  }
+
+  /** Read the socket again after {@link Session.pauseReading}. */
+  resumeReading(): void {
+    this.#release(HELD_BY_OWNER);
   }
 
   /** Drop the connection at once, without a closing handshake. */
@@ -295,11 +313,30 @@ export class Session implements TransportSink, ConnectionListener {
   // replies (pongs, close replies) would wait for the stream to pause.
   #deliver(): void {
     const transport = this.transport;
+    // Still delivering an earlier read: reads outrun delivery (on Deno a read
+    // can complete as a microtask), and undelivered events would pile up
+    // without bound. Reading waits until they are delivered.
+    const behind = this.#queue.flushing;
     if (transport.cork !== undefined) {
       transport.cork();
       this.#queue.push(this.#uncork ??= () => transport.uncork!());
     }
     void this.#queue.flush();
+    if (behind && (this.#readHolds & HELD_BY_BACKLOG) === 0) {
+      this.#hold(HELD_BY_BACKLOG);
+      void this.#queue.whenIdle().then(() => this.#release(HELD_BY_BACKLOG));
+    }
+  }
+
+  #hold(holder: number): void {
+    if (this.#readHolds === 0) this.transport.pause();
+    this.#readHolds |= holder;
+  }
+
+  #release(holder: number): void {
+    if ((this.#readHolds & holder) === 0) return;
+    this.#readHolds &= ~holder;
+    if (this.#readHolds === 0) this.transport.resume();
   }
 
   // Made when something first ends, not per connection: idle sessions are many.

@@ -41,6 +41,8 @@ class DenoTransport implements Transport {
   #readEnded = false;
   #writeEnded = false;
   #quietBuffer: Uint8Array | undefined;
+  // Kept across a pause: a busy connection paused for backpressure is still busy when it resumes.
+  #busy = false;
   #corked = false;
 
   constructor(conn: Deno.Conn) {
@@ -106,8 +108,8 @@ class DenoTransport implements Transport {
     this.#reading = true;
     const sink = this.#sink!;
     try {
-      let busy = false;
       while (!this.#paused && !this.#closed) {
+        const busy = this.#busy;
         const region = busy ? sink.buffer() : this.#quietBuffer ??= new Uint8Array(QUIET_READ_SIZE);
         const n = await this.#conn.read(region);
         if (n === null) {
@@ -118,7 +120,7 @@ class DenoTransport implements Transport {
         }
         if (busy) sink.read(n);
         else sink.data(region.subarray(0, n));
-        busy = n >= QUIET_READ_SIZE;
+        this.#busy = n >= QUIET_READ_SIZE;
       }
     } catch (error) {
       this.#finish(error as Error);
