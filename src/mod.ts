@@ -31,6 +31,16 @@ export {
   WebSocketStreamError,
   type WebSocketStreamOptions,
 } from "./websocket/stream.ts";
+export {
+  type ConnectAttempt,
+  type ConnectOverrides,
+  type ReconnectClock,
+  type ReconnectCloseEvent,
+  type ReconnectEvent,
+  ReconnectingWebSocket,
+  type ReconnectingWebSocketOptions,
+} from "./websocket/reconnecting.ts";
+export type { BackoffOptions } from "./client/backoff.ts";
 export { type PingPongEvent, type WebSocketEventMap, WebSocketEvents } from "./websocket/events.ts";
 export { SafeEventTarget } from "./websocket/safe_events.ts";
 export type { ClientOptions } from "./client/connect.ts";

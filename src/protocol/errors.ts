@@ -63,6 +63,7 @@ export const ERRORS = {
   WS_ERR_PROXY_REFUSED: { closeCode: 0, reason: "the proxy refused the tunnel" },
   WS_ERR_PROXY_UNSUPPORTED: { closeCode: 0, reason: "this runtime cannot tunnel TLS through an https: proxy" },
   WS_ERR_ABORTED: { closeCode: 0, reason: "aborted" },
+  WS_ERR_RECONNECT_QUEUE_FULL: { closeCode: 0, reason: "too many messages wait for the reconnection" },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** A stable error code, e.g. `"WS_ERR_INVALID_UTF8"`. */

@@ -30,7 +30,7 @@ import { checkCloseArguments } from "../protocol/close_codes.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { normalizeProtocols } from "../protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
-import { ON_CLOSE, ON_ERROR, ON_MESSAGE, type SessionEvents } from "../session/contract.ts";
+import { ON_CLOSE, ON_ERROR, ON_MESSAGE } from "../session/contract.ts";
 import type { Session } from "../session/session.ts";
 import { bytesOf } from "./message_data.ts";
 import { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
@@ -79,7 +79,7 @@ const ignore = () => {};
  * abort.abort();
  * ```
  */
-export class WebSocketStream implements SessionEvents {
+export class WebSocketStream {
   readonly #url: string;
   readonly #opened: Promise<WebSocketOpenInfo>;
   readonly #closed: Promise<WebSocketCloseInfo>;
