@@ -11,6 +11,10 @@
  * `[::1]`) or IPv4 range (`10.0.0.0/8`), each optionally with `:port`, which
  * then must match too. Names compare case-insensitively, a final dot ignored.
  *
+ * Loopback targets (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`) never
+ * take a proxy from the environment, as in Go's `net/http`: a proxy cannot
+ * reach this machine's loopback. (An explicit `proxy` option still applies.)
+ *
  * @example
  * ```ts
  * import { environmentProxy, noProxyMatches } from "./no_proxy.ts";
@@ -48,7 +52,7 @@ export function environmentProxy(target: ProxyTarget, env: EnvLookup = runtimeEn
   const names = target.secure ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"];
   // Lower case wins, as in curl; an empty value counts as unset.
   const proxy = env(names[0]) || env(names[1]);
-  if (!proxy) return undefined;
+  if (!proxy || isLoopback(target.hostname)) return undefined;
   const noProxy = env("no_proxy") ?? env("NO_PROXY") ?? "";
   return noProxyMatches(target.hostname, target.port, noProxy) ? undefined : proxy;
 }
@@ -111,6 +115,12 @@ function canonicalHost(host: string): string {
     }
   }
   return name;
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = canonicalHost(hostname);
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" ||
+    (ipv4(host) !== undefined && host.startsWith("127."));
 }
 
 function isIpLiteral(host: string): boolean {

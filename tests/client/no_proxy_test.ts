@@ -72,6 +72,16 @@ describe("proxy variables", () => {
     assert.equal(environmentProxy(ws, lookup({ http_proxy: "", HTTP_PROXY: "http://upper:1" })), "http://upper:1");
   });
 
+  it("loopback targets never take a proxy from the environment", () => {
+    const env = lookup({ http_proxy: "http://p:1", https_proxy: "http://p:1" });
+    for (const hostname of ["localhost", "LOCALHOST.", "app.localhost", "127.0.0.1", "127.8.9.10", "::1", "0:0::1"]) {
+      assert.equal(environmentProxy({ secure: false, hostname, port: 80 }, env), undefined, hostname);
+    }
+    for (const hostname of ["128.0.0.1", "localhost.example", "::2"]) {
+      assert.equal(environmentProxy({ secure: true, hostname, port: 443 }, env), "http://p:1", hostname);
+    }
+  });
+
   it("no_proxy wins over NO_PROXY, even when empty", () => {
     const base = { https_proxy: "http://p:1" };
     assert.equal(environmentProxy(wss, lookup({ ...base, NO_PROXY: "example.com" })), undefined);

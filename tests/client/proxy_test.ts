@@ -5,6 +5,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { connect as tcpConnect } from "node:net";
+import { hostname } from "node:os";
+import process from "node:process";
 import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import { serve, type Server, WebSocket, WebSocketError } from "../../src/mod.ts";
 import { runtimeName } from "../../src/transport/select.ts";
@@ -143,6 +145,52 @@ describe("through tinyproxy", () => {
       () => new WebSocket("ws://127.0.0.1:1/", { proxy: "socks5://u:hunter2@127.0.0.1:1" }),
       (error: Error) => error instanceof TypeError && !error.message.includes("hunter2"),
     );
+  });
+
+  it("by default, http_proxy from the environment (and no_proxy exempts a host)", async () => {
+    // This machine's own name: not a loopback name, so the environment applies (it must resolve for tinyproxy).
+    const anywhere = await serve({ hostname: "0.0.0.0", port: 0, websocket: echo });
+    const names = ["http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"];
+    const saved = names.map((name) => process.env[name]);
+    try {
+      for (const name of names) delete process.env[name];
+      process.env.http_proxy = `http://127.0.0.1:${open.port}`;
+      const target = `${hostname()}:${anywhere.address.port}`;
+      const through = await echoOnce(`ws://${target}/`, {});
+      assert.equal(through.echoed, "hello", through.error?.message);
+      const connects = () => open.log().split(`CONNECT ${target} HTTP/1.1`).length - 1;
+      assert.equal(connects(), 1);
+      process.env.NO_PROXY = hostname();
+      const direct = await echoOnce(`ws://${target}/`, {});
+      assert.equal(direct.echoed, "hello", direct.error?.message);
+      assert.equal(connects(), 1, "no_proxy: no second CONNECT");
+    } finally {
+      names.forEach((name, i) => saved[i] === undefined ? delete process.env[name] : process.env[name] = saved[i]);
+      await anywhere.shutdown({ timeout: 1000 });
+    }
+  });
+
+  it("an abort while the proxy has not answered fails with WS_ERR_ABORTED", async () => {
+    // A "proxy" that accepts and never answers.
+    const { createServer } = await import("node:net");
+    const held: Array<{ destroy(): void }> = [];
+    const mute = createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+    try {
+      const abort = new AbortController();
+      const port = (mute.address() as { port: number }).port;
+      const pending = echoOnce(`wss://localhost:${secure.address.port}/`, {
+        proxy: `http://127.0.0.1:${port}`,
+        tls: { ca },
+        signal: abort.signal,
+      });
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      abort.abort();
+      assert.equal((await pending).error?.code, "WS_ERR_ABORTED");
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => mute.close(resolve));
+    }
   });
 
   it("an https: proxy: ws: through it everywhere; wss: inside it where the runtime layers TLS in TLS", async () => {
