@@ -16,6 +16,7 @@
  * @module
  */
 
+import { abortable } from "./abortable.ts";
 import type { ClientTlsOptions, ConnectOptions, Transport } from "./types.ts";
 
 /**
@@ -46,13 +47,18 @@ export async function connectThroughTunnel(
   try {
     signal?.throwIfAborted();
     const proxyTls = tunnel.tls === undefined || tunnel.tls === false ? undefined : settings(tunnel.tls);
-    conn = proxyTls
-      ? await Deno.connectTls({
-        hostname: proxyTls.servername ?? tunnel.hostname,
-        port: tunnel.port,
-        caCerts: cas(proxyTls),
-      })
-      : await Deno.connect({ hostname: tunnel.hostname, port: tunnel.port, signal });
+    // Deno.connectTls takes no signal: the abort wins the race, and a late connection is closed.
+    conn = await abortable<Deno.Conn>(
+      proxyTls
+        ? Deno.connectTls({
+          hostname: proxyTls.servername ?? tunnel.hostname,
+          port: tunnel.port,
+          caCerts: cas(proxyTls),
+        })
+        : Deno.connect({ hostname: tunnel.hostname, port: tunnel.port, signal }),
+      signal,
+      (late) => late.close(),
+    );
     signal?.throwIfAborted();
     phase = `Cannot open a tunnel through ${tunnel.hostname}:${tunnel.port}`;
     for (let at = 0; at < tunnel.request.length;) at += await conn.write(tunnel.request.subarray(at));
