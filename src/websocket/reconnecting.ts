@@ -34,76 +34,27 @@ import { backoffDelay, type BackoffOptions, checkBackoff } from "../client/backo
 import { checkCloseArguments } from "../protocol/close_codes.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
-import { CloseEvent, type CloseEventLike, ErrorEvent } from "./dom.ts";
+import { CloseEvent, ErrorEvent } from "./dom.ts";
 import { WebSocketEvents } from "./events.ts";
 import { bytesOf, isBinary, sizeOf } from "./message_data.ts";
 import { type BinaryType, WebSocket, type WebSocketOptions } from "./websocket.ts";
+import {
+  type ReconnectClock,
+  type ReconnectCloseEvent,
+  type ReconnectingWebSocketOptions,
+  SYSTEM_CLOCK,
+} from "./reconnect_options.ts";
+
+export type {
+  ConnectAttempt,
+  ConnectOverrides,
+  ReconnectClock,
+  ReconnectCloseEvent,
+  ReconnectEvent,
+  ReconnectingWebSocketOptions,
+} from "./reconnect_options.ts";
 
 type Outgoing = string | ArrayBufferLike | ArrayBufferView | Blob;
-
-/** What `beforeConnect` learns about the coming attempt. */
-export interface ConnectAttempt {
-  /** 0 for the first connection, then 1, 2 … for the reconnections in a row. */
-  attempt: number;
-  /** The URL the attempt would use. */
-  url: string;
-}
-
-/** What `beforeConnect` may change, from this attempt on. */
-export interface ConnectOverrides {
-  /** Connect here instead. */
-  url?: string | URL;
-  /** Handshake headers instead. */
-  headers?: WebSocketOptions["headers"];
-  /** Subprotocols instead. */
-  protocols?: string | string[];
-}
-
-/** A `close` event of a {@link ReconnectingWebSocket}. */
-export interface ReconnectCloseEvent extends CloseEventLike {
-  /** A reconnection is scheduled (a `reconnect` event follows). */
-  readonly willReconnect: boolean;
-}
-
-/** The `reconnect` event: the next attempt is scheduled. */
-export interface ReconnectEvent extends Event {
-  /** 1 for the first reconnection after a drop, then 2, 3 … */
-  readonly attempt: number;
-  /** Milliseconds until the attempt. */
-  readonly delay: number;
-  /** The close code that ended the last connection (1006 when it never opened). */
-  readonly code: number;
-}
-
-/** The timer and random source (tests pass a fake clock). */
-export interface ReconnectClock {
-  /** Like `setTimeout`. */
-  setTimeout(run: () => void, ms: number): unknown;
-  /** Like `clearTimeout`. */
-  clearTimeout(id: unknown): void;
-  /** A number in [0, 1), like `Math.random`. */
-  random(): number;
-}
-
-/** Options: those of `WebSocket`, plus when and how to reconnect. */
-export interface ReconnectingWebSocketOptions extends WebSocketOptions, BackoffOptions {
-  /** Failed attempts in a row before giving up (default: never give up). */
-  maxAttempts?: number;
-  /** Most messages waiting while not open (default 1000). */
-  maxQueuedMessages?: number;
-  /** Most bytes waiting while not open (default 16 MiB). */
-  maxQueuedBytes?: number;
-  /** Runs before every attempt; its result applies from that attempt on. A throw counts as a failed attempt. */
-  beforeConnect?(attempt: ConnectAttempt): ConnectOverrides | void | Promise<ConnectOverrides | void>;
-  /** Timers and randomness (default: the global timers and `Math.random`). */
-  clock?: ReconnectClock;
-}
-
-const SYSTEM_CLOCK: ReconnectClock = {
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-  random: Math.random,
-};
 
 /**
  * A `WebSocket` that reconnects.
