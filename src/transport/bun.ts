@@ -71,6 +71,8 @@ class BunTransport implements Transport, BunSocketOwner {
   write(bytes: Uint8Array): boolean {
     if (this.#closed || this.#ending) return false;
     if (this.#queued > 0) {
+      // What this turn batched was written before: it goes ahead of these bytes.
+      if (this.#batch !== undefined && this.#batch.length > 0) this.#flush(false);
       this.#enqueue(bytes);
       return false;
     }
