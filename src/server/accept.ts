@@ -30,6 +30,7 @@ import { Session, type SessionOptions } from "../session/session.ts";
 import type { ClientRegistry } from "./registry.ts";
 import type { Transport } from "../transport/types.ts";
 import { WebSocket, type WebSocketOptions } from "../websocket/websocket.ts";
+import { WebSocketStream } from "../websocket/stream.ts";
 import { keepRequest, type KeptRequest, type UpgradeInfo, upgradeInfo } from "../websocket/upgrade_info.ts";
 import { requestUrl } from "./request_url.ts";
 
@@ -48,6 +49,12 @@ export interface AcceptOptions extends
   > {
   /** Called with each open socket (attach listeners here). */
   websocket?: (ws: WebSocket, request: UpgradeInfo) => void;
+  /**
+   * Called with each open connection as a `WebSocketStream` instead (then
+   * `websocket` is not called): its readable applies backpressure to the
+   * client, its writes resolve once handed to the operating system.
+   */
+  stream?: (wss: WebSocketStream, request: UpgradeInfo) => void;
   /**
    * Accept or reject an upgrade: return nothing/true to accept, false for
    * 403, a `Response` to answer with it, or `{ protocol, headers }` to accept
@@ -191,13 +198,16 @@ function open(
   if (session.isClosed || registry.closing) return session.terminate();
   session.transport.write(acceptResponse({ key: request.key, protocol: protocol || undefined, headers }));
   const ws = WebSocket._accept(session, protocol, "", kept);
-  session.setEvents(ws);
+  const streamed = options.stream && WebSocketStream._accept(session, protocol, "", kept.url, ws);
+  session.setEvents(streamed ? streamed.events : ws);
   registry.opened(session, ws);
   // Open before the application sees the socket, so what it sends there goes out;
   // the frames that came with the request wait until its listeners are attached.
   session.open(codec, "server", EMPTY);
   try {
-    options.websocket?.(ws, upgradeInfo(kept.url, kept.remoteAddress, request.fields));
+    const info = upgradeInfo(kept.url, kept.remoteAddress, request.fields);
+    if (streamed) options.stream!(streamed.stream, info);
+    else options.websocket?.(ws, info);
   } catch (error) {
     reportListenerError(error);
   }

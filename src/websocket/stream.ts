@@ -30,7 +30,15 @@ import { checkCloseArguments } from "../protocol/close_codes.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { normalizeProtocols } from "../protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
-import { ON_CLOSE, ON_ERROR, ON_MESSAGE } from "../session/contract.ts";
+import {
+  ON_CLOSE,
+  ON_CLOSING,
+  ON_ERROR,
+  ON_MESSAGE,
+  ON_PING,
+  ON_PONG,
+  type SessionEvents,
+} from "../session/contract.ts";
 import type { Session } from "../session/session.ts";
 import { bytesOf } from "./message_data.ts";
 import { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
@@ -67,6 +75,8 @@ export interface WebSocketOpenInfo {
 
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 const ignore = () => {};
+// Set for one construction by `_accept` (the server side).
+let accepting: { session: Session; protocol: string; extensions: string; url: string } | undefined;
 
 /**
  * A WebSocket connection as a pair of streams.
@@ -98,14 +108,18 @@ export class WebSocketStream {
 
   /** Open a connection to `url`. A bad URL or protocol list throws a `SyntaxError` `DOMException`. */
   constructor(url: string | URL, options: WebSocketStreamOptions = {}) {
+    const server = accepting;
+    accepting = undefined;
+    if (server !== undefined) {
+      this.#url = server.url;
+      [this.#opened, this.#closed] = this.#promises();
+      this.#open(server.session, server.protocol, server.extensions, DEFAULT_HIGH_WATER_MARK);
+      return;
+    }
     const target = parseWebSocketUrl(url);
     const protocols = normalizeProtocols(options.protocols);
     this.#url = target.url;
-    this.#opened = new Promise((resolve, reject) => [this.#resolveOpened, this.#rejectOpened] = [resolve, reject]);
-    this.#closed = new Promise((resolve, reject) => [this.#resolveClosed, this.#rejectClosed] = [resolve, reject]);
-    // Not awaiting them is no mistake (a browser would not report it either).
-    this.#opened.catch(ignore);
-    this.#closed.catch(ignore);
+    [this.#opened, this.#closed] = this.#promises();
     const signal = options.signal;
     if (signal?.aborted) {
       this.#failConnecting(signal.reason);
@@ -193,6 +207,50 @@ export class WebSocketStream {
       this.#writable?.error(error);
     }
     this.#readableDone = true;
+  }
+
+  #promises(): [Promise<WebSocketOpenInfo>, Promise<WebSocketCloseInfo>] {
+    const opened = new Promise<WebSocketOpenInfo>((resolve, reject) => {
+      this.#resolveOpened = resolve;
+      this.#rejectOpened = reject;
+    });
+    const closed = new Promise<WebSocketCloseInfo>((resolve, reject) => {
+      this.#resolveClosed = resolve;
+      this.#rejectClosed = reject;
+    });
+    // Not awaiting them is no mistake (a browser would not report it either).
+    opened.catch(ignore);
+    closed.catch(ignore);
+    return [opened, closed];
+  }
+
+  /**
+   * @internal The server side: a stream over an accepted session, opened at
+   * once. The session's events go to the stream (messages) and to `socket`,
+   * the `WebSocket` the server keeps for `clients` and `broadcast` (its
+   * state, pings and pongs).
+   */
+  static _accept(
+    session: Session,
+    protocol: string,
+    extensions: string,
+    url: string,
+    socket: SessionEvents,
+  ): { stream: WebSocketStream; events: SessionEvents } {
+    accepting = { session, protocol, extensions, url };
+    const stream = new WebSocketStream(url);
+    const events: SessionEvents = {
+      [ON_MESSAGE]: (data) => stream[ON_MESSAGE](data),
+      [ON_PING]: (payload) => socket[ON_PING]?.(payload),
+      [ON_PONG]: (payload, rtt) => socket[ON_PONG]?.(payload, rtt),
+      [ON_CLOSING]: (code, reason) => socket[ON_CLOSING]?.(code, reason),
+      [ON_ERROR]: (error) => stream[ON_ERROR](error),
+      [ON_CLOSE]: (code, reason, wasClean) => {
+        socket[ON_CLOSE]?.(code, reason, wasClean);
+        stream[ON_CLOSE](code, reason, wasClean);
+      },
+    };
+    return { stream, events };
   }
 
   #open(session: Session, protocol: string, extensions: string, highWaterMark: number): void {
