@@ -37,8 +37,28 @@ export {
 } from "./websocket/events.ts";
 export { CloseEvent, type CloseEventConstructor, type CloseEventInit } from "./websocket/close_event.ts";
 export { MessageEvent, type MessageEventConstructor } from "./websocket/message_event.ts";
+export {
+  type StreamChunk,
+  type StreamMessage,
+  type WebSocketCloseInfo,
+  type WebSocketOpenInfo,
+  WebSocketStream,
+  WebSocketStreamError,
+  type WebSocketStreamOptions,
+} from "./websocket/stream.ts";
+export {
+  type ConnectAttempt,
+  type ConnectOverrides,
+  type ReconnectClock,
+  type ReconnectCloseEvent,
+  type ReconnectEvent,
+  ReconnectingWebSocket,
+  type ReconnectingWebSocketOptions,
+} from "./websocket/reconnecting.ts";
+export type { BackoffOptions } from "./client/backoff.ts";
 export { SafeEventTarget } from "./websocket/safe_events.ts";
 export type { ClientOptions } from "./client/connect.ts";
+export type { ProxyOption } from "./client/proxy.ts";
 export type { SessionOptions } from "./session/session.ts";
 export type { ConnectionLimits } from "./protocol/connection.ts";
 export type { DeflateOptions } from "./protocol/deflate_negotiation.ts";

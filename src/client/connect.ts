@@ -30,6 +30,7 @@ import { type ConnectionOptions, resolveSessionOptions } from "../session/option
 import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
 import { hostKey, HostQueue } from "./host_queue.ts";
+import { type ProxyOption, type ProxyRoute, proxyTunnel, resolveProxy } from "./proxy.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
 export interface ClientOptions extends SessionOptions {
@@ -48,6 +49,12 @@ export interface ClientOptions extends SessionOptions {
    * compression (`threshold`, `level`, `memLevel` are taken from the first).
    */
   perMessageDeflate?: boolean | DeflateOptions | DeflateOptions[];
+  /**
+   * An HTTP(S) proxy URL (`"http://user:pass@host:3128"`), or `false` for
+   * none. Default: `https_proxy`/`http_proxy` and `no_proxy` from the
+   * environment, as curl reads them. `tls` applies to an `https:` proxy too.
+   */
+  proxy?: ProxyOption;
 }
 
 /** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
@@ -103,7 +110,8 @@ export function connectClient(
 ): Promise<Session> {
   const headers = options.origin === undefined ? options.headers : withOrigin(options.headers, options.origin);
   const handshake = new ClientHandshake({ url, protocols, headers, deflate: deflateOffers(options) });
-  return connectAndHandshake(url, handshake, options, callbacks);
+  const proxy = resolveProxy(url, options.proxy);
+  return connectAndHandshake(url, handshake, options, callbacks, proxy);
 }
 
 // One queue per process, as a browser keeps one per user agent.
@@ -123,6 +131,7 @@ async function connectAndHandshake(
   handshake: ClientHandshake,
   options: ConnectOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
+  proxy?: ProxyRoute,
 ): Promise<Session> {
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
@@ -157,8 +166,10 @@ async function connectAndHandshake(
         port: url.port,
         tls: url.secure ? (options.tls ?? true) : undefined,
         signal: either,
+        tunnel: proxy && proxyTunnel(proxy, url, net, { ...options.tls, servername: undefined }),
       });
     } catch (cause) {
+      if (cause instanceof WebSocketError && stopped() === undefined) throw cause;
       throw stopped(cause) ?? new WebSocketError("WS_ERR_CONNECT", (cause as Error).message, undefined, { cause });
     }
     // A connect that could not be cancelled may finish after the deadline or the abort:

@@ -62,6 +62,8 @@ export const ERRORS = {
   WS_ERR_HANDSHAKE_MALFORMED: { closeCode: 0, reason: "malformed HTTP head" },
   WS_ERR_HANDSHAKE_TIMEOUT: { closeCode: 0, reason: "handshake timed out" },
   WS_ERR_CONNECT: { closeCode: 0, reason: "connection failed" },
+  WS_ERR_PROXY_REFUSED: { closeCode: 0, reason: "the proxy refused the tunnel" },
+  WS_ERR_PROXY_UNSUPPORTED: { closeCode: 0, reason: "this runtime cannot tunnel TLS through an https: proxy" },
   WS_ERR_ABORTED: { closeCode: 0, reason: "aborted" },
   // The server's own failures: listening, and what an application hook did.
   WS_ERR_LISTEN_PORT: { closeCode: 0, reason: "the port must be an integer from 0 to 65535", action: "listen" },
@@ -72,6 +74,7 @@ export const ERRORS = {
   WS_ERR_HANDLER: { closeCode: 1011, reason: "the application's handler failed", action: "serve the connection" },
   WS_ERR_SERVER_FULL: { closeCode: 0, reason: "maxConnections reached", action: "accept the connection" },
   WS_ERR_REUSE_PORT: { closeCode: 0, reason: "reusePort is not supported by this runtime", action: "listen" },
+  WS_ERR_RECONNECT_QUEUE_FULL: { closeCode: 0, reason: "too many messages wait for the reconnection" },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** A stable error code, e.g. `"WS_ERR_INVALID_UTF8"`. */

@@ -77,9 +77,16 @@ export function parseWebSocketUrl(url: string | URL, base?: string): WebSocketUr
   return result;
 }
 
-// WHATWG URL "percent-decode": to bytes, not to a string, so "%FF" (not
-// UTF-8) survives where decodeURIComponent would throw.
-function percentDecode(text: string): Uint8Array {
+/**
+ * WHATWG URL "percent-decode": to bytes, not to a string, so "%FF" (not
+ * UTF-8) survives where decodeURIComponent would throw.
+ *
+ * @example
+ * ```ts
+ * percentDecode("p%40ss"); // the bytes of "p@ss"
+ * ```
+ */
+export function percentDecode(text: string): Uint8Array {
   const input = new TextEncoder().encode(text);
   const out: number[] = [];
   for (let i = 0; i < input.length; i++) {

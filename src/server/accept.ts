@@ -36,6 +36,7 @@ import { DEFAULT_SERVER_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
 import type { ClientRegistry } from "./registry.ts";
 import type { Transport } from "../transport/types.ts";
 import { acceptedWebSocket, type WebSocket, type WebSocketOptions } from "../websocket/websocket.ts";
+import { WebSocketStream } from "../websocket/stream.ts";
 import { keepRequest, type KeptRequest, type UpgradeInfo, upgradeInfo } from "../websocket/upgrade_info.ts";
 import { requestUrl } from "./request_url.ts";
 
@@ -75,6 +76,12 @@ export interface AcceptOptions<T = undefined> extends
    * rejects, the connection is closed with 1011 and the error goes to `onError`.
    */
   websocket?: (ws: ServerWebSocket<T>, request: UpgradeInfo) => unknown;
+  /**
+   * Called with each open connection as a `WebSocketStream` instead (then
+   * `websocket` is not called): its readable applies backpressure to the
+   * client, its writes resolve once handed to the operating system.
+   */
+  stream?: (wss: WebSocketStream, request: UpgradeInfo) => void;
   /**
    * Accept or reject an upgrade: return nothing/true to accept, false for
    * 403, a `Response` to answer with it, or `{ protocol, headers, data }` to
@@ -288,6 +295,9 @@ function open<T>(accepted: Accepted<T>): void {
   );
   const ws = acceptedWebSocket({ session, protocol, extensions, upgrade: kept }) as ServerWebSocket<T>;
   if (data !== undefined) ws.data = data;
+  // A stream handler reads through the stream; the socket stays for `clients`, pings and state.
+  const streamed = options.stream && WebSocketStream._accept(session, protocol, extensions, kept.url, session.events);
+  if (streamed) session.setEvents(streamed.events);
   registry.opened(
     session,
     ws,
@@ -302,7 +312,8 @@ function open<T>(accepted: Accepted<T>): void {
     if (!session.isClosed) session.close(1011, "");
   };
   try {
-    const done = options.websocket?.(ws, upgradeInfo(kept.url, kept.remoteAddress, request.fields));
+    const info = upgradeInfo(kept.url, kept.remoteAddress, request.fields);
+    const done = streamed ? options.stream!(streamed.stream, info) : options.websocket?.(ws, info);
     if (done instanceof Promise) done.catch(failed);
   } catch (error) {
     failed(error);

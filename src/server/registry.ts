@@ -24,7 +24,6 @@ import { framePool } from "../bytes/frame_pool.ts";
 import { DEFAULT_SHUTDOWN_TIMEOUT } from "../protocol/defaults.ts";
 import type { Session, SessionTracker } from "../session/session.ts";
 import { type Broker, memoryBroker } from "../pubsub/broker.ts";
-import { encodeShared, releaseShared, sendShared } from "../pubsub/fan_out.ts";
 import { attachTopics } from "../pubsub/socket_topics.ts";
 import { TopicHub } from "../pubsub/topics.ts";
 import type { WebSocket } from "../websocket/websocket.ts";

@@ -32,6 +32,18 @@ export class EventQueue {
   #events: Array<() => void> | undefined;
   #head = 0;
   #flushing = false;
+  #idle: Array<() => void> | undefined;
+
+  /** A flush is delivering events (they yield to microtasks between them). */
+  get flushing(): boolean {
+    return this.#flushing;
+  }
+
+  /** Resolves once nothing is left to deliver (at once when idle). */
+  whenIdle(): Promise<void> {
+    if (!this.#flushing) return Promise.resolve();
+    return new Promise((resolve) => (this.#idle ??= []).push(resolve));
+  }
 
   /** Queue a delivery; it runs at the next {@link EventQueue.flush}. */
   push(event: () => void): void {
@@ -63,6 +75,9 @@ export class EventQueue {
       this.#head = 0;
     } finally {
       this.#flushing = false;
+      const idle = this.#idle;
+      this.#idle = undefined;
+      if (idle !== undefined) { for (const wake of idle) wake(); }
     }
   }
 }

@@ -50,6 +50,9 @@ export interface SessionTracker {
 }
 
 const HANDSHAKE_READ_SIZE = 16 * 1024;
+// Who holds reading paused: the owner (receive backpressure), or delivery falling behind reads.
+const HELD_BY_OWNER = 1;
+const HELD_BY_BACKLOG = 2;
 
 /**
  * One connection's driver.
@@ -79,6 +82,7 @@ export class Session implements TransportSink, ConnectionListener {
   #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
   readonly #clock: Clock;
+  #readHolds = 0;
 
   /** A driver for `transport` reporting to `events`; its timers run on `clock`. */
   constructor(
@@ -92,6 +96,11 @@ export class Session implements TransportSink, ConnectionListener {
     this.#options = options;
     this.#clock = clock;
     this.#ledger = new SendLedger(transport);
+  }
+
+  /** Where events go now (a server stream wraps the socket's). */
+  get events(): SessionEvents {
+    return this.#events;
   }
 
   /** Send later events to `events` instead (the server creates the socket after the session). */
@@ -169,6 +178,20 @@ export class Session implements TransportSink, ConnectionListener {
     }
     connection.close(code, reason);
     this.#ending().arm();
+  }
+
+  /**
+   * Stop reading the socket until {@link Session.resumeReading} (receive
+   * backpressure: the peer's TCP window closes). A read already under way
+   * is still delivered.
+   */
+  pauseReading(): void {
+    this.#hold(HELD_BY_OWNER);
+  }
+
+  /** Read the socket again after {@link Session.pauseReading}. */
+  resumeReading(): void {
+    this.#release(HELD_BY_OWNER);
   }
 
   /** Drop the connection at once, without a closing handshake. */
@@ -317,11 +340,30 @@ export class Session implements TransportSink, ConnectionListener {
   // replies (pongs, close replies) would wait for the stream to pause.
   #deliver(): void {
     const transport = this.transport;
+    // Still delivering an earlier read: reads outrun delivery (on Deno a read
+    // can complete as a microtask), and undelivered events would pile up
+    // without bound. Reading waits until they are delivered.
+    const behind = this.#queue.flushing;
     if (transport.cork !== undefined) {
       transport.cork();
       this.#queue.push(this.#uncork ??= () => transport.uncork!());
     }
     void this.#queue.flush();
+    if (behind && (this.#readHolds & HELD_BY_BACKLOG) === 0) {
+      this.#hold(HELD_BY_BACKLOG);
+      void this.#queue.whenIdle().then(() => this.#release(HELD_BY_BACKLOG));
+    }
+  }
+
+  #hold(holder: number): void {
+    if (this.#readHolds === 0) this.transport.pause();
+    this.#readHolds |= holder;
+  }
+
+  #release(holder: number): void {
+    if ((this.#readHolds & holder) === 0) return;
+    this.#readHolds &= ~holder;
+    if (this.#readHolds === 0) this.transport.resume();
   }
 
   // Made when something first ends, not per connection: idle sessions are many.

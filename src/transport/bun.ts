@@ -20,6 +20,7 @@ import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, Tr
 import { ByteQueue } from "../bytes/byte_queue.ts";
 import { framePool } from "../bytes/frame_pool.ts";
 import { abortable } from "./abortable.ts";
+import { connectThroughTunnel } from "./bun_tunnel.ts";
 import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bun_api.ts";
 
 // A turn's frames are joined into writes of at most this size; a larger frame goes out as it is.
@@ -70,6 +71,8 @@ class BunTransport implements Transport, BunSocketOwner {
   write(bytes: Uint8Array): boolean {
     if (this.#closed || this.#ending) return false;
     if (this.#queued > 0) {
+      // What this turn batched was written before: it goes ahead of these bytes.
+      if (this.#batch !== undefined && this.#batch.length > 0) this.#flush(false);
       this.#enqueue(bytes);
       return false;
     }
@@ -217,6 +220,10 @@ const handlers: BunHandlers = {
 };
 
 async function connect(options: ConnectOptions): Promise<Transport> {
+  if (options.tunnel !== undefined) {
+    const wrap = (socket: BunSocket) => socket.data instanceof BunTransport ? socket.data : new BunTransport(socket);
+    return connectThroughTunnel(options, handlers, wrap);
+  }
   const where = `${options.hostname}:${options.port}`;
   const tls = typeof options.tls === "object" ? options.tls : {};
   const signal = options.signal;
@@ -287,4 +294,4 @@ function listen(options: ListenOptions, onConnection: (transport: Transport) => 
  * await listener.close();
  * ```
  */
-export const bunNet: RuntimeNet = { connect, listen };
+export const bunNet: RuntimeNet = { connect, listen, tunnels: { tlsInTls: false } };

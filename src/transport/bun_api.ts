@@ -30,6 +30,10 @@ export interface BunSocket {
   pause?(): void;
   resume?(): void;
   setNoDelay?(noDelay: boolean): boolean;
+  /** TLS over this connected socket; returns the raw socket and the TLS one. */
+  upgradeTLS?(
+    options: { tls: Record<string, unknown>; socket: BunHandlers; data?: BunSocketOwner },
+  ): [BunSocket, BunSocket];
   readonly remoteAddress: string;
   readonly remotePort?: number;
   data: BunSocketOwner | undefined;

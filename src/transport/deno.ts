@@ -19,6 +19,7 @@
 
 import { framePool } from "../bytes/frame_pool.ts";
 import { abortable } from "./abortable.ts";
+import { connectThroughTunnel } from "./deno_tunnel.ts";
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
 const HIGH_WATER_MARK = 64 * 1024;
@@ -40,6 +41,8 @@ class DenoTransport implements Transport {
   #readEnded = false;
   #writeEnded = false;
   #quietBuffer: Uint8Array | undefined;
+  // Kept across a pause: a busy connection paused for backpressure is still busy when it resumes.
+  #busy = false;
   #corked = false;
 
   constructor(conn: Deno.Conn) {
@@ -105,8 +108,8 @@ class DenoTransport implements Transport {
     this.#reading = true;
     const sink = this.#sink!;
     try {
-      let busy = false;
       while (!this.#paused && !this.#closed) {
+        const busy = this.#busy;
         const region = busy ? sink.buffer() : this.#quietBuffer ??= new Uint8Array(QUIET_READ_SIZE);
         const n = await this.#conn.read(region);
         if (n === null) {
@@ -117,7 +120,7 @@ class DenoTransport implements Transport {
         }
         if (busy) sink.onRead(n);
         else sink.onData(region.subarray(0, n));
-        busy = n >= QUIET_READ_SIZE;
+        this.#busy = n >= QUIET_READ_SIZE;
       }
     } catch (error) {
       this.#finish(error as Error);
@@ -194,6 +197,7 @@ class DenoTransport implements Transport {
 }
 
 async function connect(options: ConnectOptions): Promise<Transport> {
+  if (options.tunnel !== undefined) return connectThroughTunnel(options, (conn) => new DenoTransport(conn));
   const where = `${options.hostname}:${options.port}`;
   try {
     options.signal?.throwIfAborted();
@@ -260,4 +264,4 @@ function listen(options: ListenOptions, onConnection: (transport: Transport) => 
  * await listener.close();
  * ```
  */
-export const denoNet: RuntimeNet = { connect, listen };
+export const denoNet: RuntimeNet = { connect, listen, tunnels: { tlsInTls: false } };

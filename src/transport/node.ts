@@ -18,6 +18,7 @@ import * as net from "node:net";
 import process from "node:process";
 import * as tls from "node:tls";
 import { framePool } from "../bytes/frame_pool.ts";
+import { connectThroughTunnel } from "./node_tunnel.ts";
 import type {
   ConnectOptions,
   Listener,
@@ -106,6 +107,8 @@ class NodeTransport implements Transport {
   start(sink: TransportSink): void {
     this.#sink = sink;
     if (!this.capabilities.lentBuffer) this.#socket.on("data", NodeTransport.#onData);
+    // A socket that carried a proxy's CONNECT exchange waits paused for its reader.
+    if (this.#socket.isPaused()) this.#socket.resume();
     this.#socket.on("end", NodeTransport.#onEnd);
     this.#socket.on("drain", NodeTransport.#onDrain);
     if (this.#closed) sink.onClosed(this.#pendingError);
@@ -195,6 +198,7 @@ export function fromNodeSocket(socket: net.Socket): Transport {
 }
 
 function connect(options: ConnectOptions): Promise<Transport> {
+  if (options.tunnel !== undefined) return connectThroughTunnel(options, (socket) => new NodeTransport(socket, false));
   return new Promise((resolve, reject) => {
     // Node asks onread for its first buffer while connecting, before the transport exists.
     const made: { transport?: NodeTransport } = {};
@@ -272,4 +276,4 @@ async function listen(options: ListenOptions, onConnection: (transport: Transpor
  * await listener.close();
  * ```
  */
-export const nodeNet: RuntimeNet = { connect, listen };
+export const nodeNet: RuntimeNet = { connect, listen, tunnels: { tlsInTls: true } };

@@ -122,6 +122,28 @@ export interface ConnectOptions {
   tls?: ClientTlsOptions | boolean;
   /** Abort the attempt. */
   signal?: AbortSignal;
+  /** Reach `hostname:port` through a tunnel opened by a proxy (then `tls` runs inside it). */
+  tunnel?: TunnelOptions;
+}
+
+/**
+ * A tunnel through a proxy: connect to the proxy, write `request`, feed what
+ * it answers to `receive` until done. The exchange itself is sans-I/O
+ * (see `protocol/proxy_connect.ts`); the adapter only moves its bytes.
+ */
+export interface TunnelOptions {
+  /** The proxy's host name or IP address. */
+  hostname: string;
+  /** The proxy's port. */
+  port: number;
+  /** TLS to the proxy itself (an `https:` proxy). */
+  tls?: ClientTlsOptions | boolean;
+  /** The `CONNECT` request. */
+  request: Uint8Array;
+  /** The proxy's bytes; `error` (thrown by the adapter as it is) when it refused. */
+  receive(bytes: Uint8Array): { done: false } | { done: true; error?: Error };
+  /** The proxy closed the connection first: the error to throw. */
+  eof(): Error;
 }
 
 /** TLS settings for a listener. */
@@ -167,4 +189,6 @@ export interface RuntimeNet {
   connect(options: ConnectOptions): Promise<Transport>;
   /** Listen; `onConnection` receives each accepted transport. */
   listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener>;
+  /** Present where `connect` takes a `tunnel`; `tlsInTls`: TLS to the target inside TLS to the proxy. */
+  readonly tunnels?: { readonly tlsInTls: boolean };
 }

@@ -1,0 +1,316 @@
+/**
+ * `WebSocketStream`, the WHATWG proposal browsers ship (whatwg/websockets
+ * PR 48): a connection as a `ReadableStream` of messages and a
+ * `WritableStream` of messages to send, with backpressure both ways.
+ *
+ * - Receiving: the readable's queue holds up to `highWaterMark` bytes; once
+ *   full, the engine stops reading the socket (the transport is paused, the
+ *   peer's TCP window closes) until the application reads again. What the
+ *   read that filled it brought is still delivered, and so is a read already
+ *   in flight, so the queue passes the mark by at most two reads (plus one
+ *   message being assembled).
+ * - Sending: a write's promise resolves once its frame was handed to the
+ *   operating system, not when it was queued.
+ *
+ * @example
+ * ```ts
+ * import { WebSocketStream } from "./stream.ts";
+ * const wss = new WebSocketStream("ws://127.0.0.1:8080/chat", { protocols: ["chat"] });
+ * const { readable, writable, protocol } = await wss.opened;
+ * const writer = writable.getWriter();
+ * await writer.write("hello"); // resolved: the frame is on its way
+ * for await (const message of readable) console.log(message);
+ * const { closeCode, reason } = await wss.closed;
+ * ```
+ * @module
+ */
+
+import { type ClientOptions, connectClient } from "../client/connect.ts";
+import { checkCloseArguments } from "../protocol/close_codes.ts";
+import type { WebSocketError } from "../protocol/errors.ts";
+import { normalizeProtocols } from "../protocol/subprotocols.ts";
+import { parseWebSocketUrl } from "../protocol/ws_url.ts";
+import {
+  ON_CLOSE,
+  ON_CLOSING,
+  ON_ERROR,
+  ON_MESSAGE,
+  ON_PING,
+  ON_PONG,
+  type SessionEvents,
+} from "../session/contract.ts";
+import type { Session } from "../session/session.ts";
+import { bytesOf } from "./message_data.ts";
+import { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
+
+export { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
+
+/** A message as the readable gives it: text as a string, binary as a `Uint8Array`. */
+export type StreamMessage = string | Uint8Array;
+
+/** What the writable takes: a string (text) or bytes (binary). */
+export type StreamChunk = string | ArrayBuffer | ArrayBufferView;
+
+/** Options of {@link WebSocketStream}: the proposal's, plus wasmws's client options. */
+export interface WebSocketStreamOptions extends Omit<ClientOptions, "limits"> {
+  /** Subprotocols to offer. */
+  protocols?: string[];
+  /** Bytes the readable queues before the engine stops reading the socket (default 65536; text counts its length). */
+  highWaterMark?: number;
+  /** Largest message accepted, in bytes (default 100 MiB; 1009 beyond). */
+  maxPayload?: number;
+}
+
+/** What `opened` resolves with. */
+export interface WebSocketOpenInfo {
+  /** Messages from the peer. */
+  readable: ReadableStream<StreamMessage>;
+  /** Messages to the peer. */
+  writable: WritableStream<StreamChunk>;
+  /** The extensions the server chose. */
+  extensions: string;
+  /** The subprotocol the server chose ("" when none). */
+  protocol: string;
+}
+
+const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+const ignore = () => {};
+// Set for one construction by `_accept` (the server side).
+let accepting: { session: Session; protocol: string; extensions: string; url: string } | undefined;
+
+/**
+ * A WebSocket connection as a pair of streams.
+ *
+ * @example
+ * ```ts
+ * const abort = new AbortController();
+ * const wss = new WebSocketStream("wss://example.com/feed", { signal: abort.signal });
+ * wss.opened.catch((error) => console.log(error.name)); // "AbortError" once aborted before opening
+ * abort.abort();
+ * ```
+ */
+export class WebSocketStream {
+  readonly #url: string;
+  readonly #opened: Promise<WebSocketOpenInfo>;
+  readonly #closed: Promise<WebSocketCloseInfo>;
+  #resolveOpened!: (info: WebSocketOpenInfo) => void;
+  #rejectOpened!: (reason: unknown) => void;
+  #resolveClosed!: (info: WebSocketCloseInfo) => void;
+  #rejectClosed!: (reason: unknown) => void;
+  #state: "connecting" | "open" | "closing" | "closed" = "connecting";
+  #session: Session | undefined;
+  #abort = new AbortController();
+  #readable: ReadableStreamDefaultController<StreamMessage> | undefined;
+  #writable: WritableStreamDefaultController | undefined;
+  #readableDone = false;
+  #paused = false;
+  #failure: WebSocketError | Error | undefined;
+
+  /** Open a connection to `url`. A bad URL or protocol list throws a `SyntaxError` `DOMException`. */
+  constructor(url: string | URL, options: WebSocketStreamOptions = {}) {
+    const server = accepting;
+    accepting = undefined;
+    if (server !== undefined) {
+      this.#url = server.url;
+      [this.#opened, this.#closed] = this.#promises();
+      this.#open(server.session, server.protocol, server.extensions, DEFAULT_HIGH_WATER_MARK);
+      return;
+    }
+    const target = parseWebSocketUrl(url);
+    const protocols = normalizeProtocols(options.protocols);
+    this.#url = target.url;
+    [this.#opened, this.#closed] = this.#promises();
+    const signal = options.signal;
+    if (signal?.aborted) {
+      this.#failConnecting(signal.reason);
+      return;
+    }
+    // The signal only aborts the opening handshake, as the proposal says.
+    const onAbort = () => {
+      this.#failConnecting(signal!.reason);
+      this.#abort.abort();
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    const limits = { maxPayload: options.maxPayload ?? 100 * 1024 * 1024, maxFragments: 100_000 };
+    connectClient(target, protocols, { ...options, signal: this.#abort.signal, limits }, {
+      opened: (session, protocol, extensions) => {
+        signal?.removeEventListener("abort", onAbort);
+        this.#open(session, protocol, extensions, highWaterMark);
+      },
+      events: this,
+    }).catch((error: WebSocketError) => {
+      signal?.removeEventListener("abort", onAbort);
+      this.#failConnecting(WebSocketStreamError._closed(error.message, 1006, "", error));
+    });
+  }
+
+  /** The URL, serialized. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** Resolves once open, with the streams; rejects when the connection could not be opened. */
+  get opened(): Promise<WebSocketOpenInfo> {
+    return this.#opened;
+  }
+
+  /** Resolves with the close code and reason after a clean close; rejects with a `WebSocketStreamError` otherwise. */
+  get closed(): Promise<WebSocketCloseInfo> {
+    return this.#closed;
+  }
+
+  /**
+   * Start the closing handshake (before opening: give up opening). `closeCode`
+   * must be 1000 or 3000–4999 (`InvalidAccessError`), `reason` at most 123
+   * UTF-8 bytes (`SyntaxError`).
+   */
+  close(closeInfo: WebSocketCloseInfo = {}): void {
+    const code = checkCloseArguments(closeInfo.closeCode, closeInfo.reason);
+    if (this.#state === "connecting") {
+      this.#failConnecting(WebSocketStreamError._closed("Cannot open: closed before the handshake finished", 1006, ""));
+      this.#abort.abort();
+      return;
+    }
+    this.#closeWith(code, closeInfo.reason ?? "");
+  }
+
+  /** @internal Session event: a whole message. */
+  [ON_MESSAGE](data: string | Uint8Array): void {
+    const readable = this.#readable;
+    if (readable === undefined || this.#readableDone) return;
+    readable.enqueue(data);
+    // Full: stop reading the socket until the application reads (see `pull`).
+    if (!this.#paused && (readable.desiredSize ?? 0) <= 0 && this.#state === "open") {
+      this.#paused = true;
+      this.#session?.pauseReading();
+    }
+  }
+
+  /** @internal Session event: the connection failed. */
+  [ON_ERROR](error: WebSocketError | Error): void {
+    this.#failure = error;
+  }
+
+  /** @internal Session event: the connection is closed. */
+  [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
+    this.#state = "closed";
+    if (wasClean) {
+      this.#resolveClosed({ closeCode: code, reason });
+      if (!this.#readableDone) this.#readable?.close();
+      this.#writable?.error(WebSocketStreamError._closed("Cannot write: the connection is closed", code, reason));
+    } else {
+      const message = this.#failure?.message ?? "Cannot continue the WebSocket connection: closed abnormally";
+      const error = WebSocketStreamError._closed(message, code, reason, this.#failure);
+      this.#rejectClosed(error);
+      if (!this.#readableDone) this.#readable?.error(error);
+      this.#writable?.error(error);
+    }
+    this.#readableDone = true;
+  }
+
+  #promises(): [Promise<WebSocketOpenInfo>, Promise<WebSocketCloseInfo>] {
+    const opened = new Promise<WebSocketOpenInfo>((resolve, reject) => {
+      this.#resolveOpened = resolve;
+      this.#rejectOpened = reject;
+    });
+    const closed = new Promise<WebSocketCloseInfo>((resolve, reject) => {
+      this.#resolveClosed = resolve;
+      this.#rejectClosed = reject;
+    });
+    // Not awaiting them is no mistake (a browser would not report it either).
+    opened.catch(ignore);
+    closed.catch(ignore);
+    return [opened, closed];
+  }
+
+  /**
+   * @internal The server side: a stream over an accepted session, opened at
+   * once. The session's events go to the stream (messages) and to `socket`,
+   * the `WebSocket` the server keeps for `clients` and `broadcast` (its
+   * state, pings and pongs).
+   */
+  static _accept(
+    session: Session,
+    protocol: string,
+    extensions: string,
+    url: string,
+    socket: SessionEvents,
+  ): { stream: WebSocketStream; events: SessionEvents } {
+    accepting = { session, protocol, extensions, url };
+    const stream = new WebSocketStream(url);
+    const events: SessionEvents = {
+      [ON_MESSAGE]: (data) => stream[ON_MESSAGE](data),
+      [ON_PING]: (payload) => socket[ON_PING]?.(payload),
+      [ON_PONG]: (payload, rtt) => socket[ON_PONG]?.(payload, rtt),
+      [ON_CLOSING]: (code, reason) => socket[ON_CLOSING]?.(code, reason),
+      [ON_ERROR]: (error) => stream[ON_ERROR](error),
+      [ON_CLOSE]: (code, reason, wasClean) => {
+        socket[ON_CLOSE]?.(code, reason, wasClean);
+        stream[ON_CLOSE](code, reason, wasClean);
+      },
+    };
+    return { stream, events };
+  }
+
+  #open(session: Session, protocol: string, extensions: string, highWaterMark: number): void {
+    if (this.#state !== "connecting") return;
+    this.#state = "open";
+    this.#session = session;
+    const readable = new ReadableStream<StreamMessage>({
+      start: (controller) => void (this.#readable = controller),
+      pull: () => this.#resume(),
+      cancel: (reason) => {
+        this.#readableDone = true;
+        this.#closeFrom(reason);
+      },
+    }, { highWaterMark, size: (message) => typeof message === "string" ? message.length : message.byteLength });
+    const writable = new WritableStream<StreamChunk>({
+      start: (controller) => void (this.#writable = controller),
+      write: (chunk) => this.#write(chunk),
+      close: () => this.#closeFrom(undefined),
+      abort: (reason) => this.#closeFrom(reason),
+    });
+    this.#resolveOpened({ readable, writable, extensions, protocol });
+  }
+
+  async #write(chunk: StreamChunk): Promise<void> {
+    let data: string | Uint8Array;
+    if (typeof chunk === "string") data = chunk;
+    else if (chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk)) data = bytesOf(chunk);
+    else throw new TypeError("Cannot write to a WebSocketStream: a chunk is a string, an ArrayBuffer or a view");
+    const session = this.#session!;
+    if (this.#state !== "open" || !session.send(data)) {
+      throw new WebSocketStreamError("Cannot write to a WebSocketStream: the connection is closing");
+    }
+    // Resolved once the frame was handed to the operating system.
+    await session.drained();
+  }
+
+  // A cancel or abort reason that is a WebSocketStreamError gives its code and reason.
+  #closeFrom(reason: unknown): void {
+    if (reason instanceof WebSocketStreamError) this.#closeWith(reason.closeCode ?? undefined, reason.reason);
+    else this.#closeWith(undefined, "");
+  }
+
+  #closeWith(code: number | undefined, reason: string): void {
+    if (this.#state !== "open") return;
+    this.#state = "closing";
+    // The peer's close frame must be read, even behind unread messages.
+    this.#resume();
+    this.#session?.close(code ?? (reason ? 1000 : 1005), reason);
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#session?.resumeReading();
+  }
+
+  #failConnecting(reason: unknown): void {
+    if (this.#state !== "connecting") return;
+    this.#state = "closed";
+    this.#rejectOpened(reason);
+    this.#rejectClosed(reason);
+  }
+}
