@@ -20,7 +20,9 @@ import { loadCodec } from "../codec/load.ts";
 import type { Codec } from "../codec/mod.ts";
 import { ClientHandshake, type ClientHandshakeStep } from "../protocol/client_handshake.ts";
 import { WebSocketError } from "../protocol/errors.ts";
+import { findHeadEnd } from "../protocol/http1/head.ts";
 import type { WebSocketUrl } from "../protocol/ws_url.ts";
+import { reportListenerError } from "../session/report.ts";
 import { Session, type SessionEvents, type SessionOptions } from "../session/session.ts";
 import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
@@ -35,6 +37,12 @@ export interface ClientOptions extends SessionOptions {
   handshakeTimeout?: number;
   /** Abort the connection attempt (or the open connection: it is terminated). */
   signal?: AbortSignal;
+  /**
+   * Sees the opening handshake as it crosses the wire: the request head as
+   * sent, then the response head as received (for debugging, e.g.
+   * `wasmws connect --verbose`). A listener that throws is reported, not fatal.
+   */
+  onHandshakeHead?: (direction: "request" | "response", head: string) => void;
 }
 
 /** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
@@ -159,8 +167,12 @@ function handshakeOver(
     const onTimeout = (): void => fail(new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT"));
     signal?.addEventListener("abort", onAbort, { once: true });
     expired.addEventListener("abort", onTimeout, { once: true });
+    const tap = options.onHandshakeHead === undefined ? undefined : responseTap(options.onHandshakeHead);
     session.startHandshake({
-      data: (bytes) => settle(handshake.receive(bytes)),
+      data: (bytes) => {
+        tap?.(bytes);
+        settle(handshake.receive(bytes));
+      },
       closed: (error) => {
         const step = handshake.eof();
         // No response at all, and the transport says why (e.g. a certificate Bun rejected after connecting).
@@ -170,6 +182,33 @@ function handshakeOver(
         } else settle(step);
       },
     });
-    transport.write(handshake.request());
+    const request = handshake.request();
+    if (options.onHandshakeHead !== undefined) tell(options.onHandshakeHead, "request", request);
+    transport.write(request);
   });
+}
+
+type HeadListener = NonNullable<ClientOptions["onHandshakeHead"]>;
+const latin1 = new TextDecoder("latin1");
+
+function tell(listener: HeadListener, direction: "request" | "response", head: Uint8Array): void {
+  try {
+    listener(direction, latin1.decode(head));
+  } catch (error) {
+    reportListenerError(error);
+  }
+}
+
+// Collects the response until its blank line (at most the head limit), reports it once, then lets go.
+function responseTap(listener: HeadListener): (bytes: Uint8Array) => void {
+  let seen: Uint8Array | undefined = new Uint8Array(0);
+  return (bytes) => {
+    if (seen === undefined) return;
+    const joined = new Uint8Array(seen.length + bytes.length);
+    joined.set(seen);
+    joined.set(bytes, seen.length);
+    const end = findHeadEnd(joined, Math.max(0, seen.length - 3));
+    seen = end < 0 && joined.length <= 65536 ? joined : undefined;
+    if (end >= 0) tell(listener, "response", joined.subarray(0, end));
+  };
 }
