@@ -39,7 +39,7 @@ Options:
   -s, --subprotocol NAME      offer a subprotocol (repeatable)
       --origin ORIGIN         send an Origin header
       --ca FILE               trust the CA certificates in FILE (PEM)
-  -k, --insecure              accept any server certificate
+  -k, --insecure              accept any server certificate (not on Deno: use --ca)
       --no-deflate            do not offer permessage-deflate
       --ping SECONDS          ping every SECONDS and print each round trip
   -x, --execute MESSAGE       send MESSAGE once open, read no input (repeatable)
