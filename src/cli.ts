@@ -23,7 +23,7 @@ import { connect, CONNECT_USAGE } from "./cli/connect.ts";
 import { listen, LISTEN_USAGE } from "./cli/listen.ts";
 import { type CliIO, processIO } from "./cli/terminal.ts";
 
-export type { CliIO } from "./cli/terminal.ts";
+export type { CliIO, Output } from "./cli/terminal.ts";
 
 const USAGE = `Usage: wasmws <command> [options]
 
@@ -88,8 +88,10 @@ function isProgram(): boolean {
 
 if (isProgram()) {
   const status = await main(process.argv.slice(2));
-  // Whatever is still written goes out before the exit (a pipe to Bun may be asynchronous).
-  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
-  await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
+  // Whatever is still written goes out before the exit (a pipe to Bun may be asynchronous), but a stream
+  // that never calls back must not keep the program alive.
+  const flushed = (stream: NodeJS.WritableStream) => new Promise<void>((resolve) => stream.write("", () => resolve()));
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 500).unref?.());
+  await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), timeout]);
   process.exit(status);
 }

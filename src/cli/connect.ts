@@ -106,7 +106,12 @@ export function connect(args: string[], io: CliIO): Promise<number> {
     ws.addEventListener("close", (event) => {
       clearInterval(pinger);
       clearTimeout(linger);
-      input?.stop();
+      try {
+        input?.stop();
+      } catch (error) {
+        // A prompt that cannot be closed twice must not keep the command from ending.
+        view.error(`Cannot stop reading the input: ${(error as Error).message}`);
+      }
       if (!opened) {
         reportFailure(io, failure, statusLine);
         return resolve(1);

@@ -33,6 +33,7 @@ Options:
       --broadcast             send each message to every client
       --exec CMD              pipe each connection to a new process running CMD: text
                               messages become lines on its stdin, its stdout lines messages
+                              (a program that buffers its output, as tr and sed do, answers late)
       --static DIR            serve the files in DIR over HTTP on the same port
       --host HOST             the address to bind (default 127.0.0.1; 0.0.0.0 for all)
       --cert FILE, --key FILE serve wss:// with this certificate and key (PEM)

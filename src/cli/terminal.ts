@@ -98,7 +98,12 @@ export class PromptPrinter {
   constructor(rl: readline.Interface, out: Output) {
     this.#rl = rl;
     this.#out = out;
-    rl.once("close", () => this.#active = false);
+    rl.once("close", () => {
+      this.#active = false;
+      // The prompt left behind is no place for what follows.
+      readline.cursorTo(out, 0);
+      readline.clearLine(out, 0);
+    });
   }
 
   /** Print one line (or several) without breaking the line being typed. */

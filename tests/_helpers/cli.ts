@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
-import { serve, type Server, type ServeOptions } from "../../src/mod.ts";
+import { serve, type ServeOptions, type Server } from "../../src/mod.ts";
 import { main } from "../../src/cli.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -13,7 +13,9 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export const CLI = existsSync(here("../../src/cli.ts")) ? here("../../src/cli.ts") : here("../../src/cli.js");
 
 // The repository's node_modules, from tests/_helpers/ or from .test-node/tests/_helpers/.
-const modules = [here("../../node_modules"), here("../../../node_modules")].find((dir) => existsSync(`${dir}/.bin/deno`));
+const modules = [here("../../node_modules"), here("../../../node_modules")].find((dir) =>
+  existsSync(`${dir}/.bin/deno`)
+);
 
 /** How to start the CLI on each runtime. */
 export const RUNTIMES: Record<string, string[]> = {

@@ -22,7 +22,9 @@ describe("argument parsers", () => {
     assert.equal(parseSeconds("-w", "0.25"), 0.25);
     for (const bad of ["", "-1", "soon", "Infinity"]) assert.throws(() => parseSeconds("-w", bad), UsageError);
     assert.equal(parseInteger("N", "65535", 0, 65535), 65535);
-    for (const bad of ["65536", "-1", "1.5", "1e3", ""]) assert.throws(() => parseInteger("N", bad, 0, 65535), UsageError);
+    for (const bad of ["65536", "-1", "1.5", "1e3", ""]) {
+      assert.throws(() => parseInteger("N", bad, 0, 65535), UsageError);
+    }
     assert.deepEqual([parseShow(undefined), parseShow("base64"), parseShow("text")], ["hex", "base64", "text"]);
     assert.throws(() => parseShow("HEX"), UsageError);
   });

@@ -34,7 +34,7 @@ describe("connect, piped", () => {
   it("each input line is one message, each message one output line; the close is 1000 and the status 0", async () => {
     const { server, received, closes } = await recordingServer();
     try {
-      const run = await runMain(["connect", server.url, "--max-messages", "3", "-w", "30"], "one\r\n{\"a\": 1}\n\nlast");
+      const run = await runMain(["connect", server.url, "--max-messages", "3", "-w", "30"], 'one\r\n{"a": 1}\n\nlast');
       assert.deepEqual(received, ["one", '{"a": 1}', "", "last"].slice(0, received.length));
       assert.equal(run.stdout, 'one\n{"a": 1}\n\n');
       assert.equal(run.stderr, "");
@@ -50,7 +50,10 @@ describe("connect, piped", () => {
     const { server, received } = await recordingServer();
     try {
       for (const [show, printed] of [["hex", "68690a7468657265"], ["base64", "aGkKdGhlcmU="], ["text", "hi\nthere"]]) {
-        const run = await runMain(["connect", server.url, "--binary", "--show", show, "--max-messages", "1"], "hi\nthere");
+        const run = await runMain(
+          ["connect", server.url, "--binary", "--show", show, "--max-messages", "1"],
+          "hi\nthere",
+        );
         assert.equal(run.stdout, printed + "\n", show);
         assert.equal(run.status, 0);
       }
@@ -77,7 +80,16 @@ describe("connect, piped", () => {
       for (const text of ["a", "b", "c", "d"]) ws.send(text);
     });
     try {
-      const run = await runMain(["connect", server.url, "--max-messages", "2", "--close", "4001:had enough", "-w", "30"]);
+      const run = await runMain([
+        "connect",
+        server.url,
+        "--max-messages",
+        "2",
+        "--close",
+        "4001:had enough",
+        "-w",
+        "30",
+      ]);
       assert.equal(run.stdout, "a\nb\n");
       assert.equal(run.status, 0);
       await server.shutdown();
@@ -137,7 +149,9 @@ describe("connect, piped", () => {
 
   it("--ping prints each pong's round trip (on stderr when piped)", async () => {
     // The server closes once it has answered a ping: the pong is on the wire before the close.
-    const { server } = await recordingServer((ws) => ws.addEventListener("ping", () => setTimeout(() => ws.close(1000))));
+    const { server } = await recordingServer((ws) =>
+      ws.addEventListener("ping", () => setTimeout(() => ws.close(1000)))
+    );
     try {
       const run = await runMain(["connect", server.url, "--ping", "0.05", "-x", "x", "-w", "30"]);
       assert.match(run.stderr, /^pong: \d+\.\d\d ms round trip\n/);
@@ -151,7 +165,9 @@ describe("connect, piped", () => {
 describe("connect exit status", () => {
   it("1 on a failed handshake, with the status line and the start of the body on stderr", async () => {
     const { server } = await recordingServer();
-    const refusing = await echoServer({ upgrade: () => new Response("no entry for you\n" + "x".repeat(2000), { status: 403 }) });
+    const refusing = await echoServer({
+      upgrade: () => new Response("no entry for you\n" + "x".repeat(2000), { status: 403 }),
+    });
     try {
       const run = await runMain(["connect", refusing.url]);
       assert.equal(run.status, 1);
