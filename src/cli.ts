@@ -92,6 +92,12 @@ if (isProgram()) {
   // that never calls back must not keep the program alive.
   const flushed = (stream: NodeJS.WritableStream) => new Promise<void>((resolve) => stream.write("", () => resolve()));
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, 500).unref?.());
-  await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), timeout]);
+  // Terminals are written synchronously everywhere; only pipes and files need the wait.
+  if (!process.stdout.isTTY || !process.stderr.isTTY) {
+    await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), timeout]);
+  }
+  // Deno's process.exit was seen to hang after a terminal prompt (raw mode) closed; its own exit does not.
+  const deno = (globalThis as { Deno?: { exit(code: number): never } }).Deno;
+  if (deno !== undefined) deno.exit(status);
   process.exit(status);
 }
