@@ -96,8 +96,5 @@ if (isProgram()) {
   if (!process.stdout.isTTY || !process.stderr.isTTY) {
     await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), timeout]);
   }
-  // Deno's process.exit was seen to hang after a terminal prompt (raw mode) closed; its own exit does not.
-  const deno = (globalThis as { Deno?: { exit(code: number): never } }).Deno;
-  if (deno !== undefined) deno.exit(status);
   process.exit(status);
 }
