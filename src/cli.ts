@@ -91,7 +91,7 @@ if (isProgram()) {
   // Whatever is still written goes out before the exit (a pipe to Bun may be asynchronous), but a stream
   // that never calls back must not keep the program alive.
   const flushed = (stream: NodeJS.WritableStream) => new Promise<void>((resolve) => stream.write("", () => resolve()));
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 500).unref?.());
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 500));
   // Terminals are written synchronously everywhere; only pipes and files need the wait.
   if (!process.stdout.isTTY || !process.stderr.isTTY) {
     await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), timeout]);

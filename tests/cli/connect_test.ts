@@ -197,7 +197,8 @@ describe("connect exit status", () => {
     try {
       const run = await runMain(["connect", server.url, "-w", "30"]);
       assert.equal(run.status, 1);
-      assert.match(run.stderr, /closed 1006 \(not cleanly\)/);
+      // Where the reset lands before the open event is dispatched (seen on Bun), the failure is reported as such.
+      assert.match(run.stderr, /closed 1006 \(not cleanly\)|^Cannot continue the WebSocket connection: /);
     } finally {
       await server.shutdown();
     }
