@@ -94,6 +94,8 @@ await Deno.writeTextFile(
       main: "./esm/mod.js",
       types: "./esm/mod.d.ts",
       exports: exportsMap,
+      // `npx wasmws`, `bunx wasmws`: the built entry keeps its "#!/usr/bin/env node" line.
+      bin: { wasmws: "./esm/cli.js" },
       files: ["esm/", "README.md", "LICENSE"],
       keywords: ["websocket", "wasm", "webassembly", "rfc6455", "deno", "bun", "node", "workerd"],
     },

@@ -27,6 +27,13 @@ for (const key of denoKeys) {
   if (want !== have) problems.push(`${key}: src exports [${want}] but npm exports [${have}]`);
 }
 if (!("workerd" in npm.exports["."])) problems.push(`".": no workerd condition`);
+// The command line: package.json's bin is the built "./cli" entry, and that entry is a script Node can run.
+const cliImport = npm.exports["./cli"]?.import;
+if (npm.bin?.wasmws !== cliImport) {
+  problems.push(`bin wasmws is ${npm.bin?.wasmws}, not the "./cli" entry ${cliImport}`);
+} else if (!(await Deno.readTextFile(`${root}npm/${cliImport.slice(2)}`)).startsWith("#!/usr/bin/env node\n")) {
+  problems.push(`${cliImport} does not start with "#!/usr/bin/env node"`);
+}
 if (problems.length > 0) {
   console.error(`Cannot publish: exports disagree:\n- ${problems.join("\n- ")}`);
   Deno.exit(1);

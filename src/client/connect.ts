@@ -31,6 +31,7 @@ import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
 import { hostKey, HostQueue } from "./host_queue.ts";
 import { type ProxyOption, type ProxyRoute, proxyTunnel, resolveProxy } from "./proxy.ts";
+import { type HeadListener, responseTap, tell } from "./handshake_head.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
 export interface ClientOptions extends SessionOptions {
@@ -55,6 +56,12 @@ export interface ClientOptions extends SessionOptions {
    * environment, as curl reads them. `tls` applies to an `https:` proxy too.
    */
   proxy?: ProxyOption;
+  /**
+   * Sees the opening handshake as it crosses the wire: the request head as
+   * sent, then the response head as received (for debugging, e.g.
+   * `wasmws connect --verbose`). A listener that throws is reported, not fatal.
+   */
+  onHandshakeHead?: HeadListener;
 }
 
 /** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
@@ -236,8 +243,12 @@ function handshakeOver(
     const onTimeout = (): void => fail(new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT"));
     signal?.addEventListener("abort", onAbort, { once: true });
     expired.addEventListener("abort", onTimeout, { once: true });
+    const tap = options.onHandshakeHead === undefined ? undefined : responseTap(options.onHandshakeHead);
     session.startHandshake({
-      onData: (bytes) => settle(handshake.receive(bytes)),
+      onData: (bytes) => {
+        tap?.(bytes);
+        settle(handshake.receive(bytes));
+      },
       onClosed: (error) => {
         const step = handshake.eof();
         // No response at all, and the transport says why (e.g. a certificate Bun rejected after connecting).
@@ -247,6 +258,8 @@ function handshakeOver(
         } else settle(step);
       },
     });
-    transport.write(handshake.request());
+    const request = handshake.request();
+    if (options.onHandshakeHead !== undefined) tell(options.onHandshakeHead, "request", request);
+    transport.write(request);
   });
 }

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { WebSocket } from "../../src/mod.ts";
 import { PYTHON, startPython } from "../_helpers/python.ts";
-import { accept101, rawServer } from "../_helpers/raw_peer.ts";
+import { accept101, acceptFor, keyOf, rawServer } from "../_helpers/raw_peer.ts";
 
 // A listener with a backlog of 0, already full: a connect to it neither succeeds nor fails for minutes.
 const STALLED_LISTENER = `
@@ -133,5 +133,37 @@ describe("a TCP connect that stalls", { skip: spawnSync(PYTHON, ["-c", ""]).stat
     const close = await closeWithin(ws, 2000);
     assert.deepEqual(codes, ["WS_ERR_ABORTED"]);
     assert.equal(close.code, 1006);
+  });
+});
+
+describe("onHandshakeHead option", () => {
+  it("sees the request head exactly as the server read it, then the response head as sent (frames after it excluded)", async () => {
+    const response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    let received = "";
+    const server = await rawServer(async (peer) => {
+      received = await peer.readHead();
+      // The 101 and a first text frame ("hi") in one write: only the head is reported.
+      const head = new TextEncoder().encode(
+        `${response}Sec-WebSocket-Accept: ${acceptFor(keyOf(received))}\r\nX-Trace: 1\r\n\r\n`,
+      );
+      peer.write(new Uint8Array([...head, 0x81, 0x02, 0x68, 0x69]));
+      await peer.closed;
+    });
+    const heads: Array<[string, string]> = [];
+    const ws = new WebSocket(server.url, { onHandshakeHead: (direction, head) => heads.push([direction, head]) });
+    try {
+      const message = await new Promise<MessageEvent>((resolve, reject) => {
+        ws.onmessage = resolve;
+        ws.onclose = () => reject(new Error("closed before the first message"));
+      });
+      assert.equal(message.data, "hi");
+      assert.equal(heads.length, 2);
+      assert.deepEqual(heads[0], ["request", received]);
+      assert.equal(heads[1][0], "response");
+      assert.match(heads[1][1], /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*X-Trace: 1\r\n\r\n$/);
+    } finally {
+      ws.terminate();
+      await server.close();
+    }
   });
 });
