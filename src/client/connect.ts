@@ -31,7 +31,7 @@ import { selectRuntime } from "../transport/select.ts";
 import type { ClientTlsOptions, Transport } from "../transport/types.ts";
 import { hostKey, HostQueue } from "./host_queue.ts";
 import { type ProxyOption, type ProxyRoute, proxyTunnel, resolveProxy } from "./proxy.ts";
-import { type HeadListener, responseTap, tell } from "./handshake_head.ts";
+import { responseTap, tell } from "./handshake_head.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
 export interface ClientOptions extends SessionOptions {
@@ -61,7 +61,7 @@ export interface ClientOptions extends SessionOptions {
    * sent, then the response head as received (for debugging, e.g.
    * `wasmws connect --verbose`). A listener that throws is reported, not fatal.
    */
-  onHandshakeHead?: HeadListener;
+  onHandshakeHead?: (direction: "request" | "response", head: string) => void;
 }
 
 /** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
