@@ -3,8 +3,9 @@
 // system Node 20 can run it. Filters: `npm test -- --only deno,bun,static`
 // (static, deno, bun, node20, node22, node24).
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
+import { countJUnit } from "./junit.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -76,53 +77,59 @@ function run(command, args, cwd = root) {
   });
 }
 
-/** Passed/failed counts from each runner's summary. */
-const counters = {
-  deno(output) {
-    const line = output.match(
-      /(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \((\d+) steps?\))?/,
-    );
-    if (!line) return undefined;
-    return { passed: Number(line[2] ?? line[1]), failed: Number(line[4] ?? line[3]) };
-  },
-  bun(output) {
-    const passed = output.match(/^\s*(\d+) pass$/m);
-    const failed = output.match(/^\s*(\d+) fail$/m);
-    return passed && failed ? { passed: Number(passed[1]), failed: Number(failed[1]) } : undefined;
-  },
-  node(output) {
-    const passed = output.match(/^[ℹ#] pass (\d+)/m);
-    const failed = output.match(/^[ℹ#] fail (\d+)/m);
-    return passed && failed ? { passed: Number(passed[1]), failed: Number(failed[1]) } : undefined;
-  },
-};
+// Each runner writes a JUnit report here; the counts come from it, not from its human summary.
+const reports = join(root, ".test-reports");
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
 
 const results = [];
+/** Run one step; with `options.junit` (the report's path) its counts come from that report. */
 async function step(name, command, args, options = {}) {
   console.log(`\n=== ${name}: ${[relative(root, command) || command, ...args].join(" ")}`);
   const result = await run(command, args, options.cwd);
-  // deno-lint-ignore no-control-regex -- strip ANSI colours before reading summaries
-  const plain = result.output.replace(/\x1b\[[0-9;]*m/g, "");
-  const counts = options.counter ? options.counter(plain) : undefined;
+  let counts;
+  if (options.junit !== undefined) {
+    try {
+      counts = countJUnit(readFileSync(options.junit, "utf8"));
+    } catch (error) {
+      console.error(`*** ${name}: cannot read ${relative(root, options.junit)}: ${error.message}`);
+    }
+    // A file that cannot load, or a failing hook, fails the run without a failed test case in the report.
+    if (counts !== undefined && result.code !== 0 && counts.failed === 0) counts.failed = 1;
+  }
   const ok = result.code === 0 &&
-    (!options.counter || (counts !== undefined && counts.failed === 0 && counts.passed > 0));
+    (options.junit === undefined || (counts !== undefined && counts.failed === 0 && counts.passed > 0));
   results.push({ name, ok, seconds: result.seconds, counts });
   return ok;
 }
 
 const deno = bin("deno");
+// deno.json's exports, so a new entry is linted without editing this file.
+const entries = Object.values(JSON.parse(readFileSync(join(root, "deno.json"), "utf8")).exports);
 if (wanted("static")) {
   await step("generated WASM files are fresh", deno, ["run", "-A", "scripts/build_wasm.ts", "--check"]);
   await step("deno fmt", deno, ["fmt", "--check"]);
   await step("deno lint", deno, ["lint"]);
   await step("deno check", deno, ["check", "--doc", "src/", "tests/", "scripts/", "examples/"]);
-  await step("deno doc --lint", deno, ["doc", "--lint", "src/mod.ts", "src/node.ts"]);
+  await step("imports follow the layers", deno, ["run", "-A", "scripts/check_imports.ts"]);
+  await step("deno doc --lint", deno, ["doc", "--lint", ...entries]);
   await step("deno publish --dry-run", deno, ["publish", "--dry-run", "--allow-dirty"]);
 }
-if (wanted("deno")) await step("tests on Deno", deno, ["test", "-A", "tests/"], { counter: counters.deno });
+if (wanted("deno")) {
+  const junit = join(reports, "deno.xml");
+  await step("tests on Deno", deno, ["test", "-A", `--junit-path=${junit}`, "tests/"], { junit });
+}
 if (wanted("bun")) {
   const files = testFiles(join(root, "tests")).map((file) => "./" + relative(root, file));
-  await step("tests on Bun", bin("bun"), ["test", "--timeout", "60000", ...files], { counter: counters.bun });
+  const junit = join(reports, "bun.xml");
+  await step("tests on Bun", bin("bun"), [
+    "test",
+    "--timeout",
+    "60000",
+    "--reporter=junit",
+    `--reporter-outfile=${junit}`,
+    ...files,
+  ], { junit });
 }
 const nodes = [["node20", systemNode()], ["node22", join(root, "node_modules/node22/bin/node")], [
   "node24",
@@ -137,9 +144,13 @@ if (nodes.length > 0) {
     const dir = join(root, ".test-node");
     const files = testFiles(join(dir, "tests")).map((file) => relative(dir, file));
     for (const [group, node] of nodes) {
-      await step(`tests on ${group} (packed build)`, node, ["--test", "--test-concurrency=1", ...files], {
+      const junit = join(reports, `${group}.xml`);
+      // Two reporters: the human one on stdout, JUnit for the counts.
+      const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout"];
+      reporters.push("--test-reporter=junit", `--test-reporter-destination=${junit}`);
+      await step(`tests on ${group} (packed build)`, node, ["--test", "--test-concurrency=1", ...reporters, ...files], {
         cwd: dir,
-        counter: counters.node,
+        junit,
       });
     }
   }
@@ -152,13 +163,15 @@ console.log("\n=== summary");
 let passed = 0;
 let failed = 0;
 for (const result of results) {
-  const counts = result.counts ? ` (${result.counts.passed} passed, ${result.counts.failed} failed)` : "";
+  const skipped = result.counts?.skipped ? `, ${result.counts.skipped} skipped` : "";
+  const counts = result.counts ? ` (${result.counts.passed} passed, ${result.counts.failed} failed${skipped})` : "";
   console.log(`${result.ok ? "ok  " : "FAIL"} ${result.name}${counts} ${result.seconds.toFixed(1)}s`);
   if (result.counts) {
     passed += result.counts.passed;
     failed += result.counts.failed;
   }
   if (!result.ok && !result.counts) failed++;
+  for (const name of result.counts?.failures.slice(0, 20) ?? []) console.log(`       failed: ${name}`);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(results.every((result) => result.ok) ? 0 : 1);
