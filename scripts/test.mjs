@@ -139,6 +139,14 @@ const nodes = [["node20", systemNode()], ["node22", join(root, "node_modules/nod
 if (nodes.length > 0) {
   const built = await step("npm build", deno, ["run", "-A", "scripts/build_npm.ts"]) &&
     await step("exports agree", deno, ["run", "-A", "scripts/check_exports.ts"]) &&
+    await step("publint", bin("publint"), ["--strict", "npm"]) &&
+    // require() of the ESM build is by design (Node's require(esm), Bun): attw's CJS-resolves-to-ESM is the point.
+    await step("are the types wrong", bin("attw"), ["--pack", "npm", "--ignore-rules", "cjs-resolves-to-esm"]) &&
+    await step("packed build on Node 20/22/24 and Bun, types under tsc and Deno", deno, [
+      "run",
+      "-A",
+      "scripts/package_tests.ts",
+    ]) &&
     await step("pack and install for Node", deno, ["run", "-A", "scripts/node_tests.ts"]);
   if (built) {
     const dir = join(root, ".test-node");
