@@ -51,9 +51,15 @@ async function run(command: string, args: string[], cwd: string): Promise<Outcom
 
 const dir = await Deno.makeTempDir({ prefix: "wasmws-packed-" });
 let failed = 0;
-async function check(name: string, command: string, args: string[], expect?: string): Promise<void> {
+async function check(
+  name: string,
+  command: string,
+  args: string[],
+  expect?: string,
+  accept = (output: string) => expect === undefined || output.trim().split("\n").includes(expect),
+): Promise<void> {
   const { code, output } = await run(command, args, dir);
-  const ok = code === 0 && (expect === undefined || output.trim().split("\n").includes(expect));
+  const ok = code === 0 && accept(output);
   if (!ok) failed++;
   console.log(`${ok ? "ok  " : "FAIL"} ${name}`);
   if (!ok) console.log(output.replace(/^/gm, "     "));
@@ -76,6 +82,18 @@ try {
   }
 
   for (const [name, text] of Object.entries(CONSUMERS)) await Deno.writeTextFile(join(dir, name), text);
+  // Every entry deno.json exports, the ones added later included, loads from CommonJS and from ESM.
+  const entries = Object.keys(JSON.parse(await Deno.readTextFile(`${root}deno.json`)).exports)
+    .map((key) => `wasmws${key.slice(1)}`);
+  const list = JSON.stringify(entries);
+  await Deno.writeTextFile(
+    join(dir, "entries.cjs"),
+    `for (const name of ${list}) console.log(name, Object.keys(require(name)).length > 0 ? "exports" : "is empty");\n`,
+  );
+  await Deno.writeTextFile(
+    join(dir, "entries.mjs"),
+    `for (const name of ${list}) console.log(name, Object.keys(await import(name)).length > 0 ? "exports" : "is empty");\n`,
+  );
   const types = join(root, "node_modules", "@types");
   await Deno.writeTextFile(join(dir, "tsconfig.node.json"), JSON.stringify(TSCONFIG_NODE(types), null, 2));
   await Deno.writeTextFile(join(dir, "tsconfig.dom.json"), JSON.stringify(TSCONFIG_DOM, null, 2));
@@ -91,6 +109,15 @@ try {
   for (const [runtime, command, files] of runtimes) {
     const version = (await run(command, ["--version"], dir)).output.trim();
     for (const file of files) await check(`${runtime} (${version}) runs ${file}`, command, [file], "echo: hi");
+    for (const file of ["entries.cjs", "entries.mjs"]) {
+      await check(
+        `${runtime} loads every entry (${entries.join(", ")}) from ${file}`,
+        command,
+        [file],
+        undefined,
+        (output) => entries.every((entry) => output.includes(`${entry} exports`)),
+      );
+    }
   }
   const tsc = join(root, "node_modules/.bin/tsc");
   await check("tsc: Node-only types (lib es2022, @types/node, no DOM)", tsc, ["-p", "tsconfig.node.json"]);
