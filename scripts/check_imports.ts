@@ -1,4 +1,4 @@
-// Fail when src/'s import graph has a circle or runs against the layers:
+// Fail when src/'s import graph has a circle or runs against the layers, or a module awaits at its top level:
 //   deno run -A scripts/check_imports.ts        (part of `npm test`'s static step)
 // Every import counts, `import type` and `import()` included; examples in doc
 // comments do not (TypeScript's own pre-processor skips comments).
@@ -50,6 +50,23 @@ function mayImport(from: string, to: string): boolean {
 /** Every module specifier a file's code imports (static, type-only, re-exports, dynamic), comments excluded. */
 export function specifiersOf(text: string): string[] {
   return ts.preProcessFile(text, true, true).importedFiles.map((file) => file.fileName);
+}
+
+/**
+ * Line numbers (1-based) of top-level `await`s in a module's code. One anywhere in the graph makes Node's
+ * `require()` of the package fail (ERR_REQUIRE_ASYNC_MODULE), so src/ has none.
+ */
+export function topLevelAwaits(text: string): number[] {
+  const source = ts.createSourceFile("module.ts", text, ts.ScriptTarget.Latest, true);
+  const lines: number[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return;
+    const awaits = ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined);
+    if (awaits) lines.push(source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(source, visit);
+  return lines;
 }
 
 /**
@@ -125,9 +142,14 @@ if (import.meta.main) {
   const src = join(dirname(new URL(import.meta.url).pathname), "..", "src");
   const graph = readGraph(src);
   const problems = checkGraph(graph);
+  for (const file of graph.keys()) {
+    for (const line of topLevelAwaits(readFileSync(join(src, file), "utf8"))) {
+      problems.push(`${file}:${line}: top-level await (require() of the package cannot load it)`);
+    }
+  }
   if (problems.length > 0) {
     console.error(`Cannot accept src/'s imports:\n- ${problems.join("\n- ")}`);
     process.exit(1);
   }
-  console.log(`imports follow the layers: ${graph.size} files, no circles`);
+  console.log(`imports follow the layers: ${graph.size} files, no circles, no top-level await`);
 }

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { checkGraph, roomOf, specifiersOf } from "../../scripts/check_imports.ts";
+import { checkGraph, roomOf, specifiersOf, topLevelAwaits } from "../../scripts/check_imports.ts";
 
 /** A graph from file → the specifiers it writes, as the script reads them from src/. */
 const graph = (files: Record<string, string[]>) => new Map(Object.entries(files));
@@ -165,6 +165,30 @@ describe("scripts/check_imports.ts", () => {
 
     it("finds a file that imports itself", () => {
       assert.deepEqual(checkGraph(graph({ "bytes/x.ts": ["./x.ts"] })), ["circle: bytes/x.ts → bytes/x.ts"]);
+    });
+  });
+
+  describe("top-level await", () => {
+    it("finds await and for await at the top of a module, inside blocks and conditions too", () => {
+      const text = [
+        `const module = await import("./x.ts");`,
+        `if (module) {`,
+        `  for await (const chunk of stream) console.log(chunk);`,
+        `}`,
+        `export const value = (await Promise.resolve(1)) + 1;`,
+      ].join("\n");
+      assert.deepEqual(topLevelAwaits(text), [1, 3, 5]);
+    });
+
+    it("ignores await inside functions, methods, arrows, class static blocks and comments", () => {
+      const text = [
+        `async function load() { return await import("./x.ts"); }`,
+        `const lazy = async () => { for await (const x of y) await x; };`,
+        `class A { async m() { await 1; } static { (async () => await 2)(); } }`,
+        `/** @example await serve(); */`,
+        `// await nothing`,
+      ].join("\n");
+      assert.deepEqual(topLevelAwaits(text), []);
     });
   });
 });
