@@ -1,7 +1,8 @@
 // `npm test`: the whole matrix — static checks, then the suite on Deno, Bun,
 // and Node 20, 22 and 24 against the packed npm build. Plain JS so the
 // system Node 20 can run it. Filters: `npm test -- --only deno,bun,static`
-// (static, deno, bun, node20, node22, node24).
+// (static, deno, bun, node20, node22, node24); `--files tests/protocol,tests/packaging`
+// runs only the test files under those paths.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
@@ -14,6 +15,10 @@ const only = onlyArg
   ? (onlyArg.includes("=") ? onlyArg.split("=")[1] : process.argv[process.argv.indexOf(onlyArg) + 1]).split(",")
   : undefined;
 const wanted = (group) => only === undefined || only.includes(group);
+const filesArg = process.argv.find((arg) => arg.startsWith("--files"));
+const filePrefixes = filesArg
+  ? (filesArg.includes("=") ? filesArg.split("=")[1] : process.argv[process.argv.indexOf(filesArg) + 1]).split(",")
+  : undefined;
 
 /** The first `node` on PATH outside node_modules: the system's Node 20. */
 function systemNode() {
@@ -25,14 +30,18 @@ function systemNode() {
   return "/usr/bin/node";
 }
 
-function testFiles(dir) {
+/** The test files under `dir` (a repository-like folder: the root or .test-node/), `--files` applied. */
+function testFiles(dir, base = dir) {
   const files = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...testFiles(path));
+    if (statSync(path).isDirectory()) files.push(...testFiles(path, base));
     else if (/_test\.(ts|js)$/.test(name)) files.push(path);
   }
-  return files.sort();
+  const chosen = (file) =>
+    filePrefixes === undefined ||
+    filePrefixes.some((prefix) => relative(base, file).replace(/\.js$/, ".ts").startsWith(prefix));
+  return files.filter(chosen).sort();
 }
 
 const STEP_TIMEOUT_S = 300;
@@ -117,10 +126,13 @@ if (wanted("static")) {
 }
 if (wanted("deno")) {
   const junit = join(reports, "deno.xml");
-  await step("tests on Deno", deno, ["test", "-A", `--junit-path=${junit}`, "tests/"], { junit });
+  const files = filePrefixes === undefined
+    ? ["tests/"]
+    : testFiles(join(root, "tests"), root).map((file) => relative(root, file));
+  await step("tests on Deno", deno, ["test", "-A", `--junit-path=${junit}`, ...files], { junit });
 }
 if (wanted("bun")) {
-  const files = testFiles(join(root, "tests")).map((file) => "./" + relative(root, file));
+  const files = testFiles(join(root, "tests"), root).map((file) => "./" + relative(root, file));
   const junit = join(reports, "bun.xml");
   await step("tests on Bun", bin("bun"), [
     "test",
@@ -150,7 +162,7 @@ if (nodes.length > 0) {
     await step("pack and install for Node", deno, ["run", "-A", "scripts/node_tests.ts"]);
   if (built) {
     const dir = join(root, ".test-node");
-    const files = testFiles(join(dir, "tests")).map((file) => relative(dir, file));
+    const files = testFiles(join(dir, "tests"), dir).map((file) => relative(dir, file));
     for (const [group, node] of nodes) {
       const junit = join(reports, `${group}.xml`);
       // Two reporters: the human one on stdout, JUnit for the counts.
@@ -165,7 +177,9 @@ if (nodes.length > 0) {
 }
 
 // Only a run of every runtime can tell a missing cell from a filtered one.
-if (only === undefined) await step("interop matrix → INTEROP.md", process.execPath, ["scripts/interop_matrix.mjs"]);
+if (only === undefined && filePrefixes === undefined) {
+  await step("interop matrix → INTEROP.md", process.execPath, ["scripts/interop_matrix.mjs"]);
+}
 
 console.log("\n=== summary");
 let passed = 0;
