@@ -89,7 +89,8 @@ export const TSCONFIG_NODE = (typeRoots: string) => ({
     noEmit: true,
     skipLibCheck: false,
   },
-  files: ["consumer.ts"],
+  // entries_types.ts (written by package_tests.ts) re-exports every entry deno.json names.
+  files: ["consumer.ts", "entries_types.ts"],
 });
 
 /** A browser-style project: the DOM library, no @types at all. */

@@ -90,6 +90,11 @@ try {
     join(dir, "entries.cjs"),
     `for (const name of ${list}) console.log(name, Object.keys(require(name)).length > 0 ? "exports" : "is empty");\n`,
   );
+  // And every entry's declarations compile (the Node configurations and Deno read this file too).
+  await Deno.writeTextFile(
+    join(dir, "entries_types.ts"),
+    entries.map((entry, i) => `export * as entry${i} from "${entry}";\n`).join(""),
+  );
   await Deno.writeTextFile(
     join(dir, "entries.mjs"),
     `for (const name of ${list}) console.log(name, Object.keys(await import(name)).length > 0 ? "exports" : "is empty");\n`,
@@ -123,7 +128,12 @@ try {
   await check("tsc: Node-only types (lib es2022, @types/node, no DOM)", tsc, ["-p", "tsconfig.node.json"]);
   await check("tsc: DOM types (lib es2022 + dom, no @types)", tsc, ["-p", "tsconfig.dom.json"]);
   await check("tsc: Node and DOM types together", tsc, ["-p", "tsconfig.node_dom.json"]);
-  await check("deno check", join(root, "node_modules/.bin/deno"), ["check", "consumer.ts", "consumer_web.ts"]);
+  await check("deno check", join(root, "node_modules/.bin/deno"), [
+    "check",
+    "consumer.ts",
+    "consumer_web.ts",
+    "entries_types.ts",
+  ]);
 } finally {
   await Deno.remove(dir, { recursive: true });
 }
