@@ -59,7 +59,8 @@ async function rewriteOutput(dir: string): Promise<void> {
     else if (entry.name.endsWith(".js") || entry.name.endsWith(".d.ts")) {
       let text = (await Deno.readTextFile(path)).replace(JSR_NAME, `$1${pkg.name}$2$1`);
       if (entry.name.endsWith(".d.ts")) {
-        text = text.replace(/(from\s+|import\()(["'])(\.{1,2}\/[^"']+)\.ts\2/g, "$1$2$3.js$2");
+        text = text.replace(/(from\s+|import\()(["'])(\.{1,2}\/[^"']+)\.ts\2/g, "$1$2$3.js$2")
+          .replaceAll("EventListenerOrEventListenerObject", "(EventListener | EventListenerObject)"); // see WEB_TYPES
       }
       await Deno.writeTextFile(path, text);
     }
@@ -95,18 +96,6 @@ declare global {
 }
 `;
 await Deno.writeTextFile(`${out}/esm/_web_types.d.ts`, WEB_TYPES);
-async function spellOutListeners(dir: string): Promise<void> {
-  for await (const entry of Deno.readDir(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) await spellOutListeners(path);
-    else if (entry.name.endsWith(".d.ts")) {
-      const text = await Deno.readTextFile(path);
-      const spelled = text.replaceAll("EventListenerOrEventListenerObject", "(EventListener | EventListenerObject)");
-      if (spelled !== text) await Deno.writeTextFile(path, spelled);
-    }
-  }
-}
-await spellOutListeners(`${out}/esm`);
 for (const path of Object.values(deno.exports as Record<string, string>)) {
   const declarations = path.replace(/^\.\/src\//, `${out}/esm/`).replace(/\.ts$/, ".d.ts");
   const up = "../".repeat(path.split("/").length - 3) || "./";
