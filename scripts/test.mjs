@@ -121,6 +121,7 @@ if (wanted("static")) {
   await step("deno lint", deno, ["lint"]);
   await step("deno check", deno, ["check", "--doc", "src/", "tests/", "scripts/", "examples/"]);
   await step("imports follow the layers", deno, ["run", "-A", "scripts/check_imports.ts"]);
+  await step("README examples type-check", deno, ["run", "-A", "scripts/check_readme.ts"]);
   await step("deno doc --lint", deno, ["doc", "--lint", ...entries]);
   await step("deno publish --dry-run", deno, ["publish", "--dry-run", "--allow-dirty"]);
 }
