@@ -62,6 +62,17 @@ await server.shutdown();
 if (typeof upgradeHandler !== "function") throw new Error("Cannot find upgradeHandler in wasmws/node");
 console.log(reply);
 `,
+  // TypeScript compiled to CommonJS (module nodenext, a .cts file): require() of the package, typed. Type-checked
+  // only: `import x = require()` is not erasable, so Node's type stripping cannot run it.
+  "consumer.cts": `import wasmws = require("wasmws");
+import node = require("wasmws/node");
+
+const ws: wasmws.WebSocket = new wasmws.WebSocket("ws://127.0.0.1:8080", { headers: { "x-from": "cjs" } });
+ws.onerror = (event) => console.log(event.error instanceof wasmws.WebSocketError);
+ws.close();
+const handler: node.UpgradeHandler = node.upgradeHandler({ websocket: (socket) => socket.send("hi") });
+console.log(typeof handler.handleUpgrade);
+`,
   // A browser-side project (DOM library, no Node types) that only opens a client.
   "consumer_web.ts": `import { WebSocket, WebSocketError } from "wasmws";
 
@@ -90,7 +101,7 @@ export const TSCONFIG_NODE = (typeRoots: string) => ({
     skipLibCheck: false,
   },
   // entries_types.ts (written by package_tests.ts) re-exports every entry deno.json names.
-  files: ["consumer.ts", "entries_types.ts"],
+  files: ["consumer.ts", "consumer.cts", "entries_types.ts"],
 });
 
 /** A browser-style project: the DOM library, no @types at all. */
