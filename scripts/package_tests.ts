@@ -2,8 +2,10 @@
 // It packs npm/, installs the tarball with npm into an empty directory outside the repository, then
 // - runs a consumer that `require()`s the package (.cjs), one that imports it (.mjs) and one in TypeScript
 //   (.ts) on Node 20, 22 and 24 and Bun: each opens a server and echoes a message through a client;
-// - type-checks the TypeScript consumer against the shipped .d.ts, without skipLibCheck, with tsc under a
-//   Node-only configuration (lib es2022 + @types/node, no DOM) and a DOM one, and with `deno check`.
+// - loads every entry deno.json exports with require() and import() on each of them;
+// - type-checks consumers against the shipped .d.ts, without skipLibCheck, with tsc under a Node-only
+//   configuration (lib es2022 + @types/node, no DOM; .ts and .cts), a DOM one, Node and DOM together, and with
+//   `deno check`.
 // Node 20 cannot run .ts (type stripping came in Node 22.6), so it runs the .cjs and .mjs consumers only.
 import { delimiter, join } from "node:path";
 import process from "node:process";
