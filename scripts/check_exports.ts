@@ -14,14 +14,14 @@ for (const key of denoKeys) {
   const source = await import(`${root}${deno.exports[key].slice(2)}`);
   const target = npm.exports[key];
   if (target === undefined) continue;
-  for (const condition of ["types", "import"]) {
+  for (const condition of ["types", "default"]) {
     try {
       await Deno.stat(`${root}npm/${target[condition].slice(2)}`);
     } catch {
       problems.push(`${key}: npm "${condition}" points at a missing file ${target[condition]}`);
     }
   }
-  const built = await import(`${root}npm/${target.import.slice(2)}`);
+  const built = await import(`${root}npm/${target.default.slice(2)}`);
   const want = Object.keys(source).sort().join(", ");
   const have = Object.keys(built).sort().join(", ");
   if (want !== have) problems.push(`${key}: src exports [${want}] but npm exports [${have}]`);

@@ -6,6 +6,7 @@
 // not the sources), and transpiles tests/ to JS beside it. Devdependencies
 // (ws, …) still resolve from the repository's node_modules.
 import ts from "typescript";
+import { specifiersOf } from "./check_imports.ts";
 
 const root = decodeURIComponent(new URL("..", import.meta.url).pathname);
 const dir = `${root}.test-node`;
@@ -36,10 +37,10 @@ await run("tar", ["-xzf", `${dir}/${tarball}`, "-C", `${dir}/node_modules/wasmws
 await Deno.symlink("node_modules/wasmws/esm", `${dir}/src`);
 await Deno.writeTextFile(`${dir}/package.json`, JSON.stringify({ type: "module", private: true }) + "\n");
 
-const tests = await walk(`${root}tests`);
-for (const file of tests) {
-  const relative = file.slice(root.length);
-  const output = ts.transpileModule(await Deno.readTextFile(file), {
+/** Transpile one file of the repository to JS at the same place under .test-node/; returns its source. */
+async function transpile(file: string): Promise<string> {
+  const source = await Deno.readTextFile(file);
+  const output = ts.transpileModule(source, {
     fileName: file,
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
@@ -49,8 +50,20 @@ for (const file of tests) {
       verbatimModuleSyntax: false,
     },
   });
-  const target = `${dir}/${relative.replace(/\.ts$/, ".js")}`;
+  const target = `${dir}/${file.slice(root.length).replace(/\.ts$/, ".js")}`;
   await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
   await Deno.writeTextFile(target, output.outputText);
+  return source;
 }
-console.log(`.test-node/: ${tarball} installed, ${tests.length} test files transpiled`);
+
+const tests = await walk(`${root}tests`);
+// Tests of the tooling import scripts/ (check_imports.ts): those come along, the rest of scripts/ does not.
+const scripts = new Set<string>();
+for (const file of tests) {
+  for (const specifier of specifiersOf(await transpile(file))) {
+    const target = new URL(specifier, `file://${file}`).pathname;
+    if (specifier.startsWith(".") && target.startsWith(`${root}scripts/`)) scripts.add(target);
+  }
+}
+for (const file of scripts) await transpile(file);
+console.log(`.test-node/: ${tarball} installed, ${tests.length} test files and ${scripts.size} scripts transpiled`);

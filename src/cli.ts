@@ -86,7 +86,8 @@ function isProgram(): boolean {
   }
 }
 
-if (isProgram()) {
+// Not a top-level await: `require("wasmws/cli")` must load this module too.
+async function runAsProgram(): Promise<void> {
   const status = await main(process.argv.slice(2));
   // Whatever is still written goes out before the exit (a pipe to Bun may be asynchronous), but a stream
   // that never calls back must not keep the program alive.
@@ -98,3 +99,5 @@ if (isProgram()) {
   }
   process.exit(status);
 }
+
+if (isProgram()) void runAsProgram();

@@ -8,8 +8,8 @@
  * ```ts
  * import { socketTopics } from "./socket_topics.ts";
  * import type { Session } from "../session/session.ts";
- * import type { WebSocket } from "../websocket/websocket.ts";
- * declare const ws: WebSocket;
+ * import type { TopicMember } from "./topics.ts";
+ * declare const ws: TopicMember;
  * declare const session: Session;
  * socketTopics(session, "subscribe").subscribe(ws, session, "news");
  * ```
@@ -17,8 +17,7 @@
  */
 
 import type { Session } from "../session/session.ts";
-import type { TopicHub } from "./topics.ts";
-import type { WebSocket } from "../websocket/websocket.ts";
+import type { TopicHub, TopicMember } from "./topics.ts";
 
 const hubs = new WeakMap<object, TopicHub>();
 
@@ -62,13 +61,13 @@ export function socketTopics(session: Session | undefined, what: string): TopicH
  * @example
  * ```ts
  * import type { Session } from "../session/session.ts";
- * import type { WebSocket } from "../websocket/websocket.ts";
- * declare const ws: WebSocket;
+ * import type { TopicMember } from "./topics.ts";
+ * declare const ws: TopicMember;
  * declare const session: Session | undefined;
  * console.log(subscriptionsOf(session, ws)); // e.g. ["news"]
  * ```
  */
-export function subscriptionsOf(session: Session | undefined, ws: WebSocket): string[] {
+export function subscriptionsOf(session: Session | undefined, ws: TopicMember): string[] {
   return hubOf(session)?.subscriptions(ws) ?? [];
 }
 

@@ -19,7 +19,6 @@
 
 import type { Encoder } from "../codec/mod.ts";
 import type { Session } from "../session/session.ts";
-import type { WebSocket } from "../websocket/websocket.ts";
 import type { Broker, BrokerMember } from "./broker.ts";
 import { encodeShared, releaseShared, sendShared } from "./fan_out.ts";
 import { decodeMessage, encodeMessage } from "./message.ts";
@@ -33,8 +32,22 @@ export interface PublishOptions {
 /** What a message to a topic may be. */
 export type TopicData = string | ArrayBuffer | ArrayBufferView;
 
+/**
+ * What the hub needs of a socket: an identity to key it by and its state.
+ * A `WebSocket` is one; the hub names no facade type, so pubsub stays below it.
+ *
+ * @example
+ * ```ts
+ * const member: TopicMember = { readyState: 1 };
+ * ```
+ */
+export interface TopicMember {
+  /** 1 while open: only an open socket may subscribe. */
+  readonly readyState: number;
+}
+
 interface Subscriber {
-  readonly ws: WebSocket;
+  readonly ws: TopicMember;
   readonly session: Session;
   readonly topics: Set<string>;
 }
@@ -46,8 +59,7 @@ interface Subscriber {
  * ```ts
  * import { memoryBroker } from "./broker.ts";
  * import type { Session } from "../session/session.ts";
- * import type { WebSocket } from "../websocket/websocket.ts";
- * declare const ws: WebSocket;
+ * declare const ws: TopicMember;
  * declare const session: Session;
  * const hub = new TopicHub(memoryBroker());
  * hub.subscribe(ws, session, "news");
@@ -59,7 +71,7 @@ export class TopicHub {
   /** Encodes frames for local subscribers (set once the codec is loaded). */
   encoder: Encoder | undefined;
   readonly #topics = new Map<string, Set<Subscriber>>();
-  readonly #subscribers = new Map<WebSocket, Subscriber>();
+  readonly #subscribers = new Map<TopicMember, Subscriber>();
   readonly #member: BrokerMember;
 
   constructor(broker: Broker) {
@@ -70,7 +82,7 @@ export class TopicHub {
   }
 
   /** Add `ws` to `topic`; false when it already was there. */
-  subscribe(ws: WebSocket, session: Session, topic: string): boolean {
+  subscribe(ws: TopicMember, session: Session, topic: string): boolean {
     checkTopic(topic, "subscribe");
     // Gone already (it left every topic), or about to: it must not come back in.
     if (ws.readyState !== 1 || session.isClosed) return false;
@@ -88,7 +100,7 @@ export class TopicHub {
   }
 
   /** Take `ws` out of `topic`; false when it was not there. */
-  unsubscribe(ws: WebSocket, topic: string): boolean {
+  unsubscribe(ws: TopicMember, topic: string): boolean {
     checkTopic(topic, "unsubscribe");
     const subscriber = this.#subscribers.get(ws);
     if (subscriber === undefined || !subscriber.topics.delete(topic)) return false;
@@ -103,18 +115,18 @@ export class TopicHub {
   }
 
   /** Whether `ws` is subscribed to `topic`. */
-  isSubscribed(ws: WebSocket, topic: string): boolean {
+  isSubscribed(ws: TopicMember, topic: string): boolean {
     checkTopic(topic, "check a subscription");
     return this.#subscribers.get(ws)?.topics.has(topic) ?? false;
   }
 
   /** The topics of `ws`, in the order it subscribed to them. */
-  subscriptions(ws: WebSocket): string[] {
+  subscriptions(ws: TopicMember): string[] {
     return [...this.#subscribers.get(ws)?.topics ?? []];
   }
 
   /** `ws` closed: it leaves every topic. */
-  leaveAll(ws: WebSocket): void {
+  leaveAll(ws: TopicMember): void {
     const subscriber = this.#subscribers.get(ws);
     if (subscriber === undefined) return;
     for (const topic of [...subscriber.topics]) this.unsubscribe(ws, topic);
@@ -131,7 +143,7 @@ export class TopicHub {
    * through the broker to those of other servers. Returns how many local
    * sockets it was handed to.
    */
-  publish(topic: string, data: TopicData, options?: PublishOptions, except?: WebSocket): number {
+  publish(topic: string, data: TopicData, options?: PublishOptions, except?: TopicMember): number {
     checkTopic(topic, "publish");
     const payload = payloadOf(data);
     if (options !== undefined && (typeof options !== "object" || options === null)) {
@@ -149,7 +161,7 @@ export class TopicHub {
     this.#member.leave();
   }
 
-  #deliver(topic: string, data: string | Uint8Array, except: WebSocket | undefined): number {
+  #deliver(topic: string, data: string | Uint8Array, except: TopicMember | undefined): number {
     const subscribers = this.#topics.get(topic);
     const encoder = this.encoder;
     if (subscribers === undefined || encoder === undefined) return 0;

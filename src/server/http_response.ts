@@ -9,7 +9,7 @@
  * import { ResponseWriter } from "./http_response.ts";
  * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
- * await new ResponseWriter(transport, { method: "HEAD", target: "/", headers: new Headers() }, {})
+ * await new ResponseWriter(transport, { method: "HEAD" }, {})
  *   .send(new Response("not sent for HEAD"));
  * ```
  * @module
@@ -20,11 +20,29 @@ import { parseContentLength } from "../protocol/http1/request_body.ts";
 import { encodeLatin1, formatFields } from "../protocol/http1/write.ts";
 import { reasonPhrase } from "../protocol/server_responses.ts";
 import { listIncludes } from "../protocol/http1/tokens.ts";
-import type { HttpContext, HttpRequestHead } from "./http.ts";
 import type { Transport } from "../transport/types.ts";
 
 // Framing and persistence are the server's to decide.
 const FRAMING = new Set(["connection", "keep-alive", "content-length", "transfer-encoding"]);
+
+/**
+ * What the writer reads of the request head. http.ts's `HttpRequestHead` fits; the shape is said here so that
+ * only http.ts imports the other file (no circle).
+ */
+export interface AnsweredRequest {
+  /** Request method: a HEAD answer has no body. */
+  method: string;
+  /** `HTTP/1.0` gets no chunked answer. */
+  version?: string;
+}
+
+/** What the writer reads of the connection (http.ts's `HttpContext` fits). */
+export interface AnswerContext {
+  /** The transport's `drain` and `closed`; without them a full transport is polled. */
+  flow?: { readonly signal: AbortSignal; writable(): Promise<void> };
+  /** Idle ms before the server closes a kept-alive connection (announced in `Keep-Alive: timeout=`). */
+  keepAliveTimeout?: number;
+}
 
 /**
  * Writes one answer and remembers whether any byte of it went out.
@@ -33,19 +51,19 @@ const FRAMING = new Set(["connection", "keep-alive", "content-length", "transfer
  * ```ts
  * import type { Transport } from "../transport/types.ts";
  * declare const transport: Transport;
- * const writer = new ResponseWriter(transport, { method: "GET", target: "/", headers: new Headers() }, {});
+ * const writer = new ResponseWriter(transport, { method: "GET" }, {});
  * await writer.send(new Response("hi"));
  * ```
  */
 export class ResponseWriter {
   readonly #transport: Transport;
-  readonly #request: HttpRequestHead;
-  readonly #context: HttpContext;
+  readonly #request: AnsweredRequest;
+  readonly #context: AnswerContext;
   /** A byte of the answer went out: its status can no longer change. */
   started = false;
   #gone = false;
 
-  constructor(transport: Transport, request: HttpRequestHead, context: HttpContext) {
+  constructor(transport: Transport, request: AnsweredRequest, context: AnswerContext) {
     this.#transport = transport;
     this.#request = request;
     this.#context = context;

@@ -1,6 +1,7 @@
 // Test helper, not a test: build frames byte by byte, independently of src/,
 // so tests can state exactly what goes on the wire — including what a
 // correct encoder would never produce.
+import { concat as concatBytes, fromHex, toHex as hexOf } from "./bytes.ts";
 
 export interface FrameSpec {
   fin?: boolean;
@@ -43,15 +44,12 @@ export function frame(spec: FrameSpec): Uint8Array {
   return out;
 }
 
-export function hex(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, "");
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
+/** Bytes from hex digits, spaces ignored (bytes.ts's `fromHex`). */
+export const hex: (text: string) => Uint8Array = fromHex;
 
+/** Hex digits a byte apart, the way frame dumps read. */
 export function toHex(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+  return hexOf(bytes, " ");
 }
 
 export function closePayload(code: number, reason = ""): Uint8Array {
@@ -63,14 +61,9 @@ export function closePayload(code: number, reason = ""): Uint8Array {
   return out;
 }
 
+/** The parts one after another (bytes.ts's `concat`, taking a list). */
 export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /** A seeded PRNG (mulberry32): reproducible fuzz-style tests. */

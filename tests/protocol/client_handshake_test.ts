@@ -3,18 +3,11 @@ import assert from "node:assert/strict";
 import { ClientHandshake, type ClientHandshakeStep } from "../../src/protocol/client_handshake.ts";
 import { type ErrorCode, WebSocketError } from "../../src/protocol/errors.ts";
 import { parseWebSocketUrl } from "../../src/protocol/ws_url.ts";
+import { concat, fromHex, latin1, latin1Text } from "../_helpers/bytes.ts";
 
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 const ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
-const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const text = (bytes: Uint8Array) => String.fromCharCode(...bytes);
-const fromHex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
-const concat = (a: Uint8Array, b: Uint8Array) => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
+const text = latin1Text;
 
 function handshake(options: Partial<ConstructorParameters<typeof ClientHandshake>[0]> = {}): ClientHandshake {
   return new ClientHandshake({ url: parseWebSocketUrl("ws://example.com/chat"), protocols: [], key: KEY, ...options });

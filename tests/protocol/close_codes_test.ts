@@ -9,8 +9,7 @@ import {
   parseClosePayload,
 } from "../../src/protocol/close_codes.ts";
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-const fromHex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
+import { fromHex, toHex as hex } from "../_helpers/bytes.ts";
 
 describe("RFC 6455 §7.4 status codes on the wire", () => {
   it("accepts exactly 1000-1003, 1007-1014 and 3000-4999 in 0-65535", () => {

@@ -8,17 +8,10 @@ import {
 } from "../../src/protocol/server_handshake.ts";
 import { ClientHandshake } from "../../src/protocol/client_handshake.ts";
 import { parseWebSocketUrl } from "../../src/protocol/ws_url.ts";
+import { concat, fromHex, latin1, latin1Text } from "../_helpers/bytes.ts";
 
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
-const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const text = (bytes: Uint8Array) => String.fromCharCode(...bytes);
-const fromHex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
-const concat = (a: Uint8Array, b: Uint8Array) => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
+const text = latin1Text;
 
 const BASE = [
   "GET /chat?room=1 HTTP/1.1",

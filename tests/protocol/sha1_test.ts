@@ -2,7 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { sha1, sha1Into } from "../../src/protocol/sha1.ts";
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+import { toHex as hex } from "../_helpers/bytes.ts";
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe("FIPS 180-4 SHA-1", () => {
