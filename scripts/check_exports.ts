@@ -28,7 +28,7 @@ for (const key of denoKeys) {
 }
 if (!("workerd" in npm.exports["."])) problems.push(`".": no workerd condition`);
 // The command line: package.json's bin is the built "./cli" entry, and that entry is a script Node can run.
-const cliImport = npm.exports["./cli"]?.import;
+const cliImport = npm.exports["./cli"]?.default;
 if (npm.bin?.wasmws !== cliImport) {
   problems.push(`bin wasmws is ${npm.bin?.wasmws}, not the "./cli" entry ${cliImport}`);
 } else if (!(await Deno.readTextFile(`${root}npm/${cliImport.slice(2)}`)).startsWith("#!/usr/bin/env node\n")) {
