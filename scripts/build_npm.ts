@@ -37,9 +37,12 @@ const options: ts.CompilerOptions = {
   rootDir: `${root}src`,
   newLine: ts.NewLineKind.LineFeed,
 };
-const program = ts.createProgram(files, options);
-const result = program.emit();
-const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+// Two passes: the declarations keep the doc comments (editors show them); the JavaScript drops every comment,
+// which would otherwise ship the same docs twice (the "#!" line of the CLI survives: it is not a comment).
+const declared = ts.createProgram(files, { ...options, emitDeclarationOnly: true }).emit();
+const compiled = ts.createProgram(files, { ...options, declaration: false, removeComments: true }).emit();
+const errors = [...declared.diagnostics, ...compiled.diagnostics]
+  .filter((d) => d.category === ts.DiagnosticCategory.Error);
 if (errors.length > 0) {
   console.error(ts.formatDiagnostics(errors, {
     getCanonicalFileName: (f) => f,
@@ -99,7 +102,8 @@ await Deno.writeTextFile(`${out}/esm/_web_types.d.ts`, WEB_TYPES);
 for (const path of Object.values(deno.exports as Record<string, string>)) {
   const declarations = path.replace(/^\.\/src\//, `${out}/esm/`).replace(/\.ts$/, ".d.ts");
   const up = "../".repeat(path.split("/").length - 3) || "./";
-  const text = await Deno.readTextFile(declarations);
+  // A declaration has no use for the CLI's "#!" line, and TypeScript accepts one only as the very first line.
+  const text = (await Deno.readTextFile(declarations)).replace(/^#![^\n]*\n/, "");
   await Deno.writeTextFile(declarations, `/// <reference path="${up}_web_types.d.ts" />\n${text}`);
 }
 

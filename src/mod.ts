@@ -36,7 +36,7 @@ export {
   type WebSocketEventMap,
 } from "./websocket/events.ts";
 export { CloseEvent, type CloseEventConstructor, type CloseEventInit } from "./websocket/close_event.ts";
-export { MessageEvent, type MessageEventConstructor } from "./websocket/message_event.ts";
+export { MessageEvent, type MessageEventConstructor, type MessageEventInit } from "./websocket/message_event.ts";
 export {
   type StreamChunk,
   type StreamMessage,

@@ -29,7 +29,30 @@ import { isWebIDLAttribute, throwsTypeError, toDOMString, toUSVString } from "./
  * ```
  */
 // deno-lint-ignore no-explicit-any -- the same default as the DOM's own type
-export type MessageEvent<T = any> = globalThis.MessageEvent<T>;
+export type MessageEvent<T = any> = Omit<globalThis.MessageEvent, "data"> & { readonly data: T };
+
+/**
+ * Fields of a `MessageEvent` (the DOM's `MessageEventInit`, said here because
+ * `@types/node` declares a global one that takes no type parameter).
+ *
+ * @example
+ * ```ts
+ * const init: MessageEventInit<string> = { data: "hi", origin: "ws://example.com" };
+ * ```
+ */
+// deno-lint-ignore no-explicit-any -- the same default as the DOM's own type
+export interface MessageEventInit<T = any> extends EventInit {
+  /** The message. */
+  data?: T;
+  /** The origin of the message's sender. */
+  origin?: string;
+  /** The last event ID (server-sent events; "" here). */
+  lastEventId?: string;
+  /** The sender (a window, a port, a worker; null here). */
+  source?: unknown;
+  /** Transferred ports (none here). */
+  ports?: unknown[];
+}
 
 /** The `MessageEvent` interface object. */
 export interface MessageEventConstructor {
