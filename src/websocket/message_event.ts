@@ -32,8 +32,9 @@ import { isWebIDLAttribute, throwsTypeError, toDOMString, toUSVString } from "./
 export type MessageEvent<T = any> = Omit<globalThis.MessageEvent, "data"> & { readonly data: T };
 
 /**
- * Fields of a `MessageEvent` (the DOM's `MessageEventInit`, said here because
- * `@types/node` declares a global one that takes no type parameter).
+ * Fields of a `MessageEvent` a WebSocket uses (the DOM's `MessageEventInit`
+ * without `source` and `ports`, said here because `@types/node` declares a
+ * global one that takes no type parameter).
  *
  * @example
  * ```ts
@@ -48,10 +49,6 @@ export interface MessageEventInit<T = any> extends EventInit {
   origin?: string;
   /** The last event ID (server-sent events; "" here). */
   lastEventId?: string;
-  /** The sender (a window, a port, a worker; null here). */
-  source?: unknown;
-  /** Transferred ports (none here). */
-  ports?: unknown[];
 }
 
 /** The `MessageEvent` interface object. */

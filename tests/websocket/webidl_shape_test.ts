@@ -6,7 +6,7 @@
 // brand checks, for the classes as we export them.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { CloseEvent, MessageEvent, WebSocket } from "../../src/mod.ts";
+import { CloseEvent, MessageEvent, type MessageEventInit, WebSocket } from "../../src/mod.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -279,7 +279,7 @@ describe("MessageEvent as exported", () => {
     const empty = new MessageEvent("message");
     assert.deepEqual([empty.data, empty.origin, empty.lastEventId], [null, "", ""]);
     assert.throws(() => new MessageEvent("message", 5 as unknown as undefined), TypeError);
-    assert.throws(() => new MessageEvent("message", { source: {} as MessagePort }), TypeError);
+    assert.throws(() => new MessageEvent("message", { source: {} } as MessageEventInit), TypeError);
     assert.throws(() => new (MessageEvent as unknown as new () => Event)(), TypeError);
     assert.equal(Object.prototype.toString.call(event), "[object MessageEvent]");
     assert.deepEqual(Object.keys(event).filter((key) => key !== "isTrusted"), []);
