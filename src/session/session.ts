@@ -28,18 +28,11 @@ import type { Transport, TransportSink } from "../transport/types.ts";
 import { SendLedger } from "./backpressure.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
-import { SessionEnd } from "./end.ts";
+import { ReadHolds } from "./read_holds.ts";
+import { reportEnd, SessionEnd } from "./end.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { DEFAULT_SESSION_OPTIONS, type ResolvedSessionOptions } from "./options.ts";
-import {
-  type HandshakeReader,
-  ON_CLOSING,
-  ON_MESSAGE,
-  ON_PING,
-  ON_PONG,
-  reportClosed,
-  type SessionEvents,
-} from "./contract.ts";
+import { type HandshakeReader, ON_CLOSING, ON_MESSAGE, ON_PING, ON_PONG, type SessionEvents } from "./contract.ts";
 
 export type { HandshakeReader, SessionEvents, SessionOptions } from "./contract.ts";
 
@@ -50,9 +43,6 @@ export interface SessionTracker {
 }
 
 const HANDSHAKE_READ_SIZE = 16 * 1024;
-// Who holds reading paused: the owner (receive backpressure), or delivery falling behind reads.
-const HELD_BY_OWNER = 1;
-const HELD_BY_BACKLOG = 2;
 
 /**
  * One connection's driver.
@@ -82,7 +72,7 @@ export class Session implements TransportSink, ConnectionListener {
   #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
   readonly #clock: Clock;
-  #readHolds = 0;
+  #readHolds: ReadHolds | undefined;
 
   /** A driver for `transport` reporting to `events`; its timers run on `clock`. */
   constructor(
@@ -186,12 +176,12 @@ export class Session implements TransportSink, ConnectionListener {
    * is still delivered.
    */
   pauseReading(): void {
-    this.#hold(HELD_BY_OWNER);
+    this.#holds().pauseForOwner();
   }
 
   /** Read the socket again after {@link Session.pauseReading}. */
   resumeReading(): void {
-    this.#release(HELD_BY_OWNER);
+    this.#readHolds?.resumeForOwner();
   }
 
   /** Drop the connection at once, without a closing handshake. */
@@ -265,14 +255,7 @@ export class Session implements TransportSink, ConnectionListener {
       this.#handshake = undefined;
       return;
     }
-    connection.transportClosed();
-    // Not now: the decoder may be inside the very call that closed us.
-    this.#queue.push(() => connection.dispose());
-    this.#queue.push(() => {
-      const { code, reason, wasClean, error } = connection.result;
-      reportClosed(this.#events, error, code, reason, wasClean);
-    });
-    void this.#queue.flush();
+    reportEnd(connection, this.#queue, this);
   }
 
   // The connection's listener.
@@ -340,30 +323,19 @@ export class Session implements TransportSink, ConnectionListener {
   // replies (pongs, close replies) would wait for the stream to pause.
   #deliver(): void {
     const transport = this.transport;
-    // Still delivering an earlier read: reads outrun delivery (on Deno a read
-    // can complete as a microtask), and undelivered events would pile up
-    // without bound. Reading waits until they are delivered.
+    // Still delivering an earlier read: reading waits until it is delivered.
     const behind = this.#queue.flushing;
     if (transport.cork !== undefined) {
       transport.cork();
       this.#queue.push(this.#uncork ??= () => transport.uncork!());
     }
     void this.#queue.flush();
-    if (behind && (this.#readHolds & HELD_BY_BACKLOG) === 0) {
-      this.#hold(HELD_BY_BACKLOG);
-      void this.#queue.whenIdle().then(() => this.#release(HELD_BY_BACKLOG));
-    }
+    if (behind) this.#holds().holdUntilDelivered(this.#queue);
   }
 
-  #hold(holder: number): void {
-    if (this.#readHolds === 0) this.transport.pause();
-    this.#readHolds |= holder;
-  }
-
-  #release(holder: number): void {
-    if ((this.#readHolds & holder) === 0) return;
-    this.#readHolds &= ~holder;
-    if (this.#readHolds === 0) this.transport.resume();
+  // Made when reading is first held, not per connection: idle sessions are many.
+  #holds(): ReadHolds {
+    return this.#readHolds ??= new ReadHolds(this.transport);
   }
 
   // Made when something first ends, not per connection: idle sessions are many.
