@@ -29,6 +29,7 @@ import { SendLedger } from "./backpressure.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
 import { ReadHolds } from "./read_holds.ts";
+import { HandshakeScratch } from "./handshake_scratch.ts";
 import { reportEnd, SessionEnd } from "./end.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { DEFAULT_SESSION_OPTIONS, type ResolvedSessionOptions } from "./options.ts";
@@ -41,8 +42,6 @@ export interface SessionTracker {
   /** `session` is closed: forget it. */
   untrack(session: Session): void;
 }
-
-const HANDSHAKE_READ_SIZE = 16 * 1024;
 
 /**
  * One connection's driver.
@@ -64,8 +63,7 @@ export class Session implements TransportSink, ConnectionListener {
   readonly #options: ResolvedSessionOptions;
   #connection: Connection | undefined;
   #handshake: HandshakeReader | undefined;
-  #scratch: Uint8Array | undefined;
-  #lentScratch = false;
+  #scratch: HandshakeScratch | undefined;
   #end: SessionEnd | undefined;
   #uncork: (() => void) | undefined;
   readonly #ledger: SendLedger;
@@ -193,21 +191,22 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Transport sink: the region for the next read. */
   buffer(): Uint8Array {
-    this.#lentScratch = this.#connection === undefined;
-    if (!this.#lentScratch) return this.#connection!.reserve();
-    return this.#scratch ??= new Uint8Array(HANDSHAKE_READ_SIZE);
+    const connection = this.#connection;
+    if (connection === undefined) return (this.#scratch ??= new HandshakeScratch()).lend();
+    this.#scratch?.unlend();
+    return connection.reserve();
   }
 
   /** Transport sink: `n` bytes landed in the region from {@link Session.buffer}. */
   onRead(n: number): void {
     // A read lent during the handshake may complete after the switch to frames.
-    if (this.#lentScratch) {
-      const bytes = this.#scratch!.slice(0, n);
+    const scratch = this.#scratch;
+    if (scratch?.lent === true) {
+      const bytes = scratch.landed(n);
       if (this.#connection === undefined) this.#handshake?.onData(bytes);
       else {
         // The last read the handshake lent: its 16 KiB are not needed again.
         this.#scratch = undefined;
-        this.#lentScratch = false;
         this.onData(bytes);
       }
       return;
