@@ -25,7 +25,7 @@ import type { Codec, Role } from "../codec/mod.ts";
 import { CLOSED, CONNECTING, Connection, type ConnectionListener, type ReadyState } from "../protocol/connection.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { Transport, TransportSink } from "../transport/types.ts";
-import { SendLedger } from "./backpressure.ts";
+import { overflows, SendLedger } from "./backpressure.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
 import { ReadHolds } from "./read_holds.ts";
@@ -263,11 +263,7 @@ export class Session implements TransportSink, ConnectionListener {
   onWrite(bytes: Uint8Array, payloadBytes: number): void {
     this.transport.write(bytes);
     this.#ledger.wrote(bytes.length, payloadBytes);
-    const options = this.#options;
-    if (
-      options.onBufferFull === "close" &&
-      this.transport.writableLength > options.highWaterMark
-    ) {
+    if (overflows(this.#options, this.transport)) {
       this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
     }
   }
