@@ -25,58 +25,26 @@
  * @module
  */
 
-import { type ClientOptions, connectClient } from "../client/connect.ts";
+import { connectClient } from "../client/connect.ts";
 import { checkCloseArguments } from "../protocol/close_codes.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { normalizeProtocols } from "../protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
-import {
-  ON_CLOSE,
-  ON_CLOSING,
-  ON_ERROR,
-  ON_MESSAGE,
-  ON_PING,
-  ON_PONG,
-  type SessionEvents,
-} from "../session/contract.ts";
+import { ON_CLOSE, ON_ERROR, ON_MESSAGE, type SessionEvents } from "../session/contract.ts";
 import type { Session } from "../session/session.ts";
 import { bytesOf } from "./message_data.ts";
 import { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
+import { type AcceptedStream, streamServerEvents } from "./stream_server.ts";
+import type { StreamChunk, StreamMessage, WebSocketOpenInfo, WebSocketStreamOptions } from "./stream_types.ts";
 
 export { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
-
-/** A message as the readable gives it: text as a string, binary as a `Uint8Array`. */
-export type StreamMessage = string | Uint8Array;
-
-/** What the writable takes: a string (text) or bytes (binary). */
-export type StreamChunk = string | ArrayBuffer | ArrayBufferView;
-
-/** Options of {@link WebSocketStream}: the proposal's, plus wasmws's client options. */
-export interface WebSocketStreamOptions extends Omit<ClientOptions, "limits"> {
-  /** Subprotocols to offer. */
-  protocols?: string[];
-  /** Bytes the readable queues before the engine stops reading the socket (default 65536; text counts its length). */
-  highWaterMark?: number;
-  /** Largest message accepted, in bytes (default 100 MiB; 1009 beyond). */
-  maxPayload?: number;
-}
-
-/** What `opened` resolves with. */
-export interface WebSocketOpenInfo {
-  /** Messages from the peer. */
-  readable: ReadableStream<StreamMessage>;
-  /** Messages to the peer. */
-  writable: WritableStream<StreamChunk>;
-  /** The extensions the server chose. */
-  extensions: string;
-  /** The subprotocol the server chose ("" when none). */
-  protocol: string;
-}
+export type { StreamChunk, StreamMessage, WebSocketOpenInfo, WebSocketStreamOptions } from "./stream_types.ts";
+export type { AcceptedStream } from "./stream_server.ts";
 
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 const ignore = () => {};
-// Set for one construction by `_accept` (the server side).
-let accepting: { session: Session; protocol: string; extensions: string; url: string } | undefined;
+// The constructor's first argument when the server makes a stream: no user code can pass it.
+const ACCEPTED: unique symbol = Symbol("accepted");
 
 /**
  * A WebSocket connection as a pair of streams.
@@ -108,9 +76,8 @@ export class WebSocketStream {
 
   /** Open a connection to `url`. A bad URL or protocol list throws a `SyntaxError` `DOMException`. */
   constructor(url: string | URL, options: WebSocketStreamOptions = {}) {
-    const server = accepting;
-    accepting = undefined;
-    if (server !== undefined) {
+    if ((url as unknown) === ACCEPTED) {
+      const server = options as unknown as AcceptedStream;
       this.#url = server.url;
       [this.#opened, this.#closed] = this.#promises();
       this.#open(server.session, server.protocol, server.extensions, DEFAULT_HIGH_WATER_MARK);
@@ -224,35 +191,6 @@ export class WebSocketStream {
     return [opened, closed];
   }
 
-  /**
-   * @internal The server side: a stream over an accepted session, opened at
-   * once. The session's events go to the stream (messages) and to `socket`,
-   * the `WebSocket` the server keeps for `clients` and `broadcast` (its
-   * state, pings and pongs).
-   */
-  static _accept(
-    session: Session,
-    protocol: string,
-    extensions: string,
-    url: string,
-    socket: SessionEvents,
-  ): { stream: WebSocketStream; events: SessionEvents } {
-    accepting = { session, protocol, extensions, url };
-    const stream = new WebSocketStream(url);
-    const events: SessionEvents = {
-      [ON_MESSAGE]: (data) => stream[ON_MESSAGE](data),
-      [ON_PING]: (payload) => socket[ON_PING]?.(payload),
-      [ON_PONG]: (payload, rtt) => socket[ON_PONG]?.(payload, rtt),
-      [ON_CLOSING]: (code, reason) => socket[ON_CLOSING]?.(code, reason),
-      [ON_ERROR]: (error) => stream[ON_ERROR](error),
-      [ON_CLOSE]: (code, reason, wasClean) => {
-        socket[ON_CLOSE]?.(code, reason, wasClean);
-        stream[ON_CLOSE](code, reason, wasClean);
-      },
-    };
-    return { stream, events };
-  }
-
   #open(session: Session, protocol: string, extensions: string, highWaterMark: number): void {
     if (this.#state !== "connecting") return;
     this.#state = "open";
@@ -313,4 +251,23 @@ export class WebSocketStream {
     this.#rejectOpened(reason);
     this.#rejectClosed(reason);
   }
+}
+
+/**
+ * Make the stream of a connection the server accepted: open at once. The
+ * events for its session go to the stream and to those the session reports
+ * to now, the accepted socket's (see `stream_server.ts`). Not
+ * exported from the package: only the server makes these.
+ *
+ * @example
+ * ```ts
+ * declare const accepted: AcceptedStream;
+ * const { stream, events } = acceptedStream(accepted);
+ * accepted.session.setEvents(events);
+ * const { readable } = await stream.opened;
+ * ```
+ */
+export function acceptedStream(accepted: AcceptedStream): { stream: WebSocketStream; events: SessionEvents } {
+  const stream = new WebSocketStream(ACCEPTED as unknown as string, accepted as unknown as WebSocketStreamOptions);
+  return { stream, events: streamServerEvents(stream, accepted.session.events) };
 }
