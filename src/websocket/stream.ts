@@ -33,7 +33,7 @@ import { parseWebSocketUrl } from "../protocol/ws_url.ts";
 import { ON_CLOSE, ON_ERROR, ON_MESSAGE, type SessionEvents } from "../session/contract.ts";
 import type { Session } from "../session/session.ts";
 import { bytesOf } from "./message_data.ts";
-import { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
+import { closedError, type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
 import { type AcceptedStream, streamServerEvents } from "./stream_server.ts";
 import type { StreamChunk, StreamMessage, WebSocketOpenInfo, WebSocketStreamOptions } from "./stream_types.ts";
 
@@ -108,7 +108,7 @@ export class WebSocketStream {
       events: this,
     }).catch((error: WebSocketError) => {
       signal?.removeEventListener("abort", onAbort);
-      this.#failConnecting(WebSocketStreamError._closed(error.message, 1006, "", error));
+      this.#failConnecting(closedError(error.message, 1006, "", error));
     });
   }
 
@@ -135,7 +135,7 @@ export class WebSocketStream {
   close(closeInfo: WebSocketCloseInfo = {}): void {
     const code = checkCloseArguments(closeInfo.closeCode, closeInfo.reason);
     if (this.#state === "connecting") {
-      this.#failConnecting(WebSocketStreamError._closed("Cannot open: closed before the handshake finished", 1006, ""));
+      this.#failConnecting(closedError("Cannot open: closed before the handshake finished", 1006, ""));
       this.#abort.abort();
       return;
     }
@@ -165,10 +165,10 @@ export class WebSocketStream {
     if (wasClean) {
       this.#resolveClosed({ closeCode: code, reason });
       if (!this.#readableDone) this.#readable?.close();
-      this.#writable?.error(WebSocketStreamError._closed("Cannot write: the connection is closed", code, reason));
+      this.#writable?.error(closedError("Cannot write: the connection is closed", code, reason));
     } else {
       const message = this.#failure?.message ?? "Cannot continue the WebSocket connection: closed abnormally";
-      const error = WebSocketStreamError._closed(message, code, reason, this.#failure);
+      const error = closedError(message, code, reason, this.#failure);
       this.#rejectClosed(error);
       if (!this.#readableDone) this.#readable?.error(error);
       this.#writable?.error(error);
