@@ -32,6 +32,7 @@ import { normalizeProtocols } from "../protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
 import { ON_CLOSE, ON_ERROR, ON_MESSAGE, type SessionEvents } from "../session/contract.ts";
 import type { Session } from "../session/session.ts";
+import { Deferred } from "./deferred.ts";
 import { bytesOf } from "./message_data.ts";
 import { closedError, type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
 import { type AcceptedStream, streamServerEvents } from "./stream_server.ts";
@@ -42,7 +43,6 @@ export type { StreamChunk, StreamMessage, WebSocketOpenInfo, WebSocketStreamOpti
 export type { AcceptedStream } from "./stream_server.ts";
 
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
-const ignore = () => {};
 // The constructor's first argument when the server makes a stream: no user code can pass it.
 const ACCEPTED: unique symbol = Symbol("accepted");
 
@@ -59,12 +59,8 @@ const ACCEPTED: unique symbol = Symbol("accepted");
  */
 export class WebSocketStream {
   readonly #url: string;
-  readonly #opened: Promise<WebSocketOpenInfo>;
-  readonly #closed: Promise<WebSocketCloseInfo>;
-  #resolveOpened!: (info: WebSocketOpenInfo) => void;
-  #rejectOpened!: (reason: unknown) => void;
-  #resolveClosed!: (info: WebSocketCloseInfo) => void;
-  #rejectClosed!: (reason: unknown) => void;
+  readonly #opened = new Deferred<WebSocketOpenInfo>();
+  readonly #closed = new Deferred<WebSocketCloseInfo>();
   #state: "connecting" | "open" | "closing" | "closed" = "connecting";
   #session: Session | undefined;
   #abort = new AbortController();
@@ -79,14 +75,12 @@ export class WebSocketStream {
     if ((url as unknown) === ACCEPTED) {
       const server = options as unknown as AcceptedStream;
       this.#url = server.url;
-      [this.#opened, this.#closed] = this.#promises();
       this.#open(server.session, server.protocol, server.extensions, DEFAULT_HIGH_WATER_MARK);
       return;
     }
     const target = parseWebSocketUrl(url);
     const protocols = normalizeProtocols(options.protocols);
     this.#url = target.url;
-    [this.#opened, this.#closed] = this.#promises();
     const signal = options.signal;
     if (signal?.aborted) {
       this.#failConnecting(signal.reason);
@@ -119,12 +113,12 @@ export class WebSocketStream {
 
   /** Resolves once open, with the streams; rejects when the connection could not be opened. */
   get opened(): Promise<WebSocketOpenInfo> {
-    return this.#opened;
+    return this.#opened.promise;
   }
 
   /** Resolves with the close code and reason after a clean close; rejects with a `WebSocketStreamError` otherwise. */
   get closed(): Promise<WebSocketCloseInfo> {
-    return this.#closed;
+    return this.#closed.promise;
   }
 
   /**
@@ -163,32 +157,17 @@ export class WebSocketStream {
   [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
     this.#state = "closed";
     if (wasClean) {
-      this.#resolveClosed({ closeCode: code, reason });
+      this.#closed.resolve({ closeCode: code, reason });
       if (!this.#readableDone) this.#readable?.close();
       this.#writable?.error(closedError("Cannot write: the connection is closed", code, reason));
     } else {
       const message = this.#failure?.message ?? "Cannot continue the WebSocket connection: closed abnormally";
       const error = closedError(message, code, reason, this.#failure);
-      this.#rejectClosed(error);
+      this.#closed.reject(error);
       if (!this.#readableDone) this.#readable?.error(error);
       this.#writable?.error(error);
     }
     this.#readableDone = true;
-  }
-
-  #promises(): [Promise<WebSocketOpenInfo>, Promise<WebSocketCloseInfo>] {
-    const opened = new Promise<WebSocketOpenInfo>((resolve, reject) => {
-      this.#resolveOpened = resolve;
-      this.#rejectOpened = reject;
-    });
-    const closed = new Promise<WebSocketCloseInfo>((resolve, reject) => {
-      this.#resolveClosed = resolve;
-      this.#rejectClosed = reject;
-    });
-    // Not awaiting them is no mistake (a browser would not report it either).
-    opened.catch(ignore);
-    closed.catch(ignore);
-    return [opened, closed];
   }
 
   #open(session: Session, protocol: string, extensions: string, highWaterMark: number): void {
@@ -209,7 +188,7 @@ export class WebSocketStream {
       close: () => this.#closeFrom(undefined),
       abort: (reason) => this.#closeFrom(reason),
     });
-    this.#resolveOpened({ readable, writable, extensions, protocol });
+    this.#opened.resolve({ readable, writable, extensions, protocol });
   }
 
   async #write(chunk: StreamChunk): Promise<void> {
@@ -248,8 +227,8 @@ export class WebSocketStream {
   #failConnecting(reason: unknown): void {
     if (this.#state !== "connecting") return;
     this.#state = "closed";
-    this.#rejectOpened(reason);
-    this.#rejectClosed(reason);
+    this.#opened.reject(reason);
+    this.#closed.reject(reason);
   }
 }
 
