@@ -7,6 +7,12 @@
  * and makes its heartbeat only when asked for one: a server holds many idle
  * sessions, and callback objects full of closures per connection add up.
  *
+ * What it coordinates lives beside it: the order of events in
+ * `event_queue.ts`, `bufferedAmount` and the high-water mark in
+ * `backpressure.ts`, paused reading in `read_holds.ts`, the idle ping in
+ * `heartbeat.ts`, the closing timer, failures and the final report in
+ * `end.ts`, and the reads of the opening handshake in `handshake_scratch.ts`.
+ *
  * @example
  * ```ts
  * import { Session } from "./session.ts";
