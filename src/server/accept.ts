@@ -36,7 +36,7 @@ import { DEFAULT_SERVER_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
 import type { ClientRegistry } from "./registry.ts";
 import type { Transport } from "../transport/types.ts";
 import { acceptedWebSocket, type WebSocket, type WebSocketOptions } from "../websocket/websocket.ts";
-import { WebSocketStream } from "../websocket/stream.ts";
+import { acceptedStream, type WebSocketStream } from "../websocket/stream.ts";
 import { keepRequest, type KeptRequest, type UpgradeInfo, upgradeInfo } from "../websocket/upgrade_info.ts";
 import { requestUrl } from "./request_url.ts";
 
@@ -296,7 +296,7 @@ function open<T>(accepted: Accepted<T>): void {
   const ws = acceptedWebSocket({ session, protocol, extensions, upgrade: kept }) as ServerWebSocket<T>;
   if (data !== undefined) ws.data = data;
   // A stream handler reads through the stream; the socket stays for `clients`, pings and state.
-  const streamed = options.stream && WebSocketStream._accept(session, protocol, extensions, kept.url, session.events);
+  const streamed = options.stream && acceptedStream({ session, protocol, extensions, url: kept.url });
   if (streamed) session.setEvents(streamed.events);
   registry.opened(
     session,

@@ -2,7 +2,9 @@
  * `bufferedAmount` bookkeeping: application bytes handed to `send` that the
  * transport has not yet passed to the operating system. Framing is not
  * counted (WHATWG). The figure never drops while the code that called
- * `send` is still running: it settles in a microtask after it.
+ * `send` is still running: it settles in a microtask after it. And the rule
+ * for a peer that does not read: above the high-water mark, the session
+ * waits for `drained()` or, with `onBufferFull: "close"`, fails with 1008.
  *
  * @example
  * ```ts
@@ -14,6 +16,8 @@
  * ```
  * @module
  */
+
+import type { ResolvedSessionOptions } from "./options.ts";
 
 /** The one figure the ledger reads from a transport. */
 export interface QueueLength {
@@ -111,4 +115,22 @@ export class SendLedger {
     this.#waiters = undefined;
     for (const wake of waiters) wake();
   }
+}
+
+/**
+ * The send buffer is full and the options say to close: bytes queued in the
+ * transport passed `highWaterMark` under `onBufferFull: "close"`.
+ *
+ * @example
+ * ```ts
+ * const options = { highWaterMark: 1024, onBufferFull: "close" } as const;
+ * console.log(overflows(options, { writableLength: 4096 })); // true
+ * console.log(overflows({ ...options, onBufferFull: "wait" }, { writableLength: 4096 })); // false
+ * ```
+ */
+export function overflows(
+  options: Pick<ResolvedSessionOptions, "highWaterMark" | "onBufferFull">,
+  queue: QueueLength,
+): boolean {
+  return options.onBufferFull === "close" && queue.writableLength > options.highWaterMark;
 }

@@ -3,7 +3,8 @@
  * ends once the protocol says so; a failure goes out in a close frame when
  * one still can, else the transport is dropped; and once a close frame went
  * either way, a peer that never closes the transport cannot keep the socket
- * open. What the connection ended with (code, reason, the first failure) is
+ * open. Once it is gone, the owner is told how the connection ended. What
+ * the connection ended with (code, reason, the first failure) is
  * the connection's state, in `protocol/connection.ts`: the close handshake
  * lives in these two files.
  *
@@ -22,6 +23,8 @@ import type { Connection } from "../protocol/connection.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import type { Transport } from "../transport/types.ts";
 import { type Clock, systemClock } from "./clock.ts";
+import { reportClosed, type SessionEvents } from "./contract.ts";
+import type { EventQueue } from "./event_queue.ts";
 
 /**
  * The end of one session: its closing timer, its failures, and whether its
@@ -101,4 +104,35 @@ export class SessionEnd {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     return true;
   }
+}
+
+/**
+ * The transport under an open connection is gone: the connection learns it,
+ * and after the events queued before, its decoder is freed and the owner
+ * told how it ended (`error`, then `close`), reading the owner's events when
+ * they are delivered.
+ *
+ * @example
+ * ```ts
+ * import type { Connection } from "../protocol/connection.ts";
+ * import { EventQueue } from "./event_queue.ts";
+ * import { ON_CLOSE } from "./contract.ts";
+ * declare const connection: Connection;
+ * const queue = new EventQueue();
+ * reportEnd(connection, queue, { events: { [ON_CLOSE]: (code) => console.log(code) } });
+ * ```
+ */
+export function reportEnd(
+  connection: Pick<Connection, "transportClosed" | "dispose" | "result">,
+  queue: EventQueue,
+  owner: { readonly events: SessionEvents },
+): void {
+  connection.transportClosed();
+  // Not now: the decoder may be inside the very call that closed us.
+  queue.push(() => connection.dispose());
+  queue.push(() => {
+    const { code, reason, wasClean, error } = connection.result;
+    reportClosed(owner.events, error, code, reason, wasClean);
+  });
+  void queue.flush();
 }

@@ -7,6 +7,12 @@
  * and makes its heartbeat only when asked for one: a server holds many idle
  * sessions, and callback objects full of closures per connection add up.
  *
+ * What it coordinates lives beside it: the order of events in
+ * `event_queue.ts`, `bufferedAmount` and the high-water mark in
+ * `backpressure.ts`, paused reading in `read_holds.ts`, the idle ping in
+ * `heartbeat.ts`, the closing timer, failures and the final report in
+ * `end.ts`, and the reads of the opening handshake in `handshake_scratch.ts`.
+ *
  * @example
  * ```ts
  * import { Session } from "./session.ts";
@@ -25,21 +31,15 @@ import type { Codec, Role } from "../codec/mod.ts";
 import { CLOSED, CONNECTING, Connection, type ConnectionListener, type ReadyState } from "../protocol/connection.ts";
 import { WebSocketError } from "../protocol/errors.ts";
 import type { Transport, TransportSink } from "../transport/types.ts";
-import { SendLedger } from "./backpressure.ts";
+import { overflows, SendLedger } from "./backpressure.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
-import { SessionEnd } from "./end.ts";
+import { ReadHolds } from "./read_holds.ts";
+import { HandshakeScratch } from "./handshake_scratch.ts";
+import { reportEnd, SessionEnd } from "./end.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { DEFAULT_SESSION_OPTIONS, type ResolvedSessionOptions } from "./options.ts";
-import {
-  type HandshakeReader,
-  ON_CLOSING,
-  ON_MESSAGE,
-  ON_PING,
-  ON_PONG,
-  reportClosed,
-  type SessionEvents,
-} from "./contract.ts";
+import { type HandshakeReader, ON_CLOSING, ON_MESSAGE, ON_PING, ON_PONG, type SessionEvents } from "./contract.ts";
 
 export type { HandshakeReader, SessionEvents, SessionOptions } from "./contract.ts";
 
@@ -48,11 +48,6 @@ export interface SessionTracker {
   /** `session` is closed: forget it. */
   untrack(session: Session): void;
 }
-
-const HANDSHAKE_READ_SIZE = 16 * 1024;
-// Who holds reading paused: the owner (receive backpressure), or delivery falling behind reads.
-const HELD_BY_OWNER = 1;
-const HELD_BY_BACKLOG = 2;
 
 /**
  * One connection's driver.
@@ -74,15 +69,14 @@ export class Session implements TransportSink, ConnectionListener {
   readonly #options: ResolvedSessionOptions;
   #connection: Connection | undefined;
   #handshake: HandshakeReader | undefined;
-  #scratch: Uint8Array | undefined;
-  #lentScratch = false;
+  #scratch: HandshakeScratch | undefined;
   #end: SessionEnd | undefined;
   #uncork: (() => void) | undefined;
   readonly #ledger: SendLedger;
   #heartbeat: Heartbeat | undefined;
   readonly #queue = new EventQueue();
   readonly #clock: Clock;
-  #readHolds = 0;
+  #readHolds: ReadHolds | undefined;
 
   /** A driver for `transport` reporting to `events`; its timers run on `clock`. */
   constructor(
@@ -186,12 +180,12 @@ export class Session implements TransportSink, ConnectionListener {
    * is still delivered.
    */
   pauseReading(): void {
-    this.#hold(HELD_BY_OWNER);
+    this.#holds().pauseForOwner();
   }
 
   /** Read the socket again after {@link Session.pauseReading}. */
   resumeReading(): void {
-    this.#release(HELD_BY_OWNER);
+    this.#readHolds?.resumeForOwner();
   }
 
   /** Drop the connection at once, without a closing handshake. */
@@ -203,21 +197,22 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Transport sink: the region for the next read. */
   buffer(): Uint8Array {
-    this.#lentScratch = this.#connection === undefined;
-    if (!this.#lentScratch) return this.#connection!.reserve();
-    return this.#scratch ??= new Uint8Array(HANDSHAKE_READ_SIZE);
+    const connection = this.#connection;
+    if (connection === undefined) return (this.#scratch ??= new HandshakeScratch()).lend();
+    this.#scratch?.unlend();
+    return connection.reserve();
   }
 
   /** Transport sink: `n` bytes landed in the region from {@link Session.buffer}. */
   onRead(n: number): void {
     // A read lent during the handshake may complete after the switch to frames.
-    if (this.#lentScratch) {
-      const bytes = this.#scratch!.slice(0, n);
+    const scratch = this.#scratch;
+    if (scratch?.lent === true) {
+      const bytes = scratch.landed(n);
       if (this.#connection === undefined) this.#handshake?.onData(bytes);
       else {
         // The last read the handshake lent: its 16 KiB are not needed again.
         this.#scratch = undefined;
-        this.#lentScratch = false;
         this.onData(bytes);
       }
       return;
@@ -265,14 +260,7 @@ export class Session implements TransportSink, ConnectionListener {
       this.#handshake = undefined;
       return;
     }
-    connection.transportClosed();
-    // Not now: the decoder may be inside the very call that closed us.
-    this.#queue.push(() => connection.dispose());
-    this.#queue.push(() => {
-      const { code, reason, wasClean, error } = connection.result;
-      reportClosed(this.#events, error, code, reason, wasClean);
-    });
-    void this.#queue.flush();
+    reportEnd(connection, this.#queue, this);
   }
 
   // The connection's listener.
@@ -281,11 +269,7 @@ export class Session implements TransportSink, ConnectionListener {
   onWrite(bytes: Uint8Array, payloadBytes: number): void {
     this.transport.write(bytes);
     this.#ledger.wrote(bytes.length, payloadBytes);
-    const options = this.#options;
-    if (
-      options.onBufferFull === "close" &&
-      this.transport.writableLength > options.highWaterMark
-    ) {
+    if (overflows(this.#options, this.transport)) {
       this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
     }
   }
@@ -340,30 +324,19 @@ export class Session implements TransportSink, ConnectionListener {
   // replies (pongs, close replies) would wait for the stream to pause.
   #deliver(): void {
     const transport = this.transport;
-    // Still delivering an earlier read: reads outrun delivery (on Deno a read
-    // can complete as a microtask), and undelivered events would pile up
-    // without bound. Reading waits until they are delivered.
+    // Still delivering an earlier read: reading waits until it is delivered.
     const behind = this.#queue.flushing;
     if (transport.cork !== undefined) {
       transport.cork();
       this.#queue.push(this.#uncork ??= () => transport.uncork!());
     }
     void this.#queue.flush();
-    if (behind && (this.#readHolds & HELD_BY_BACKLOG) === 0) {
-      this.#hold(HELD_BY_BACKLOG);
-      void this.#queue.whenIdle().then(() => this.#release(HELD_BY_BACKLOG));
-    }
+    if (behind) this.#holds().holdUntilDelivered(this.#queue);
   }
 
-  #hold(holder: number): void {
-    if (this.#readHolds === 0) this.transport.pause();
-    this.#readHolds |= holder;
-  }
-
-  #release(holder: number): void {
-    if ((this.#readHolds & holder) === 0) return;
-    this.#readHolds &= ~holder;
-    if (this.#readHolds === 0) this.transport.resume();
+  // Made when reading is first held, not per connection: idle sessions are many.
+  #holds(): ReadHolds {
+    return this.#readHolds ??= new ReadHolds(this.transport);
   }
 
   // Made when something first ends, not per connection: idle sessions are many.

@@ -25,58 +25,26 @@
  * @module
  */
 
-import { type ClientOptions, connectClient } from "../client/connect.ts";
+import { connectClient } from "../client/connect.ts";
 import { checkCloseArguments } from "../protocol/close_codes.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { normalizeProtocols } from "../protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
-import {
-  ON_CLOSE,
-  ON_CLOSING,
-  ON_ERROR,
-  ON_MESSAGE,
-  ON_PING,
-  ON_PONG,
-  type SessionEvents,
-} from "../session/contract.ts";
+import { ON_CLOSE, ON_ERROR, ON_MESSAGE, type SessionEvents } from "../session/contract.ts";
 import type { Session } from "../session/session.ts";
+import { Deferred } from "./deferred.ts";
 import { bytesOf } from "./message_data.ts";
-import { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
+import { closedError, type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
+import { type AcceptedStream, streamServerEvents } from "./stream_server.ts";
+import type { StreamChunk, StreamMessage, WebSocketOpenInfo, WebSocketStreamOptions } from "./stream_types.ts";
 
 export { type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
-
-/** A message as the readable gives it: text as a string, binary as a `Uint8Array`. */
-export type StreamMessage = string | Uint8Array;
-
-/** What the writable takes: a string (text) or bytes (binary). */
-export type StreamChunk = string | ArrayBuffer | ArrayBufferView;
-
-/** Options of {@link WebSocketStream}: the proposal's, plus wasmws's client options. */
-export interface WebSocketStreamOptions extends Omit<ClientOptions, "limits"> {
-  /** Subprotocols to offer. */
-  protocols?: string[];
-  /** Bytes the readable queues before the engine stops reading the socket (default 65536; text counts its length). */
-  highWaterMark?: number;
-  /** Largest message accepted, in bytes (default 100 MiB; 1009 beyond). */
-  maxPayload?: number;
-}
-
-/** What `opened` resolves with. */
-export interface WebSocketOpenInfo {
-  /** Messages from the peer. */
-  readable: ReadableStream<StreamMessage>;
-  /** Messages to the peer. */
-  writable: WritableStream<StreamChunk>;
-  /** The extensions the server chose. */
-  extensions: string;
-  /** The subprotocol the server chose ("" when none). */
-  protocol: string;
-}
+export type { StreamChunk, StreamMessage, WebSocketOpenInfo, WebSocketStreamOptions } from "./stream_types.ts";
+export type { AcceptedStream } from "./stream_server.ts";
 
 const DEFAULT_HIGH_WATER_MARK = 64 * 1024;
-const ignore = () => {};
-// Set for one construction by `_accept` (the server side).
-let accepting: { session: Session; protocol: string; extensions: string; url: string } | undefined;
+// The constructor's first argument when the server makes a stream: no user code can pass it.
+const ACCEPTED: unique symbol = Symbol("accepted");
 
 /**
  * A WebSocket connection as a pair of streams.
@@ -91,12 +59,8 @@ let accepting: { session: Session; protocol: string; extensions: string; url: st
  */
 export class WebSocketStream {
   readonly #url: string;
-  readonly #opened: Promise<WebSocketOpenInfo>;
-  readonly #closed: Promise<WebSocketCloseInfo>;
-  #resolveOpened!: (info: WebSocketOpenInfo) => void;
-  #rejectOpened!: (reason: unknown) => void;
-  #resolveClosed!: (info: WebSocketCloseInfo) => void;
-  #rejectClosed!: (reason: unknown) => void;
+  readonly #opened = new Deferred<WebSocketOpenInfo>();
+  readonly #closed = new Deferred<WebSocketCloseInfo>();
   #state: "connecting" | "open" | "closing" | "closed" = "connecting";
   #session: Session | undefined;
   #abort = new AbortController();
@@ -108,18 +72,15 @@ export class WebSocketStream {
 
   /** Open a connection to `url`. A bad URL or protocol list throws a `SyntaxError` `DOMException`. */
   constructor(url: string | URL, options: WebSocketStreamOptions = {}) {
-    const server = accepting;
-    accepting = undefined;
-    if (server !== undefined) {
+    if ((url as unknown) === ACCEPTED) {
+      const server = options as unknown as AcceptedStream;
       this.#url = server.url;
-      [this.#opened, this.#closed] = this.#promises();
       this.#open(server.session, server.protocol, server.extensions, DEFAULT_HIGH_WATER_MARK);
       return;
     }
     const target = parseWebSocketUrl(url);
     const protocols = normalizeProtocols(options.protocols);
     this.#url = target.url;
-    [this.#opened, this.#closed] = this.#promises();
     const signal = options.signal;
     if (signal?.aborted) {
       this.#failConnecting(signal.reason);
@@ -141,7 +102,7 @@ export class WebSocketStream {
       events: this,
     }).catch((error: WebSocketError) => {
       signal?.removeEventListener("abort", onAbort);
-      this.#failConnecting(WebSocketStreamError._closed(error.message, 1006, "", error));
+      this.#failConnecting(closedError(error.message, 1006, "", error));
     });
   }
 
@@ -152,12 +113,12 @@ export class WebSocketStream {
 
   /** Resolves once open, with the streams; rejects when the connection could not be opened. */
   get opened(): Promise<WebSocketOpenInfo> {
-    return this.#opened;
+    return this.#opened.promise;
   }
 
   /** Resolves with the close code and reason after a clean close; rejects with a `WebSocketStreamError` otherwise. */
   get closed(): Promise<WebSocketCloseInfo> {
-    return this.#closed;
+    return this.#closed.promise;
   }
 
   /**
@@ -168,7 +129,7 @@ export class WebSocketStream {
   close(closeInfo: WebSocketCloseInfo = {}): void {
     const code = checkCloseArguments(closeInfo.closeCode, closeInfo.reason);
     if (this.#state === "connecting") {
-      this.#failConnecting(WebSocketStreamError._closed("Cannot open: closed before the handshake finished", 1006, ""));
+      this.#failConnecting(closedError("Cannot open: closed before the handshake finished", 1006, ""));
       this.#abort.abort();
       return;
     }
@@ -196,61 +157,17 @@ export class WebSocketStream {
   [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
     this.#state = "closed";
     if (wasClean) {
-      this.#resolveClosed({ closeCode: code, reason });
+      this.#closed.resolve({ closeCode: code, reason });
       if (!this.#readableDone) this.#readable?.close();
-      this.#writable?.error(WebSocketStreamError._closed("Cannot write: the connection is closed", code, reason));
+      this.#writable?.error(closedError("Cannot write: the connection is closed", code, reason));
     } else {
       const message = this.#failure?.message ?? "Cannot continue the WebSocket connection: closed abnormally";
-      const error = WebSocketStreamError._closed(message, code, reason, this.#failure);
-      this.#rejectClosed(error);
+      const error = closedError(message, code, reason, this.#failure);
+      this.#closed.reject(error);
       if (!this.#readableDone) this.#readable?.error(error);
       this.#writable?.error(error);
     }
     this.#readableDone = true;
-  }
-
-  #promises(): [Promise<WebSocketOpenInfo>, Promise<WebSocketCloseInfo>] {
-    const opened = new Promise<WebSocketOpenInfo>((resolve, reject) => {
-      this.#resolveOpened = resolve;
-      this.#rejectOpened = reject;
-    });
-    const closed = new Promise<WebSocketCloseInfo>((resolve, reject) => {
-      this.#resolveClosed = resolve;
-      this.#rejectClosed = reject;
-    });
-    // Not awaiting them is no mistake (a browser would not report it either).
-    opened.catch(ignore);
-    closed.catch(ignore);
-    return [opened, closed];
-  }
-
-  /**
-   * @internal The server side: a stream over an accepted session, opened at
-   * once. The session's events go to the stream (messages) and to `socket`,
-   * the `WebSocket` the server keeps for `clients` and `broadcast` (its
-   * state, pings and pongs).
-   */
-  static _accept(
-    session: Session,
-    protocol: string,
-    extensions: string,
-    url: string,
-    socket: SessionEvents,
-  ): { stream: WebSocketStream; events: SessionEvents } {
-    accepting = { session, protocol, extensions, url };
-    const stream = new WebSocketStream(url);
-    const events: SessionEvents = {
-      [ON_MESSAGE]: (data) => stream[ON_MESSAGE](data),
-      [ON_PING]: (payload) => socket[ON_PING]?.(payload),
-      [ON_PONG]: (payload, rtt) => socket[ON_PONG]?.(payload, rtt),
-      [ON_CLOSING]: (code, reason) => socket[ON_CLOSING]?.(code, reason),
-      [ON_ERROR]: (error) => stream[ON_ERROR](error),
-      [ON_CLOSE]: (code, reason, wasClean) => {
-        socket[ON_CLOSE]?.(code, reason, wasClean);
-        stream[ON_CLOSE](code, reason, wasClean);
-      },
-    };
-    return { stream, events };
   }
 
   #open(session: Session, protocol: string, extensions: string, highWaterMark: number): void {
@@ -271,7 +188,7 @@ export class WebSocketStream {
       close: () => this.#closeFrom(undefined),
       abort: (reason) => this.#closeFrom(reason),
     });
-    this.#resolveOpened({ readable, writable, extensions, protocol });
+    this.#opened.resolve({ readable, writable, extensions, protocol });
   }
 
   async #write(chunk: StreamChunk): Promise<void> {
@@ -310,7 +227,26 @@ export class WebSocketStream {
   #failConnecting(reason: unknown): void {
     if (this.#state !== "connecting") return;
     this.#state = "closed";
-    this.#rejectOpened(reason);
-    this.#rejectClosed(reason);
+    this.#opened.reject(reason);
+    this.#closed.reject(reason);
   }
+}
+
+/**
+ * Make the stream of a connection the server accepted: open at once. The
+ * events for its session go to the stream and to those the session reports
+ * to now, the accepted socket's (see `stream_server.ts`). Not
+ * exported from the package: only the server makes these.
+ *
+ * @example
+ * ```ts
+ * declare const accepted: AcceptedStream;
+ * const { stream, events } = acceptedStream(accepted);
+ * accepted.session.setEvents(events);
+ * const { readable } = await stream.opened;
+ * ```
+ */
+export function acceptedStream(accepted: AcceptedStream): { stream: WebSocketStream; events: SessionEvents } {
+  const stream = new WebSocketStream(ACCEPTED as unknown as string, accepted as unknown as WebSocketStreamOptions);
+  return { stream, events: streamServerEvents(stream, accepted.session.events) };
 }

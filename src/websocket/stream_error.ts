@@ -16,8 +16,16 @@
 
 import { checkCloseArguments } from "../protocol/close_codes.ts";
 
-// Set for one construction by `_closed`: what the engine reports is not checked like an application's close().
-let reported: { closeCode: number; reason: string } | undefined;
+// The constructor's first argument when the engine reports a close: no user code can pass it.
+const REPORTED: unique symbol = Symbol("reported");
+
+// What the engine reports is not checked like an application's close().
+interface Reported {
+  message: string;
+  closeCode: number;
+  reason: string;
+  cause?: unknown;
+}
 
 /** A close code and reason, as `close()` takes them and `closed` reports them. */
 export interface WebSocketCloseInfo {
@@ -45,9 +53,8 @@ export class WebSocketStreamError extends DOMException {
    * a reason over 123 bytes.
    */
   constructor(message = "", init: WebSocketCloseInfo & { cause?: unknown } = {}) {
-    super(message, "WebSocketError");
-    const engine = reported;
-    reported = undefined;
+    const engine = (message as unknown) === REPORTED ? init as Reported : undefined;
+    super(engine === undefined ? message : engine.message, "WebSocketError");
     const reason = engine?.reason ?? init.reason ?? "";
     const code = engine?.closeCode ?? checkCloseArguments(init.closeCode, init.reason);
     this.#closeCode = code ?? (reason === "" ? null : 1000);
@@ -64,10 +71,19 @@ export class WebSocketStreamError extends DOMException {
   get reason(): string {
     return this.#reason;
   }
+}
 
-  /** @internal An error for what the engine reports (any code, 1006 included, unchecked). */
-  static _closed(message: string, closeCode: number, reason: string, cause?: unknown): WebSocketStreamError {
-    reported = { closeCode, reason };
-    return new WebSocketStreamError(message, { cause });
-  }
+/**
+ * An error for what the engine reports: any close code, 1006 included,
+ * unchecked. Not exported from the package: only the engine reports.
+ *
+ * @example
+ * ```ts
+ * const error = closedError("Cannot continue the WebSocket connection: closed abnormally", 1006, "");
+ * console.log(error.closeCode); // 1006, which new WebSocketStreamError() refuses
+ * ```
+ */
+export function closedError(message: string, closeCode: number, reason: string, cause?: unknown): WebSocketStreamError {
+  const reported: Reported = { message, closeCode, reason, cause };
+  return new WebSocketStreamError(REPORTED as unknown as string, reported);
 }

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { SendLedger } from "../../src/session/backpressure.ts";
+import { overflows, SendLedger } from "../../src/session/backpressure.ts";
 
 describe("bufferedAmount bookkeeping (WHATWG)", () => {
   it("counts payload bytes only and falls as the transport flushes", () => {
@@ -50,5 +50,23 @@ describe("bufferedAmount bookkeeping (WHATWG)", () => {
     await waiting;
     ledger.settle();
     assert.equal(ledger.buffered, 7);
+  });
+});
+
+describe("the high-water mark", () => {
+  it("only bytes queued above the mark overflow, and only when a full buffer closes", () => {
+    const closing = { highWaterMark: 100, onBufferFull: "close" } as const;
+    assert.equal(overflows(closing, { writableLength: 100 }), false);
+    assert.equal(overflows(closing, { writableLength: 101 }), true);
+    assert.equal(overflows({ ...closing, onBufferFull: "wait" }, { writableLength: 1 << 30 }), false);
+  });
+
+  it("waiting never reads the queue's length (a transport may compute it)", () => {
+    const queue = {
+      get writableLength(): number {
+        throw new Error("read");
+      },
+    };
+    assert.equal(overflows({ highWaterMark: 0, onBufferFull: "wait" }, queue), false);
   });
 });

@@ -5,6 +5,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Session } from "../../src/session/session.ts";
+import { ReadHolds } from "../../src/session/read_holds.ts";
+import { EventQueue } from "../../src/session/event_queue.ts";
 import { ON_MESSAGE } from "../../src/session/contract.ts";
 import { loadCodec } from "../../src/codec/load.ts";
 import type { Transport } from "../../src/transport/types.ts";
@@ -70,6 +72,33 @@ describe("Session read holds", () => {
     await idle();
     assert.deepEqual(log, ["pause"], "still paused for the owner");
     session.resumeReading();
+    assert.deepEqual(log, ["pause", "resume"]);
+  });
+});
+
+describe("ReadHolds", () => {
+  const holdsLogged = () => {
+    const log: string[] = [];
+    return { log, holds: new ReadHolds({ pause: () => log.push("pause"), resume: () => log.push("resume") }) };
+  };
+
+  it("releasing without a hold does not resume the transport", () => {
+    const { log, holds } = holdsLogged();
+    holds.resumeForOwner();
+    assert.deepEqual(log, []);
+  });
+
+  it("a backlog hold lasts until the queue is idle, and is taken once however many reads arrive", async () => {
+    const { log, holds } = holdsLogged();
+    const queue = new EventQueue();
+    queue.push(() => {});
+    queue.push(() => {});
+    const delivering = queue.flush();
+    holds.holdUntilDelivered(queue);
+    holds.holdUntilDelivered(queue);
+    assert.deepEqual(log, ["pause"]);
+    await delivering;
+    await null;
     assert.deepEqual(log, ["pause", "resume"]);
   });
 });
