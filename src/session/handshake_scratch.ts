@@ -26,9 +26,8 @@ const HANDSHAKE_READ_SIZE = 16 * 1024;
  * @example
  * ```ts
  * const scratch = new HandshakeScratch();
- * scratch.lend();
- * scratch.unlend(); // frames began: the next read goes to codec memory
- * console.log(scratch.lent); // false
+ * const region = scratch.lend(); // the transport reads into it
+ * console.log(scratch.lent, region.length); // true 16384
  * ```
  */
 export class HandshakeScratch {
@@ -44,11 +43,6 @@ export class HandshakeScratch {
   lend(): Uint8Array {
     this.#lent = true;
     return this.#region ??= new Uint8Array(HANDSHAKE_READ_SIZE);
-  }
-
-  /** The next read goes elsewhere. */
-  unlend(): void {
-    this.#lent = false;
   }
 
   /** A copy of the `n` bytes the lent read brought. */

@@ -199,7 +199,8 @@ export class Session implements TransportSink, ConnectionListener {
   buffer(): Uint8Array {
     const connection = this.#connection;
     if (connection === undefined) return (this.#scratch ??= new HandshakeScratch()).lend();
-    this.#scratch?.unlend();
+    // Frames began and the read lent last has landed: the 16 KiB are not needed again.
+    this.#scratch = undefined;
     return connection.reserve();
   }
 
