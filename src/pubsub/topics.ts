@@ -20,7 +20,7 @@
 import type { Encoder } from "../codec/mod.ts";
 import type { Session } from "../session/session.ts";
 import type { Broker, BrokerMember } from "./broker.ts";
-import { encodeShared, releaseShared, sendShared } from "./fan_out.ts";
+import { type DeflateLookup, SharedMessage } from "./fan_out.ts";
 import { decodeMessage, encodeMessage } from "./message.ts";
 
 /** Options of a publish. */
@@ -73,8 +73,11 @@ export class TopicHub {
   readonly #topics = new Map<string, Set<Subscriber>>();
   readonly #subscribers = new Map<TopicMember, Subscriber>();
   readonly #member: BrokerMember;
+  readonly #deflateOf: DeflateLookup | undefined;
 
-  constructor(broker: Broker) {
+  /** Publishes here go to `broker`; `deflateOf` tells which subscribers compress (one compression each setting). */
+  constructor(broker: Broker, deflateOf?: DeflateLookup) {
+    this.#deflateOf = deflateOf;
     this.#member = broker.join((topic, message) => {
       const data = decodeMessage(message);
       if (data !== undefined) this.#deliver(topic, data, undefined);
@@ -167,14 +170,14 @@ export class TopicHub {
     if (subscribers === undefined || encoder === undefined) return 0;
     // Only the sender listens: nothing to encode.
     if (subscribers.size === 1 && except !== undefined && this.#subscribers.get(except)?.topics.has(topic)) return 0;
-    const shared = encodeShared(encoder, data);
+    const message = new SharedMessage(encoder, data, this.#deflateOf);
     let count = 0;
-    // A subscriber failed by its buffer policy inside sendShared leaves the set while we walk it: Sets allow that.
+    // A subscriber failed by its buffer policy inside sendTo leaves the set while we walk it: Sets allow that.
     for (const subscriber of subscribers) {
       if (subscriber.ws === except || subscriber.ws.readyState !== 1) continue;
-      if (sendShared(shared, subscriber.session)) count++;
+      if (message.sendTo(subscriber.session)) count++;
     }
-    releaseShared(shared);
+    message.release();
     return count;
   }
 }

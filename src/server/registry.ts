@@ -17,13 +17,11 @@
  * @module
  */
 
-import { type Codec, type Encoder, OPCODE_BINARY, OPCODE_TEXT } from "../codec/mod.ts";
-import { compressAlone, type CompressorSettings } from "../extensions/compressor.ts";
-import type { ZlibModule } from "../extensions/zlib_stream.ts";
-import { framePool } from "../bytes/frame_pool.ts";
+import type { Codec, Encoder } from "../codec/mod.ts";
 import { DEFAULT_SHUTDOWN_TIMEOUT } from "../protocol/defaults.ts";
 import type { Session, SessionTracker } from "../session/session.ts";
 import { type Broker, memoryBroker } from "../pubsub/broker.ts";
+import { type SessionDeflate, SharedMessage } from "../pubsub/fan_out.ts";
 import { attachTopics } from "../pubsub/socket_topics.ts";
 import { TopicHub } from "../pubsub/topics.ts";
 import type { WebSocket } from "../websocket/websocket.ts";
@@ -38,23 +36,7 @@ export interface ShutdownOptions {
   timeout?: number;
 }
 
-/**
- * How one open connection compresses (see `src/extensions/compressor.ts`).
- *
- * @example
- * ```ts
- * declare const deflate: SessionDeflate;
- * console.log(deflate.settings.key, deflate.settings.contextTakeover);
- * ```
- */
-export interface SessionDeflate {
-  /** The loaded `node:zlib`. */
-  zlib: ZlibModule;
-  /** Our compressor's settings for that connection. */
-  settings: CompressorSettings;
-}
-
-const textEncoder = new TextEncoder();
+export type { SessionDeflate } from "../pubsub/fan_out.ts";
 
 /**
  * Tracks handshaking sessions and open sockets.
@@ -73,13 +55,14 @@ export class ClientRegistry implements SessionTracker {
   readonly #pending = new Set<Session>();
   readonly #open = new Map<Session, WebSocket>();
   readonly #deflate = new Map<Session, SessionDeflate>();
+  readonly #deflateOf = (session: Session): SessionDeflate | undefined => this.#deflate.get(session);
   #encoder: Encoder | undefined;
   #shutdown: Promise<void> | undefined;
   #allGone: (() => void) | undefined;
 
   /** Topics reach other servers through `broker` (default: this server's own, in this process). */
   constructor(codec?: Codec, broker: Broker = memoryBroker()) {
-    this.topics = new TopicHub(broker);
+    this.topics = new TopicHub(broker, this.#deflateOf);
     attachTopics(this, this.topics);
     if (codec !== undefined) this.useCodec(codec);
   }
@@ -134,53 +117,13 @@ export class ClientRegistry implements SessionTracker {
   broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number {
     const encoder = this.#encoder;
     if (encoder === undefined || this.#open.size === 0) return 0;
-    // Server frames are never masked, so one encoding serves every client: made on first need,
-    // and one compressed frame per compressor setting.
-    let plain: Uint8Array | undefined;
-    let plainPayload = 0;
-    let bytes = typeof data === "string" ? undefined : data;
-    let compressed: Map<string, Uint8Array> | undefined;
+    const message = new SharedMessage(encoder, data, this.#deflateOf);
     let count = 0;
     for (const [session, ws] of this.#open) {
       if (ws.readyState !== 1 || (filter !== undefined && !filter(ws))) continue;
-      let frame: Uint8Array | undefined;
-      // What bufferedAmount counts: the application's bytes, compressed or not.
-      let payloadBytes = 0;
-      const deflate = this.#deflate.get(session);
-      if (deflate !== undefined) {
-        // A compressor with context takeover is the connection's own: it compresses for it alone.
-        if (deflate.settings.contextTakeover) {
-          if (session.send(data)) count++;
-          continue;
-        }
-        bytes ??= textEncoder.encode(data as string);
-        if (bytes.length >= deflate.settings.threshold) {
-          const key = deflate.settings.key;
-          frame = (compressed ??= new Map()).get(key);
-          if (frame === undefined) {
-            const payload = compressAlone(deflate.zlib, deflate.settings, bytes);
-            compressed.set(
-              key,
-              frame = encoder.encode(typeof data === "string" ? OPCODE_TEXT : OPCODE_BINARY, payload, true, true),
-            );
-          }
-          payloadBytes = bytes.length;
-        }
-      }
-      if (frame === undefined) {
-        if (plain === undefined) {
-          plain = typeof data === "string" ? encoder.encodeText(data) : encoder.encode(OPCODE_BINARY, data);
-          plainPayload = encoder.payloadLength;
-        }
-        frame = plain;
-        payloadBytes = plainPayload;
-      }
-      // Each transport gives the frame back once written: one owner each, the encoder's given back below.
-      framePool.retain(frame);
-      if (session.sendFrame(frame, payloadBytes)) count++;
+      if (message.sendTo(session)) count++;
     }
-    if (plain !== undefined) framePool.give(plain);
-    for (const frame of compressed?.values() ?? []) framePool.give(frame);
+    message.release();
     return count;
   }
 
