@@ -82,7 +82,7 @@ export interface ConnectSettings {
   /** Where to connect. */
   url: string;
   /** The `WebSocket` constructor's options. */
-  options: WebSocketOptions & { perMessageDeflate?: boolean };
+  options: WebSocketOptions;
   /** Messages to send once open (`-x`). */
   execute: string[];
   /** Seconds to wait for replies after the last message sent. */
@@ -132,7 +132,6 @@ export function connectSettings(args: string[]): ConnectSettings {
     if (ca !== undefined) options.tls.ca = readPem(ca);
     if (values.insecure === true) options.tls.rejectUnauthorized = false;
   }
-  // Ignored by a build without permessage-deflate: nothing is offered there anyway.
   if (values["no-deflate"] === true) options.perMessageDeflate = false;
   const ping = stringOf(values, "ping");
   const wait = stringOf(values, "wait");

@@ -128,6 +128,7 @@ describe("connect, piped", () => {
       assert.equal(headers.get("origin"), "https://example.com");
       assert.equal(headers.get("sec-websocket-protocol"), "chat.v2, chat.v1");
       assert.equal(protocol, "chat.v2");
+      assert.equal(headers.get("sec-websocket-extensions"), null, "--no-deflate offers no permessage-deflate");
     } finally {
       await server.shutdown();
     }
@@ -140,6 +141,8 @@ describe("connect, piped", () => {
       assert.equal(run.stdout, "m\n");
       assert.match(run.stderr, /^> GET \/path\?q=1 HTTP\/1\.1\n> Host: 127\.0\.0\.1:\d+\n/);
       assert.match(run.stderr, /\n> Sec-WebSocket-Version: 13\n/);
+      // Without --no-deflate the CLI offers permessage-deflate as a browser does.
+      assert.match(run.stderr, /\n> Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\n/);
       assert.match(run.stderr, /\n< HTTP\/1\.1 101 Switching Protocols\n(< [^\n]+\n)*< Sec-WebSocket-Accept: \S+\n/);
       assert.match(run.stderr, /\nclosed 1000\n$/);
     } finally {
