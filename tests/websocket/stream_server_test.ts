@@ -5,7 +5,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, WebSocket, WebSocketStream } from "../../src/mod.ts";
 import { selectRuntime } from "../../src/transport/select.ts";
-import type { ListenOptions, RuntimeNet, Transport, TransportSink } from "../../src/transport/types.ts";
+import type { ListenOptions, RuntimeNet, Transport } from "../../src/transport/types.ts";
+import { countReads } from "../_helpers/read_counter.ts";
 
 /** Count the bytes each accepted transport reads from now on. */
 async function countAccepted(): Promise<{ accepted: Array<{ read: number; maxRead: number }>; restore(): void }> {
@@ -14,22 +15,7 @@ async function countAccepted(): Promise<{ accepted: Array<{ read: number; maxRea
   const accepted: Array<{ read: number; maxRead: number }> = [];
   net.listen = (options: ListenOptions, onConnection: (transport: Transport) => void) =>
     listen(options, (transport) => {
-      const entry = { read: 0, maxRead: 0 };
-      accepted.push(entry);
-      const start = transport.start.bind(transport);
-      const counted = (n: number) => {
-        entry.read += n;
-        entry.maxRead = Math.max(entry.maxRead, n);
-      };
-      transport.start = (sink: TransportSink) =>
-        start({
-          buffer: () => sink.buffer(),
-          onRead: (n) => (counted(n), sink.onRead(n)),
-          onData: (bytes) => (counted(bytes.length), sink.onData(bytes)),
-          onPeerEnd: () => sink.onPeerEnd(),
-          onDrain: () => sink.onDrain(),
-          onClosed: (error) => sink.onClosed(error),
-        });
+      accepted.push(countReads(transport));
       onConnection(transport);
     });
   return { accepted, restore: () => void (net.listen = listen) };

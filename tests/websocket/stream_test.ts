@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { createServer, type Server as NetServer, type Socket } from "node:net";
 import { serve, type Server, WebSocketStream, WebSocketStreamError } from "../../src/mod.ts";
 import { selectRuntime } from "../../src/transport/select.ts";
-import type { ConnectOptions, RuntimeNet, Transport, TransportSink } from "../../src/transport/types.ts";
+import type { ConnectOptions, RuntimeNet, Transport } from "../../src/transport/types.ts";
+import { countReads as countingReads } from "../_helpers/read_counter.ts";
 import { frame } from "../_helpers/frames.ts";
 import { accept101, acceptFor, keyOf, rawServer } from "../_helpers/raw_peer.ts";
 
@@ -20,22 +21,7 @@ async function countReads(): Promise<
   const opened: Array<{ transport: Transport; read: number; maxRead: number }> = [];
   net.connect = async (options: ConnectOptions) => {
     const transport = await connect(options);
-    const entry = { transport, read: 0, maxRead: 0 };
-    opened.push(entry);
-    const start = transport.start.bind(transport);
-    const counted = (n: number) => {
-      entry.read += n;
-      entry.maxRead = Math.max(entry.maxRead, n);
-    };
-    transport.start = (sink: TransportSink) =>
-      start({
-        buffer: () => sink.buffer(),
-        onRead: (n) => (counted(n), sink.onRead(n)),
-        onData: (bytes) => (counted(bytes.length), sink.onData(bytes)),
-        onPeerEnd: () => sink.onPeerEnd(),
-        onDrain: () => sink.onDrain(),
-        onClosed: (error) => sink.onClosed(error),
-      });
+    opened.push(Object.assign(countingReads(transport), { transport }));
     return transport;
   };
   return { opened, restore: () => void (net.connect = connect) };
