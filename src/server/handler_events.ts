@@ -23,7 +23,15 @@
  * @module
  */
 
-import { ON_CLOSE, ON_CLOSING, ON_ERROR, ON_MESSAGE, ON_PING, ON_PONG, type SessionEvents } from "../session/contract.ts";
+import {
+  ON_CLOSE,
+  ON_CLOSING,
+  ON_ERROR,
+  ON_MESSAGE,
+  ON_PING,
+  ON_PONG,
+  type SessionEvents,
+} from "../session/contract.ts";
 import type { Session } from "../session/session.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { asWebSocketError } from "../websocket/events.ts";
