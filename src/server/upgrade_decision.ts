@@ -31,6 +31,7 @@ import { requestUrl } from "./request_url.ts";
  *
  * @example
  * ```ts
+ * import type { Upgrading } from "./open_socket.ts";
  * declare const upgrading: Upgrading<undefined>;
  * decideUpgrade(upgrading).catch((error) => console.error("500:", error));
  * ```
