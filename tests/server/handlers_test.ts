@@ -1,44 +1,15 @@
 // serve({ websocket: { open, message, close, ping, pong, error } }): the
 // handler object Bun.serve and uWebSockets users know. Each handler is called
 // with the socket; text arrives as a string, binary as a Uint8Array of the
-// application's own; `open` comes first, `close` once and last, with the
-// code, reason and wasClean of RFC 6455 §7.1.5–7.1.6 and WHATWG.
+// application's own; `open` comes first, `close` once and last (its codes:
+// handler_close_test.ts; failures and drain: handler_failures_test.ts).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { serve, type ServeOptions, type Server, type ServerWebSocket, WebSocketError } from "../../src/mod.ts";
-import { rawClient, type RawSocket, upgradeRequest } from "../_helpers/raw_peer.ts";
+import { createServer } from "node:http";
+import type { ServerWebSocket } from "../../src/mod.ts";
+import { upgradeHandler } from "../../src/node.ts";
 import { closePayload, concat, frame, toHex } from "../_helpers/frames.ts";
-
-type Call = [string, ...unknown[]];
-
-async function withServer<T>(
-  options: ServeOptions<T>,
-  run: (server: Server<T>) => Promise<void>,
-): Promise<void> {
-  const server = await serve<T>({ hostname: "127.0.0.1", port: 0, ...options });
-  try {
-    await run(server);
-  } finally {
-    await server.shutdown({ timeout: 0 });
-  }
-}
-
-/** A recorder of handler calls; `closed` settles at the `close` call. */
-function recorder(): { calls: Call[]; closed: Promise<void>; close: () => void } {
-  let close!: () => void;
-  const closed = new Promise<void>((resolve) => close = resolve);
-  return { calls: [], closed, close };
-}
-
-async function upgraded(port: number, path = "/", sameWrite?: Uint8Array): Promise<RawSocket> {
-  const peer = await rawClient(port);
-  const request = new TextEncoder().encode(upgradeRequest(port, path));
-  peer.write(sameWrite === undefined ? request : concat([request, sameWrite]));
-  assert.match(await peer.readHead(), /^HTTP\/1\.1 101 /);
-  return peer;
-}
-
-const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+import { recorder, text, upgraded, withServer } from "../_helpers/handler_server.ts";
 
 describe("serve() with a handler object", () => {
   it("calls open, then each message (text as string, binary as Uint8Array), then close once", async () => {
@@ -121,75 +92,6 @@ describe("serve() with a handler object", () => {
     });
   });
 
-  it("ws.close(code, reason) from a handler: CLOSING at once, the close frame, then close(code, reason, true)", async () => {
-    const log = recorder();
-    await withServer({
-      websocket: {
-        message(ws) {
-          ws.close(4000, "done");
-          log.calls.push(["after close()", ws.readyState]);
-          ws.send("dropped");
-        },
-        close(ws, code, reason, wasClean) {
-          log.calls.push(["close", ws.readyState, code, reason, wasClean]);
-          log.close();
-        },
-      },
-    }, async (server) => {
-      const peer = await upgraded(server.address.port);
-      peer.write(frame({ opcode: 1, payload: "close please", mask: true }));
-      const close = await peer.readFrame();
-      assert.deepEqual([close.opcode, toHex(close.payload)], [8, toHex(closePayload(4000, "done"))]);
-      peer.write(frame({ opcode: 8, payload: closePayload(4000, "done"), mask: true }));
-      await log.closed;
-      await peer.waitEnd();
-      peer.destroy();
-    });
-    assert.deepEqual(log.calls, [["after close()", 2], ["close", 3, 4000, "done", true]]);
-  });
-
-  it("a peer that vanishes: close(1006, '', false), without error", async () => {
-    const log = recorder();
-    await withServer({
-      websocket: {
-        error: (_ws, error) => void log.calls.push(["error", error.code]),
-        close: (_ws, code, reason, wasClean) => {
-          log.calls.push(["close", code, reason, wasClean]);
-          log.close();
-        },
-      },
-    }, async (server) => {
-      const peer = await upgraded(server.address.port);
-      peer.destroy();
-      await log.closed;
-    });
-    assert.deepEqual(log.calls, [["close", 1006, "", false]]);
-  });
-
-  it("a protocol violation: 1002 on the wire, error (readyState CLOSED), then close(1006, false) as WHATWG says", async () => {
-    const log = recorder();
-    await withServer({
-      websocket: {
-        error: (ws, error) => void log.calls.push(["error", ws.readyState, error instanceof WebSocketError]),
-        close: (_ws, code, _reason, wasClean) => {
-          log.calls.push(["close", code, wasClean]);
-          log.close();
-        },
-      },
-    }, async (server) => {
-      const peer = await upgraded(server.address.port);
-      // A client's frames must be masked (§5.1): the server fails the connection with 1002.
-      peer.write(frame({ opcode: 1, payload: "unmasked" }));
-      const close = await peer.readFrame();
-      assert.equal(close.opcode, 8);
-      assert.equal(toHex(close.payload.subarray(0, 2)), toHex(closePayload(1002)));
-      await log.closed;
-      peer.destroy();
-    });
-    // The connection was failed, not closed by a close frame from the peer: 1006 (RFC 6455 §7.1.5).
-    assert.deepEqual(log.calls, [["error", 3, true], ["close", 1006, false]]);
-  });
-
   it("ping and pong: the peer's ping is answered and reported; our ping's pong carries its round-trip time", async () => {
     const log = recorder();
     await withServer({
@@ -262,5 +164,34 @@ describe("serve() with a handler object", () => {
       ada.destroy();
       bob.destroy();
     });
+  });
+
+  it("works the same behind node:http (upgradeHandler)", async () => {
+    const log = recorder();
+    const sockets = upgradeHandler({
+      websocket: {
+        open: (ws) => ws.send("welcome"),
+        message: (ws, data) => ws.send(data),
+        close: (_ws, code) => {
+          log.calls.push(["close", code]);
+          log.close();
+        },
+      },
+    });
+    const http = createServer().on("upgrade", sockets.handleUpgrade);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    try {
+      const peer = await upgraded((http.address() as { port: number }).port);
+      assert.equal(text((await peer.readFrame()).payload), "welcome");
+      peer.write(frame({ opcode: 1, payload: "echo", mask: true }));
+      assert.equal(text((await peer.readFrame()).payload), "echo");
+      peer.write(frame({ opcode: 8, payload: closePayload(1000), mask: true }));
+      await log.closed;
+      peer.destroy();
+    } finally {
+      await sockets.shutdown({ timeout: 0 });
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+    assert.deepEqual(log.calls, [["close", 1000]]);
   });
 });
