@@ -65,7 +65,7 @@ export type { DeflateOptions } from "./protocol/deflate_negotiation.ts";
 export { serve, type ServeOptions, type Server, type ShutdownOptions } from "./server/serve.ts";
 export { type Broker, type BrokerDelivery, type BrokerMember, memoryBroker } from "./pubsub/broker.ts";
 export type { PublishOptions, TopicData } from "./pubsub/topics.ts";
-export type { AcceptOptions, ServerWebSocket, UpgradeDecision } from "./server/accept.ts";
+export type { AcceptOptions, ServerWebSocket, UpgradeDecision, WebSocketHandlers } from "./server/accept_options.ts";
 export type { ServerErrorHook, ServerStats } from "./server/failures.ts";
 export { type ErrorCode, type ErrorInfo, ERRORS, WebSocketError } from "./protocol/errors.ts";
 export type { ClientTlsOptions, NetAddress, ServerTlsOptions } from "./transport/types.ts";

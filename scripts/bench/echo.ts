@@ -63,10 +63,15 @@ const SERVER_RUNTIMES: Record<string, string[]> = {
   node: [...RUNTIMES.node, "--expose-gc", "--import", GC],
 };
 const TCP = "scripts/bench/echo_servers/tcp_echo.ts";
+// serve() with a handler object (no MessageEvent per message), beside the events-based example.
+const HANDLERS = "scripts/bench/echo_servers/wasmws_handlers.ts";
 const SERVERS: Array<{ name: string; command: string[]; script: string; raw?: boolean }> = [
   { name: "wasmws on deno", command: SERVER_RUNTIMES.deno, script: "examples/echo_server.ts" },
   { name: "wasmws on bun", command: SERVER_RUNTIMES.bun, script: "examples/echo_server.ts" },
   { name: "wasmws on node", command: SERVER_RUNTIMES.node, script: "examples/echo_server.ts" },
+  { name: "wasmws handlers on deno", command: SERVER_RUNTIMES.deno, script: HANDLERS },
+  { name: "wasmws handlers on bun", command: SERVER_RUNTIMES.bun, script: HANDLERS },
+  { name: "wasmws handlers on node", command: SERVER_RUNTIMES.node, script: HANDLERS },
   { name: "ws (node)", command: SERVER_RUNTIMES.node, script: "scripts/bench/echo_servers/ws_server.mjs" },
   { name: "Deno.serve", command: SERVER_RUNTIMES.deno, script: "scripts/bench/echo_servers/deno_server.ts" },
   { name: "Bun.serve", command: SERVER_RUNTIMES.bun, script: "scripts/bench/echo_servers/bun_server.ts" },

@@ -23,7 +23,18 @@ import type { NetAddress } from "../transport/types.ts";
 export type ServerErrorHook = (error: WebSocketError, remoteAddress: NetAddress | undefined) => void;
 
 /** The application hook that failed. */
-export type FailedHook = "websocket" | "upgrade" | "fetch";
+export type FailedHook =
+  | "websocket"
+  | "upgrade"
+  | "fetch"
+  // The handlers of a `websocket` handler object.
+  | "open"
+  | "message"
+  | "drain"
+  | "ping"
+  | "pong"
+  | "error"
+  | "close";
 
 /** Counters of the server's own failures, since it started. */
 export interface ServerStats {

@@ -77,12 +77,24 @@ export interface WebSocketEventMap {
  * ```
  */
 export function errorEvent(failure: WebSocketError | Error): WebSocketErrorEvent {
-  // A transport's own error (a reset, a TLS alert) reaches the application inside the one error class.
-  const error = failure instanceof WebSocketError
-    ? failure
-    : new WebSocketError("WS_ERR_CONNECT", failure.message, undefined, { cause: failure });
+  const error = asWebSocketError(failure);
   return Object.defineProperties(new Event("error"), {
     error: { value: error, configurable: true },
     message: { value: error.message, configurable: true },
   }) as WebSocketErrorEvent;
+}
+
+/**
+ * A connection's failure as the application sees it: a transport's own
+ * error (a reset, a TLS alert) inside the one error class, as its `cause`.
+ *
+ * @example
+ * ```ts
+ * asWebSocketError(new Error("ECONNRESET")).code; // "WS_ERR_CONNECT"
+ * ```
+ */
+export function asWebSocketError(failure: WebSocketError | Error): WebSocketError {
+  return failure instanceof WebSocketError
+    ? failure
+    : new WebSocketError("WS_ERR_CONNECT", failure.message, undefined, { cause: failure });
 }

@@ -54,6 +54,12 @@ export interface AcceptedConnection {
   extensions: string;
   /** The upgrade request, as kept. */
   upgrade: KeptRequest;
+  /**
+   * Where the session's events go instead of the socket's own listeners (a
+   * server's handler object); the socket then fires no events, and the
+   * events must keep its state through {@link SocketCore.closed}.
+   */
+  events?: (core: SocketCore) => SessionEvents;
 }
 
 const nativeDispatch = EventTarget.prototype.dispatchEvent;
@@ -89,6 +95,8 @@ export class SocketCore implements SessionEvents {
   data: unknown;
   /** Listeners and on<type> handlers, wrapped (made on first use). */
   listeners: SafeListeners | undefined;
+  /** Called after each `send` that went straight to the session (a handler object's `drain` watches here). */
+  onSent: (() => void) | undefined;
   // Client only: aborts the connection attempt (close() while CONNECTING).
   #abort: AbortController | undefined;
   #afterCloseBytes = 0;
@@ -136,7 +144,7 @@ export class SocketCore implements SessionEvents {
     core.extensions = accepted.extensions;
     core.session = accepted.session;
     core.upgrade = accepted.upgrade;
-    accepted.session.setEvents(core);
+    accepted.session.setEvents(accepted.events?.(core) ?? core);
     return core;
   }
 
@@ -157,6 +165,7 @@ export class SocketCore implements SessionEvents {
       // Refused once our close frame went out (the peer's close or a failure may come first):
       // counted, as the standard counts data sent after close(), never dropped unseen.
       if (!this.session.send(typeof data === "string" ? data : bytesOf(data))) this.#afterCloseBytes += sizeOf(data);
+      else if (this.onSent !== undefined) this.onSent();
       return;
     }
     // A copy now: the caller may reuse its buffer before the queue drains.
@@ -238,9 +247,14 @@ export class SocketCore implements SessionEvents {
 
   /** Session event: the connection is closed. */
   [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
+    this.closed();
+    this.fire(new CloseEvent("close", { code, reason, wasClean }));
+  }
+
+  /** The connection is closed: CLOSED, and what still waited to be sent is dropped; no event fired. */
+  closed(): void {
     this.readyState = 3;
     this.#queue?.clear();
-    this.fire(new CloseEvent("close", { code, reason, wasClean }));
   }
 
   /** The standard's "fire an event": not through a `dispatchEvent` the page may have replaced. */

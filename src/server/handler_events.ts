@@ -1,0 +1,161 @@
+/**
+ * A server connection's session events straight to the application's
+ * handler object (`serve({ websocket: { open, message, close, ... } })`):
+ * one plain call per event, no `Event` made, no listener dispatched. The
+ * socket's state (`readyState`, what waits to be sent) is kept here as its
+ * own listeners would have kept it.
+ *
+ * @example
+ * ```ts
+ * import { HandlerEvents } from "./handler_events.ts";
+ * import { ServerFailures } from "./failures.ts";
+ * import type { SocketCore } from "../websocket/socket_core.ts";
+ * import type { Session } from "../session/session.ts";
+ * declare const core: SocketCore;
+ * declare const session: Session;
+ * const events = new HandlerEvents(core, { message: (ws, data) => ws.send(data) }, {
+ *   session,
+ *   failures: new ServerFailures(),
+ *   highWaterMark: 16 * 1024 * 1024,
+ * });
+ * session.setEvents(events);
+ * ```
+ * @module
+ */
+
+import {
+  ON_CLOSE,
+  ON_CLOSING,
+  ON_ERROR,
+  ON_MESSAGE,
+  ON_PING,
+  ON_PONG,
+  type SessionEvents,
+} from "../session/contract.ts";
+import type { Session } from "../session/session.ts";
+import type { WebSocketError } from "../protocol/errors.ts";
+import { asWebSocketError } from "../websocket/events.ts";
+import type { SocketCore } from "../websocket/socket_core.ts";
+import type { UpgradeInfo } from "../websocket/upgrade_info.ts";
+import type { ServerWebSocket, WebSocketHandlers } from "./accept_options.ts";
+import type { FailedHook, ServerFailures } from "./failures.ts";
+
+/** The connection a {@link HandlerEvents} serves, beyond its socket. */
+export interface HandlerConnection {
+  /** The open session (closed with 1011 when a handler fails). */
+  session: Session;
+  /** Where a failing handler is counted and reported. */
+  failures: ServerFailures;
+  /** `drain` is called once `bufferedAmount`, having gone over this after a `send`, is back to zero. */
+  highWaterMark: number;
+}
+
+/**
+ * The session events of one accepted socket, turned into calls of its
+ * server's handler object.
+ *
+ * @example
+ * ```ts
+ * declare const events: HandlerEvents<undefined>;
+ * events.open({ url: "ws://h/", headers: new Headers(), remoteAddress: undefined });
+ * ```
+ */
+export class HandlerEvents<T> implements SessionEvents {
+  readonly #core: SocketCore;
+  readonly #ws: ServerWebSocket<T>;
+  readonly #handlers: WebSocketHandlers<T>;
+  readonly #connection: HandlerConnection;
+  #draining = false;
+  // Made at the first message handler that returns a promise.
+  #messageFailed: ((error: unknown) => void) | undefined;
+
+  /** Events of the socket behind `core` (its `target` is the `ServerWebSocket`) to `handlers`. */
+  constructor(core: SocketCore, handlers: WebSocketHandlers<T>, connection: HandlerConnection) {
+    this.#core = core;
+    this.#ws = core.target as ServerWebSocket<T>;
+    this.#handlers = handlers;
+    this.#connection = connection;
+    if (handlers.drain !== undefined) core.onSent = () => this.#sent();
+  }
+
+  /** The connection is open: `open`, before any message is delivered. */
+  open(request: UpgradeInfo): void {
+    const open = this.#handlers.open;
+    if (open !== undefined) this.#run("open", () => open.call(this.#handlers, this.#ws, request));
+  }
+
+  /** Session event: a whole message (dropped once the socket is closing, as its `message` events are). */
+  [ON_MESSAGE](data: string | Uint8Array): void {
+    const message = this.#handlers.message;
+    if (message === undefined || this.#core.readyState !== 1) return;
+    // The hot path: no closure per message unless the handler returns a promise.
+    try {
+      const done = message.call(this.#handlers, this.#ws, data);
+      if (done instanceof Promise) done.catch(this.#messageFailed ??= (error) => this.#fail("message", error));
+    } catch (error) {
+      this.#fail("message", error);
+    }
+  }
+
+  /** Session event: a ping (already answered). */
+  [ON_PING](payload: Uint8Array): void {
+    const ping = this.#handlers.ping;
+    if (ping !== undefined) this.#run("ping", () => ping.call(this.#handlers, this.#ws, payload));
+  }
+
+  /** Session event: a pong, with the round-trip time when it answers our ping. */
+  [ON_PONG](payload: Uint8Array, rtt: number | undefined): void {
+    const pong = this.#handlers.pong;
+    if (pong !== undefined) this.#run("pong", () => pong.call(this.#handlers, this.#ws, payload, rtt));
+  }
+
+  /** Session event: the peer's close frame arrived. */
+  [ON_CLOSING](): void {
+    this.#core[ON_CLOSING]();
+  }
+
+  /** Session event: the connection failed; `close` follows. */
+  [ON_ERROR](failure: WebSocketError | Error): void {
+    // As for the socket's own `error` event: CLOSED before the handler runs.
+    this.#core.readyState = 3;
+    const error = this.#handlers.error;
+    if (error !== undefined) this.#run("error", () => error.call(this.#handlers, this.#ws, asWebSocketError(failure)));
+  }
+
+  /** Session event: the connection is closed; nothing follows. */
+  [ON_CLOSE](code: number, reason: string, wasClean: boolean): void {
+    this.#core.closed();
+    const close = this.#handlers.close;
+    if (close !== undefined) this.#run("close", () => close.call(this.#handlers, this.#ws, code, reason, wasClean));
+  }
+
+  // A handler that fails closes an open connection with 1011, as a failing `websocket` function does.
+  #run(hook: FailedHook, call: () => unknown): void {
+    try {
+      const done = call();
+      if (done instanceof Promise) done.catch((error) => this.#fail(hook, error));
+    } catch (error) {
+      this.#fail(hook, error);
+    }
+  }
+
+  #fail(hook: FailedHook, error: unknown): void {
+    const { session, failures } = this.#connection;
+    failures.handler(hook, error, this.#ws.remoteAddress);
+    if (session.isClosed) return;
+    // The socket stops delivering messages, as it would after its own close().
+    if (this.#core.readyState === 1) this.#core.readyState = 2;
+    session.close(1011, "");
+  }
+
+  #sent(): void {
+    const core = this.#core;
+    if (this.#draining || core.bufferedAmount <= this.#connection.highWaterMark) return;
+    this.#draining = true;
+    void core.drained().then(() => {
+      this.#draining = false;
+      const drain = this.#handlers.drain;
+      if (drain !== undefined && core.readyState === 1) this.#run("drain", () => drain.call(this.#handlers, this.#ws));
+    });
+  }
+}
