@@ -1,4 +1,4 @@
-// Open N idle connections to URL with the ws client and hold them until stdin says "close" or 30 s pass.
+// Open N idle connections to URL with the ws client and hold them until stdin says "close" or 120 s pass.
 import { WebSocket } from "ws";
 const g = globalThis as unknown as {
   process: { argv: string[]; exit(code: number): void; stdin: { on(e: string, f: (d: unknown) => void): void } };
@@ -19,4 +19,4 @@ const done = () => {
   g.process.exit(0);
 };
 g.process.stdin.on("data", done);
-setTimeout(done, 30_000);
+setTimeout(done, 120_000);
