@@ -121,18 +121,29 @@ describe("connect at a terminal (tmux)", () => {
     assert.equal(lines(screen("plain")).at(-1), ">");
     tmux("send-keys", "-t", "plain", "-l", "hello");
     tmux("send-keys", "-t", "plain", "Enter");
-    let text = await waitScreen("plain", (t) => t.includes("< hello"), "the echo");
+    // The echo prints first and the prompt is drawn again after it: wait for the screen to settle on both.
+    const lastLines = (t: string, n: number) => JSON.stringify(lines(t).slice(-n));
+    const settled = (expected: string[]) => (t: string) => lastLines(t, expected.length) === JSON.stringify(expected);
+    let text = await waitScreen("plain", settled(["> hello", "< hello", ">"]), "the echo, then the prompt");
     assert.deepEqual(lines(text).slice(-3), ["> hello", "< hello", ">"]);
 
     // Half a line typed, then a message from the server: it prints above, the typed text stays on the prompt.
     tmux("send-keys", "-t", "plain", "-l", "half typ");
     await waitScreen("plain", (t) => lines(t).at(-1) === "> half typ", "the typed text");
     await broadcast("from the server");
-    text = await waitScreen("plain", (t) => t.includes("< from the server"), "the server's message");
+    text = await waitScreen(
+      "plain",
+      settled(["< from the server", "> half typ"]),
+      "the server's message above the half-typed line",
+    );
     assert.deepEqual(lines(text).slice(-2), ["< from the server", "> half typ"]);
     tmux("send-keys", "-t", "plain", "-l", "ed");
     tmux("send-keys", "-t", "plain", "Enter");
-    text = await waitScreen("plain", (t) => t.includes("< half typed"), "the echo of the finished line");
+    text = await waitScreen(
+      "plain",
+      settled(["< from the server", "> half typed", "< half typed", ">"]),
+      "the echo of the finished line, then the prompt",
+    );
     assert.deepEqual(lines(text).slice(-4), ["< from the server", "> half typed", "< half typed", ">"]);
     assert.ok(!screen("plain", true).includes(ESC + "["), "no colour under NO_COLOR");
 
