@@ -157,7 +157,7 @@ of binary, and twice the same 2 KiB of text that compresses poorly on its own
 \`perMessageDeflate: { threshold: 0 }\`); the second agrees \`server_no_context_takeover\`,
 \`client_no_context_takeover\` and windows of 2^10 (server) and 2^9 (client) bytes.
 
-- **agreed**: the 101 answer seen on the wire is the one RFC 7692 §7.1 makes of the offer, and the client's \`extensions\` shows it.
+- **agreed**: the 101 answer seen on the wire is the one RFC 7692 §7.1 makes of the offer, and the client's \`extensions\` shows it; the connection then closes cleanly with 1000.
 - **text**, **binary**: echoed intact, and RSV1 (compressed) set on the message both ways.
 - **context takeover**: the repeated message's second copy is under a quarter of the first's size on the wire in each direction where the sender may keep its context, and about the same size where the answer forbids it.
 - **no context takeover, small windows**: the second connection agrees exactly those parameters, every message comes back intact and compressed, and the repeated message is about as big the second time both ways.

@@ -20,10 +20,12 @@ export const SMALL = { serverMaxWindowBits: 10, clientMaxWindowBits: 9 };
 /** Our client's and our server's options for the second connection. */
 export const SMALL_OPTIONS = { threshold: 0, serverNoContextTakeover: true, clientNoContextTakeover: true, ...SMALL };
 
-/** What the client saw on one connection: its `extensions` and, per message, true or what went wrong. */
+/** What the client saw on one connection: its `extensions`, per message true or what went wrong, and how it closed. */
 export interface Echo {
   extensions: string;
   echoed: Array<true | string>;
+  /** "<code> <wasClean>" of the close the client started with 1000. */
+  closed: string;
 }
 
 /**
@@ -72,10 +74,9 @@ export async function deflateEcho(
         echoed.push(same || `got ${bytes.length} bytes that differ`);
       }
     }
-    echoes.push({ extensions: ws.extensions, echoed });
-    const closed = new Promise((resolve) => ws.onclose = resolve);
+    const closed = new Promise<string>((resolve) => ws.onclose = (event) => resolve(`${event.code} ${event.wasClean}`));
     ws.close(1000);
-    await closed;
+    echoes.push({ extensions: ws.extensions, echoed, closed: await closed });
   }
   return echoes;
 }
@@ -119,7 +120,7 @@ function takeover(seen: Seen): string[] {
   return problems;
 }
 
-/** Problems with what was agreed: the tap's 101 answer, and the client's `extensions` (some show names only). */
+/** Problems with what was agreed: the tap's 101 answer, the client's `extensions` (some show names only), a clean close. */
 function agreed(seen: Seen): string[] {
   if (seen.wire === undefined || seen.echo === undefined) return ["the connection was not seen"];
   const problems: string[] = [];
@@ -127,6 +128,7 @@ function agreed(seen: Seen): string[] {
   const shown = seen.echo.extensions;
   const names = seen.wire.extensions.split(";")[0];
   if (shown !== seen.wire.extensions && shown !== names) problems.push(`client shows "${shown}"`);
+  if (seen.echo.closed !== "1000 true") problems.push(`closed with ${seen.echo.closed}, not 1000 cleanly`);
   const counts = [seen.wire.toServer.length, seen.wire.toClient.length];
   if (counts.join() !== "4,4") problems.push(`${counts.join(" and ")} data messages crossed, not 4 and 4`);
   return problems;

@@ -107,14 +107,11 @@ export async function startWireTap(port: number): Promise<WireTap> {
       downstream(chunk);
       client.write(chunk);
     });
-    const end = () => {
-      client.destroy();
-      server.destroy();
-      sockets.delete(client);
-      sockets.delete(server);
-    };
-    client.on("close", end).on("error", end);
-    server.on("close", end).on("error", end);
+    // Each end's FIN is passed on once its data is, so the close handshake's last frames arrive.
+    client.on("end", () => server.end()).on("error", () => server.destroy());
+    server.on("end", () => client.end()).on("error", () => client.destroy());
+    client.on("close", () => sockets.delete(client));
+    server.on("close", () => sockets.delete(server));
   });
   await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", () => resolve()));
   return {

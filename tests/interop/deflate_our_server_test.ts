@@ -35,13 +35,16 @@ async def run(uri, small):
     noise = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") for _ in range(2048))
     messages = [json.dumps([{"id": i, "user": "usér%d 😀" % (i % 7), "price": i * 37 % 1000} for i in range(300)], ensure_ascii=False),
                 bytes((i % 251) ^ (i >> 10) & 0xff for i in range(65536)), noise, noise]
+    echoed = []
     async with websockets.connect(uri, max_size=None, **options) as ws:
-        echoed = []
         for message in messages:
             await ws.send(message)
             reply = await ws.recv()
             echoed.append(True if reply == message else "got %r" % reply[:60])
-        return {"extensions": ws.response_headers.get("Sec-WebSocket-Extensions", ""), "echoed": echoed}
+    # Leaving the block closed with 1000; clean when both close frames crossed.
+    clean = ws.close_sent is not None and ws.close_rcvd is not None
+    return {"extensions": ws.response_headers.get("Sec-WebSocket-Extensions", ""), "echoed": echoed,
+            "closed": "%s %s" % (ws.close_code, "true" if clean else "false")}
 async def main():
     print(json.dumps([await run(sys.argv[1], False), await run(sys.argv[2], True)]))
 asyncio.run(main())
