@@ -111,21 +111,24 @@ const plainNotes = reasons.splice(0).map((reason, i) => `${mark(i)} Not applicab
 const deflateRows = rowsOf(deflate);
 const deflateNotes = reasons.map((reason, i) => `${mark(i)} Not applicable: ${reason}.`);
 
-/** What each deflate pair agreed on each connection, as recorded; runtimes named where they differ. */
-const agreedRows = deflateRows.map(({ pair, records }) => {
-  const columns = [0, 1].map((connection) => {
-    const byAnswer = new Map();
-    for (const [runtime, record] of records) {
-      if (record === undefined) continue;
-      const answer = record.agreed?.[connection] ?? "(not recorded)";
-      byAnswer.set(answer, [...(byAnswer.get(answer) ?? []), runtime]);
-    }
-    const show = (answer) => answer === "" ? "declined" : `\`${answer}\``;
-    if (byAnswer.size <= 1) return [...byAnswer.keys()].map(show).join("");
-    return [...byAnswer].map(([answer, runtimes]) => `${show(answer)} (${runtimes.join(", ")})`).join("; ");
-  });
-  return `| ${pair} | ${columns.join(" | ")} |`;
-});
+/** What each deflate pair offered and answered on each connection, as recorded; runtimes named where they differ. */
+const CONNECTIONS = ["default", "no context takeover, small windows"];
+const agreedRows = deflateRows.flatMap(({ pair, records }) =>
+  CONNECTIONS.map((connection, i) => {
+    const columns = ["offer", "answer"].map((side) => {
+      const byValue = new Map();
+      for (const [runtime, record] of records) {
+        if (record === undefined) continue;
+        const value = record.agreed?.[i]?.[side] ?? "(not recorded)";
+        byValue.set(value, [...(byValue.get(value) ?? []), runtime]);
+      }
+      const show = (value) => value === "" ? (side === "answer" ? "declined" : "none") : `\`${value}\``;
+      if (byValue.size <= 1) return [...byValue.keys()].map(show).join("");
+      return [...byValue].map(([value, runtimes]) => `${show(value)} (${runtimes.join(", ")})`).join("; ");
+    });
+    return `| ${i === 0 ? pair : ""} | ${connection} | ${columns.join(" | ")} |`;
+  })
+);
 
 writeFileSync(
   join(root, "INTEROP.md"),
@@ -155,9 +158,11 @@ of binary, and twice the same 2 KiB of text that compresses poorly on its own
 (\`tests/_helpers/deflate_interop.ts\`). The first connection is what the pair agrees by default
 (our client offers \`permessage-deflate; client_max_window_bits\` as browsers do; our server runs with
 \`perMessageDeflate: { threshold: 0 }\`); the second agrees \`server_no_context_takeover\`,
-\`client_no_context_takeover\` and windows of 2^10 (server) and 2^9 (client) bytes.
+\`client_no_context_takeover\` and windows of 2^10 (server) and 2^9 (client) bytes. Bun.serve's first
+connection uses dedicated compressors (\`compress: "dedicated"\`): its default (\`perMessageDeflate: true\`)
+shares one compressor and answers no context takeover both ways; the second connection runs that default.
 
-- **agreed**: the 101 answer seen on the wire is the one RFC 7692 §7.1 makes of the offer, and the client's \`extensions\` shows it; the connection then closes cleanly with 1000.
+- **agreed**: the offer (where the client is ours) and the 101 answer seen on the wire are the ones the test expects by RFC 7692 §7.1 (listed below), and the client's \`extensions\` shows the answer; the connection then closes cleanly with 1000.
 - **text**, **binary**: echoed intact, and RSV1 (compressed) set on the message both ways.
 - **context takeover**: the repeated message's second copy is under a quarter of the first's size on the wire in each direction where the sender may keep its context, and about the same size where the answer forbids it.
 - **no context takeover, small windows**: the second connection agrees exactly those parameters, every message comes back intact and compressed, and the repeated message is about as big the second time both ways.
@@ -172,10 +177,11 @@ ${deflateRows.map((row) => row.line).join("\n")}
 
 ${deflateNotes.join("\\\n")}
 
-What each pair agreed (the server's \`Sec-WebSocket-Extensions\`, as recorded by the tap):
+What each pair offered and agreed (\`Sec-WebSocket-Extensions\` of the request and of the 101 answer,
+as the tap saw them):
 
-| pair | default connection | no context takeover, small windows |
-| --- | --- | --- |
+| pair | connection | offered | answered |
+| --- | --- | --- | --- |
 ${agreedRows.join("\n")}
 `,
 );

@@ -86,6 +86,8 @@ export interface Seen {
   wire: WireConnection | undefined;
   echo: Echo | undefined;
   expected: string;
+  /** The offer the test expects, where the client is ours. */
+  offer?: string;
 }
 
 const DIRECTIONS = [["toServer", "client", "client → server"], ["toClient", "server", "server → client"]] as const;
@@ -120,10 +122,11 @@ function takeover(seen: Seen): string[] {
   return problems;
 }
 
-/** Problems with what was agreed: the tap's 101 answer, the client's `extensions` (some show names only), a clean close. */
+/** Problems with what was agreed: our client's offer, the tap's 101 answer, the client's `extensions` (some show names only), a clean close. */
 function agreed(seen: Seen): string[] {
   if (seen.wire === undefined || seen.echo === undefined) return ["the connection was not seen"];
   const problems: string[] = [];
+  if (seen.offer !== undefined && seen.wire.offer !== seen.offer) problems.push(`offered "${seen.wire.offer}"`);
   if (seen.wire.extensions !== seen.expected) problems.push(`answered "${seen.wire.extensions}"`);
   const shown = seen.echo.extensions;
   const names = seen.wire.extensions.split(";")[0];
@@ -167,4 +170,9 @@ export function deflatePassed(declined?: string): Record<string, true | string> 
   const cases = Object.fromEntries(DEFLATE_CASES.map((name): [string, true | string] => [name, true]));
   if (declined !== undefined) cases["no context takeover, small windows"] = `n/a: ${declined}`;
   return cases;
+}
+
+/** What a pair records beside its cells: each connection's offer and answer as the tap saw them. */
+export function agreedOn(wires: Array<WireConnection | undefined>): Array<{ offer: string; answer: string }> {
+  return wires.map((wire) => ({ offer: wire?.offer ?? "(not seen)", answer: wire?.extensions ?? "(not seen)" }));
 }

@@ -16,8 +16,8 @@ export function runtimeLabel(): string {
 export interface CellsTable {
   /** The table's name; the first table (RFC 6455 cases) when absent. */
   table?: string;
-  /** What the peers agreed in Sec-WebSocket-Extensions, one entry per connection the cases made. */
-  agreed?: string[];
+  /** Each connection's Sec-WebSocket-Extensions, offered and answered, in the order the cases made them. */
+  agreed?: Array<{ offer: string; answer: string }>;
 }
 
 /** Record one pair's results (true, "n/a: …", or what failed) for this runtime. */

@@ -16,6 +16,8 @@ export interface WireMessage {
 
 /** What one upgraded connection carried. */
 export interface WireConnection {
+  /** The request's Sec-WebSocket-Extensions ("" when absent). */
+  offer: string;
   /** The 101 response's Sec-WebSocket-Extensions ("" when absent). */
   extensions: string;
   toServer: WireMessage[];
@@ -32,6 +34,12 @@ export interface WireTap {
 }
 
 const HEAD_END = "\r\n\r\n";
+
+/** Every Sec-WebSocket-Extensions line of an HTTP head, joined as one list (RFC 9110 §5.3). */
+function extensionsOf(head: string): string {
+  const lines = [...head.matchAll(/^sec-websocket-extensions:[ \t]*(.*?)[ \t]*$/gim)];
+  return lines.map((line) => line[1]).join(", ");
+}
 
 /** Reads one direction: the HTTP head, then frames; `onHead` may stop reading (not an upgrade). */
 function reader(messages: WireMessage[], onHead: (head: string) => boolean): (chunk: Uint8Array) => void {
@@ -91,11 +99,14 @@ export async function startWireTap(port: number): Promise<WireTap> {
   const relay = createServer((client) => {
     const server = createConnection({ host: "127.0.0.1", port });
     sockets.add(client).add(server);
-    const seen: WireConnection = { extensions: "", toServer: [], toClient: [] };
-    const upstream = reader(seen.toServer, (head) => /^upgrade:\s*websocket\s*$/im.test(head));
+    const seen: WireConnection = { offer: "", extensions: "", toServer: [], toClient: [] };
+    const upstream = reader(seen.toServer, (head) => {
+      seen.offer = extensionsOf(head);
+      return /^upgrade:\s*websocket\s*$/im.test(head);
+    });
     const downstream = reader(seen.toClient, (head) => {
       if (!/^HTTP\/1\.1 101/.test(head)) return false;
-      seen.extensions = /^sec-websocket-extensions:[ \t]*(.*?)[ \t]*$/im.exec(head)?.[1] ?? "";
+      seen.extensions = extensionsOf(head);
       connections.push(seen);
       return true;
     });

@@ -6,7 +6,14 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { WebSocket } from "../../src/mod.ts";
 import { recordCells } from "../_helpers/interop_cells.ts";
-import { deflateEcho, deflatePassed, judgeDeflate, SMALL, SMALL_OPTIONS } from "../_helpers/deflate_interop.ts";
+import {
+  agreedOn,
+  deflateEcho,
+  deflatePassed,
+  judgeDeflate,
+  SMALL,
+  SMALL_OPTIONS,
+} from "../_helpers/deflate_interop.ts";
 import {
   bunDeflateServer,
   type DeflateServer,
@@ -18,7 +25,8 @@ import { startWireTap, type WireTap } from "../_helpers/wire_tap.ts";
 import { pythonMissing } from "../_helpers/python.ts";
 
 const g = globalThis as { Bun?: unknown };
-const SMALL_ANSWER = "permessage-deflate; server_no_context_takeover; client_no_context_takeover; " +
+/** Our small offer (SMALL_OPTIONS), and each server's answer to it, parameter for parameter. */
+const SMALL_HEADER = "permessage-deflate; server_no_context_takeover; client_no_context_takeover; " +
   `server_max_window_bits=${SMALL.serverMaxWindowBits}; client_max_window_bits=${SMALL.clientMaxWindowBits}`;
 
 interface Pair {
@@ -77,11 +85,16 @@ describe("permessage-deflate interop: our client → every server", () => {
         ]);
         const [usualWire, smallWire] = taps.map((tap) => tap.connections[0]);
         const results = judgeDeflate(
-          { wire: usualWire, echo: echoes[0], expected: usual },
-          { wire: smallWire, echo: echoes[1], expected: declined === undefined ? SMALL_ANSWER : "" },
+          { wire: usualWire, echo: echoes[0], expected: usual, offer: "permessage-deflate; client_max_window_bits" },
+          {
+            wire: smallWire,
+            echo: echoes[1],
+            expected: declined === undefined ? SMALL_HEADER : "",
+            offer: SMALL_HEADER,
+          },
           declined,
         );
-        const agreed = [usualWire?.extensions ?? "", smallWire?.extensions ?? ""];
+        const agreed = agreedOn([usualWire, smallWire]);
         recordCells(`our client → ${server}`, results, { table: "permessage-deflate", agreed });
         assert.deepEqual(results, deflatePassed(declined));
       } finally {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { WebSocket as WsClient } from "ws";
 import { recordCells } from "../_helpers/interop_cells.ts";
 import {
+  agreedOn,
   deflateEcho,
   deflatePassed,
   type Echo,
@@ -100,7 +101,7 @@ describe("permessage-deflate interop: every client → our server", () => {
           { wire: usualWire, echo: echoes[0], expected: usual },
           { wire: smallWire, echo: echoes[1], expected: SMALL_ANSWER },
         );
-        const agreed = [usualWire?.extensions ?? "", smallWire?.extensions ?? ""];
+        const agreed = agreedOn([usualWire, smallWire]);
         recordCells(`${client} → our server`, results, { table: "permessage-deflate", agreed });
         assert.deepEqual(results, deflatePassed());
       } finally {
