@@ -12,12 +12,20 @@ export function runtimeLabel(): string {
   return `node${process.versions.node.split(".")[0]}`;
 }
 
+/** Which INTEROP.md table a pair belongs to, and what its rows show beside the cells. */
+export interface CellsTable {
+  /** The table's name; the first table (RFC 6455 cases) when absent. */
+  table?: string;
+  /** Each connection's Sec-WebSocket-Extensions, offered and answered, in the order the cases made them. */
+  agreed?: Array<{ offer: string; answer: string }>;
+}
+
 /** Record one pair's results (true, "n/a: …", or what failed) for this runtime. */
-export function recordCells(pair: string, results: Record<string, true | string>): void {
+export function recordCells(pair: string, results: Record<string, true | string>, table: CellsTable = {}): void {
   const dir = process.env.WASMWS_INTEROP_DIR;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  const line = JSON.stringify({ runtime: runtimeLabel(), pair, results });
+  const line = JSON.stringify({ runtime: runtimeLabel(), pair, results, ...table });
   appendFileSync(`${dir}/${runtimeLabel()}.jsonl`, line + "\n");
 }
 

@@ -34,9 +34,9 @@ export function runPython(script: string, args: string[] = [], timeout = 30_000)
 }
 
 /** Start a long-running Python server script that prints its port first; returns the port and a stop(). */
-export function startPython(script: string): Promise<{ port: number; stop(): void }> {
+export function startPython(script: string, args: string[] = []): Promise<{ port: number; stop(): void }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ["-c", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(PYTHON, ["-c", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     const timer = setTimeout(() => {
       child.kill();
