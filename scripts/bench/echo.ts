@@ -1,4 +1,4 @@
-// `npm run bench:echo` (deno run -A scripts/bench/echo.ts [--quick] [--rounds N] [--no-pin]):
+// `npm run bench:echo` (deno run -A scripts/bench/echo.ts [--quick] [--rounds N] [--no-pin] [--no-deflate]):
 // clients and servers in separate processes on 127.0.0.1, all measured in one
 // run, written into BENCHMARKS.md between the echo markers.
 import {
@@ -17,6 +17,7 @@ import {
   waitForQuiet,
 } from "./_processes.ts";
 import { clientTables, METRICS, type Row, type ServerResult, serverTables } from "./_echo_report.ts";
+import { deflateTables } from "./_deflate_echo_report.ts";
 
 const quick = Deno.args.includes("--quick");
 // Loopback figures on a shared 2-core machine swing between repetitions (up to
@@ -91,6 +92,7 @@ const CLIENT_TARGETS: Array<[string, string[], string]> = [
 ];
 
 const clientResults: Array<{ target: string; results: Array<{ runtime: string; runs: Record<string, Row[]> }> }> = [];
+const deflateRuns: Record<string, Row[]> = {};
 const serverResults: ServerResult[] = SERVERS.map(({ name, raw }) => ({
   server: name,
   runs: [],
@@ -153,6 +155,17 @@ try {
       }
     }
   }
+  // permessage-deflate: client and server of each library in one process, on the servers' core.
+  if (!Deno.args.includes("--no-deflate")) {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const runtime of Object.keys(RUNTIMES)) {
+        console.error(`deflate echo on ${runtime}, round ${round + 1} of ${ROUNDS}…`);
+        await waitForQuiet(quick);
+        const args = ["scripts/bench/deflate_echo.ts", ...(quick ? ["--quick"] : [])];
+        (deflateRuns[runtime] ??= []).push(await runJson(onCore(SERVER_CORE, RUNTIMES[runtime]), args, 180_000));
+      }
+    }
+  }
 } finally {
   killAll();
 }
@@ -186,6 +199,7 @@ const lines = [
   "(`scripts/bench/echo_servers/tcp_echo.ts`, checked with `--raw`): the most a server on that runtime can do here.",
   "",
   ...serverTables(serverResults, quick ? 100 : IDLE_CONNECTIONS),
+  ...(Object.keys(deflateRuns).length > 0 ? deflateTables(deflateRuns, ROUNDS, pinned) : []),
 ];
 
 const file = `${root}BENCHMARKS.md`;
