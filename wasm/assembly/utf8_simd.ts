@@ -74,6 +74,13 @@ const TABLES: usize = memory.data<u8>([
 ], 16);
 const MASKS: usize = memory.data<u8>([0x0f, 0xe0 - 0x80, 0xf0 - 0x80, 0x80, TOO_LONG]);
 
+// What the first two tables give for an ASCII byte as the first of a pair
+// (from memory: a local would stay live in the loop and push a block out of
+// registers).
+function asciiFirst(): v128 {
+  return i8x16.splat(load<u8>(MASKS, 4));
+}
+
 function nibbles(v: v128, low4: v128): v128 {
   return v128.and(i16x8.shr_u(v, 4), low4);
 }
@@ -127,20 +134,44 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
   const c3 = i8x16.splat(load<u8>(MASKS, 1));
   const c4 = i8x16.splat(load<u8>(MASKS, 2));
   const top = i8x16.splat(load<u8>(MASKS, 3));
-  // What the first two tables give for an ASCII byte, the first of a pair.
-  const asciiFirst = i8x16.splat(load<u8>(MASKS, 4));
   let previous = i8x16.splat(0);
-  let previousFirst = asciiFirst;
+  let previousFirst = asciiFirst();
   let previousAscii = true;
   let i = start;
   // 64 bytes per step: one test skips four ASCII blocks; otherwise four
   // independent checks, with the error test once per step.
   while (i + 64 <= length) {
-    // ASCII runs: 128 bytes per test while they last.
+    // ASCII runs: 256, then 128 bytes per test while they last.
     if (previousAscii) {
       let at = pointer + i;
-      const last = pointer + length - 128;
-      while (at <= last) {
+      const end = pointer + length;
+      while (at + 256 <= end) {
+        const x = v128.or(
+          v128.or(
+            v128.or(
+              v128.or(v128.load(at), v128.load(at, 16)),
+              v128.or(v128.load(at, 32), v128.load(at, 48)),
+            ),
+            v128.or(
+              v128.or(v128.load(at, 64), v128.load(at, 80)),
+              v128.or(v128.load(at, 96), v128.load(at, 112)),
+            ),
+          ),
+          v128.or(
+            v128.or(
+              v128.or(v128.load(at, 128), v128.load(at, 144)),
+              v128.or(v128.load(at, 160), v128.load(at, 176)),
+            ),
+            v128.or(
+              v128.or(v128.load(at, 192), v128.load(at, 208)),
+              v128.or(v128.load(at, 224), v128.load(at, 240)),
+            ),
+          ),
+        );
+        if (i8x16.bitmask(x) != 0) break;
+        at += 256;
+      }
+      while (at + 128 <= end) {
         const x = v128.or(
           v128.or(
             v128.or(v128.load(at), v128.load(at, 16)),
@@ -160,48 +191,61 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
       }
       if (i + 64 > length) break;
     }
-    const a = v128.load(pointer + i);
-    const b = v128.load(pointer + i + 16);
-    const c = v128.load(pointer + i + 32);
-    const d = v128.load(pointer + i + 48);
-    if (previousAscii && i8x16.bitmask(v128.or(v128.or(a, b), v128.or(c, d))) == 0) {
-      previous = d;
-      i += 64;
-      continue;
+    if (previousAscii) {
+      const ascii4 = v128.or(
+        v128.or(v128.load(pointer + i), v128.load(pointer + i, 16)),
+        v128.or(v128.load(pointer + i, 32), v128.load(pointer + i, 48)),
+      );
+      if (i8x16.bitmask(ascii4) == 0) {
+        previous = v128.load(pointer + i, 48);
+        i += 64;
+        continue;
+      }
+      previousAscii = false;
     }
-    const aHigh = nibbles(a, low4);
-    const bHigh = nibbles(b, low4);
-    const cHigh = nibbles(c, low4);
-    const dHigh = nibbles(d, low4);
-    const aFirst = firstOfPair(a, aHigh, t1h, t1l, low4);
-    const bFirst = firstOfPair(b, bHigh, t1h, t1l, low4);
-    const cFirst = firstOfPair(c, cHigh, t1h, t1l, low4);
-    const dFirst = firstOfPair(d, dHigh, t1h, t1l, low4);
-    const errors = v128.or(
-      v128.or(
-        blockErrors(a, previous, aHigh, aFirst, previousFirst, t2h, c3, c4, top),
-        blockErrors(b, a, bHigh, bFirst, aFirst, t2h, c3, c4, top),
-      ),
-      v128.or(
-        blockErrors(c, b, cHigh, cFirst, bFirst, t2h, c3, c4, top),
-        blockErrors(d, c, dHigh, dFirst, cFirst, t2h, c3, c4, top),
-      ),
-    );
-    if (v128.any_true(errors)) return -1;
-    previous = d;
-    previousFirst = dFirst;
-    previousAscii = i8x16.bitmask(d) == 0;
-    i += 64;
+    // Multi-byte text: no ASCII test per step until a step ends in ASCII.
+    do {
+      const a = v128.load(pointer + i);
+      const b = v128.load(pointer + i, 16);
+      const c = v128.load(pointer + i, 32);
+      const d = v128.load(pointer + i, 48);
+      const aHigh = nibbles(a, low4);
+      const bHigh = nibbles(b, low4);
+      const cHigh = nibbles(c, low4);
+      const dHigh = nibbles(d, low4);
+      const aFirst = firstOfPair(a, aHigh, t1h, t1l, low4);
+      const bFirst = firstOfPair(b, bHigh, t1h, t1l, low4);
+      const cFirst = firstOfPair(c, cHigh, t1h, t1l, low4);
+      const dFirst = firstOfPair(d, dHigh, t1h, t1l, low4);
+      const errors = v128.or(
+        v128.or(
+          blockErrors(a, previous, aHigh, aFirst, previousFirst, t2h, c3, c4, top),
+          blockErrors(b, a, bHigh, bFirst, aFirst, t2h, c3, c4, top),
+        ),
+        v128.or(
+          blockErrors(c, b, cHigh, cFirst, bFirst, t2h, c3, c4, top),
+          blockErrors(d, c, dHigh, dFirst, cFirst, t2h, c3, c4, top),
+        ),
+      );
+      if (v128.any_true(errors)) return -1;
+      previous = d;
+      previousFirst = dFirst;
+      i += 64;
+      if (i8x16.bitmask(d) == 0) {
+        previousAscii = true;
+        break;
+      }
+    } while (i + 64 <= length);
   }
-  // previousFirst is stale after ASCII blocks; it is asciiFirst there.
-  if (previousAscii) previousFirst = asciiFirst;
+  // previousFirst is stale after ASCII blocks.
+  if (previousAscii) previousFirst = asciiFirst();
   while (i + 16 <= length) {
     const input = v128.load(pointer + i);
     const ascii = i8x16.bitmask(input) == 0;
     // An ASCII block after an ASCII block cannot hold an error; one after a
     // multi-byte block still must, to catch a sequence cut short.
     if (ascii && previousAscii) {
-      previousFirst = asciiFirst;
+      previousFirst = asciiFirst();
     } else {
       const inputHigh = nibbles(input, low4);
       const inputFirst = firstOfPair(input, inputHigh, t1h, t1l, low4);
