@@ -1,5 +1,5 @@
 // The "lookup" UTF-8 check of Keiser and Lemire ("Validating UTF-8 in less
-// than one instruction per byte", 2021), 16 bytes per step: three nibble
+// than one instruction per byte", 2021), on 16-byte blocks: three nibble
 // lookups classify every pair of adjacent bytes, and a saturating subtract
 // finds the bytes that must be the 3rd or 4th of a sequence. It runs only
 // from a code point boundary; utf8.ts handles the edges of each chunk with
@@ -120,6 +120,33 @@ function blockErrors(
   return v128.xor(must23, special);
 }
 
+// The end of the ASCII run from `at`, in steps of 256, then 128 bytes.
+function asciiRunEnd(at: usize, end: usize): usize {
+  while (at + 256 <= end) {
+    const x = v128.or(
+      v128.or(
+        v128.or(v128.or(v128.load(at), v128.load(at, 16)), v128.or(v128.load(at, 32), v128.load(at, 48))),
+        v128.or(v128.or(v128.load(at, 64), v128.load(at, 80)), v128.or(v128.load(at, 96), v128.load(at, 112))),
+      ),
+      v128.or(
+        v128.or(v128.or(v128.load(at, 128), v128.load(at, 144)), v128.or(v128.load(at, 160), v128.load(at, 176))),
+        v128.or(v128.or(v128.load(at, 192), v128.load(at, 208)), v128.or(v128.load(at, 224), v128.load(at, 240))),
+      ),
+    );
+    if (i8x16.bitmask(x) != 0) break;
+    at += 256;
+  }
+  while (at + 128 <= end) {
+    const x = v128.or(
+      v128.or(v128.or(v128.load(at), v128.load(at, 16)), v128.or(v128.load(at, 32), v128.load(at, 48))),
+      v128.or(v128.or(v128.load(at, 64), v128.load(at, 80)), v128.or(v128.load(at, 96), v128.load(at, 112))),
+    );
+    if (i8x16.bitmask(x) != 0) break;
+    at += 128;
+  }
+  return at;
+}
+
 /**
  * Validate whole 16-byte blocks from `start` (a code point boundary) and
  * return the index of the boundary where the caller's automaton must go on:
@@ -138,60 +165,16 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
   let previousFirst = asciiFirst();
   let previousAscii = true;
   let i = start;
-  // 64 bytes per step: one test skips four ASCII blocks; otherwise four
-  // independent checks, with the error test once per step.
+  // After ASCII, one test skips up to 256 bytes; in multi-byte text, two
+  // independent block checks per step and one error test for both.
   while (i + 64 <= length) {
-    // ASCII runs: 256, then 128 bytes per test while they last.
     if (previousAscii) {
-      let at = pointer + i;
-      const end = pointer + length;
-      while (at + 256 <= end) {
-        const x = v128.or(
-          v128.or(
-            v128.or(
-              v128.or(v128.load(at), v128.load(at, 16)),
-              v128.or(v128.load(at, 32), v128.load(at, 48)),
-            ),
-            v128.or(
-              v128.or(v128.load(at, 64), v128.load(at, 80)),
-              v128.or(v128.load(at, 96), v128.load(at, 112)),
-            ),
-          ),
-          v128.or(
-            v128.or(
-              v128.or(v128.load(at, 128), v128.load(at, 144)),
-              v128.or(v128.load(at, 160), v128.load(at, 176)),
-            ),
-            v128.or(
-              v128.or(v128.load(at, 192), v128.load(at, 208)),
-              v128.or(v128.load(at, 224), v128.load(at, 240)),
-            ),
-          ),
-        );
-        if (i8x16.bitmask(x) != 0) break;
-        at += 256;
-      }
-      while (at + 128 <= end) {
-        const x = v128.or(
-          v128.or(
-            v128.or(v128.load(at), v128.load(at, 16)),
-            v128.or(v128.load(at, 32), v128.load(at, 48)),
-          ),
-          v128.or(
-            v128.or(v128.load(at, 64), v128.load(at, 80)),
-            v128.or(v128.load(at, 96), v128.load(at, 112)),
-          ),
-        );
-        if (i8x16.bitmask(x) != 0) break;
-        at += 128;
-      }
+      const at = asciiRunEnd(pointer + i, pointer + length);
       if (at != pointer + i) {
         i = at - pointer;
         previous = v128.load(at - 16);
       }
       if (i + 64 > length) break;
-    }
-    if (previousAscii) {
       const ascii4 = v128.or(
         v128.or(v128.load(pointer + i), v128.load(pointer + i, 16)),
         v128.or(v128.load(pointer + i, 32), v128.load(pointer + i, 48)),
@@ -207,35 +190,23 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
     do {
       const a = v128.load(pointer + i);
       const b = v128.load(pointer + i, 16);
-      const c = v128.load(pointer + i, 32);
-      const d = v128.load(pointer + i, 48);
       const aHigh = nibbles(a, low4);
       const bHigh = nibbles(b, low4);
-      const cHigh = nibbles(c, low4);
-      const dHigh = nibbles(d, low4);
       const aFirst = firstOfPair(a, aHigh, t1h, t1l, low4);
       const bFirst = firstOfPair(b, bHigh, t1h, t1l, low4);
-      const cFirst = firstOfPair(c, cHigh, t1h, t1l, low4);
-      const dFirst = firstOfPair(d, dHigh, t1h, t1l, low4);
       const errors = v128.or(
-        v128.or(
-          blockErrors(a, previous, aHigh, aFirst, previousFirst, t2h, c3, c4, top),
-          blockErrors(b, a, bHigh, bFirst, aFirst, t2h, c3, c4, top),
-        ),
-        v128.or(
-          blockErrors(c, b, cHigh, cFirst, bFirst, t2h, c3, c4, top),
-          blockErrors(d, c, dHigh, dFirst, cFirst, t2h, c3, c4, top),
-        ),
+        blockErrors(a, previous, aHigh, aFirst, previousFirst, t2h, c3, c4, top),
+        blockErrors(b, a, bHigh, bFirst, aFirst, t2h, c3, c4, top),
       );
       if (v128.any_true(errors)) return -1;
-      previous = d;
-      previousFirst = dFirst;
-      i += 64;
-      if (i8x16.bitmask(d) == 0) {
+      previous = b;
+      previousFirst = bFirst;
+      i += 32;
+      if (i8x16.bitmask(b) == 0) {
         previousAscii = true;
         break;
       }
-    } while (i + 64 <= length);
+    } while (i + 32 <= length);
   }
   // previousFirst is stale after ASCII blocks.
   if (previousAscii) previousFirst = asciiFirst();
