@@ -74,13 +74,6 @@ const TABLES: usize = memory.data<u8>([
 ], 16);
 const MASKS: usize = memory.data<u8>([0x0f, 0xe0 - 0x80, 0xf0 - 0x80, 0x80, TOO_LONG]);
 
-// What the first two tables give for an ASCII byte as the first of a pair
-// (from memory: a local would stay live in the loop and push a block out of
-// registers).
-function asciiFirst(): v128 {
-  return i8x16.splat(load<u8>(MASKS, 4));
-}
-
 function nibbles(v: v128, low4: v128): v128 {
   return v128.and(i16x8.shr_u(v, 4), low4);
 }
@@ -162,7 +155,9 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
   const c4 = i8x16.splat(load<u8>(MASKS, 2));
   const top = i8x16.splat(load<u8>(MASKS, 3));
   let previous = i8x16.splat(0);
-  let previousFirst = asciiFirst();
+  // What the first two tables give for the byte before each of a block's
+  // bytes; while previousAscii, what they give for ASCII (TOO_LONG).
+  let previousFirst = i8x16.splat(load<u8>(MASKS, 4));
   let previousAscii = true;
   let i = start;
   // After ASCII, one test skips up to 256 bytes; in multi-byte text, two
@@ -208,16 +203,12 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
       }
     } while (i + 32 <= length);
   }
-  // previousFirst is stale after ASCII blocks.
-  if (previousAscii) previousFirst = asciiFirst();
   while (i + 16 <= length) {
     const input = v128.load(pointer + i);
     const ascii = i8x16.bitmask(input) == 0;
     // An ASCII block after an ASCII block cannot hold an error; one after a
     // multi-byte block still must, to catch a sequence cut short.
-    if (ascii && previousAscii) {
-      previousFirst = asciiFirst();
-    } else {
+    if (!(ascii && previousAscii)) {
       const inputHigh = nibbles(input, low4);
       const inputFirst = firstOfPair(input, inputHigh, t1h, t1l, low4);
       if (v128.any_true(blockErrors(input, previous, inputHigh, inputFirst, previousFirst, t2h, c3, c4, top))) {
