@@ -4,7 +4,8 @@
 // Writes, deterministically:
 //   wasm/assembly/_utf8_table.ts  the UTF-8 automaton's transition table
 //   src/codec/_wasm.wasm          the module, for runtimes that import WASM as a module (workerd)
-//   src/codec/_wasm_bytes.ts      the module as base64, so no runtime reads a file
+//   src/codec/_wasm_bytes.ts      the module as base64, so no runtime reads a file, and
+//                                 the same built with relaxed SIMD where the engine has it
 //   src/codec/abi.ts              the constants of wasm/assembly/abi.ts, for TypeScript
 const root = decodeURIComponent(new URL("..", import.meta.url).pathname);
 const check = Deno.args.includes("--check");
@@ -68,25 +69,35 @@ function abiModule(source: string): string {
   return lines.join("\n") + "\n";
 }
 
-function bytesModule(wasm: Uint8Array): string {
+function base64Lines(wasm: Uint8Array): string {
   let binary = "";
   for (const byte of wasm) binary += String.fromCharCode(byte);
   const base64 = btoa(binary);
   const lines = [];
   for (let i = 0; i < base64.length; i += 100) lines.push(`  "${base64.slice(i, i + 100)}",`);
+  return lines.join("\n");
+}
+
+function bytesModule(wasm: Uint8Array, relaxed: Uint8Array): string {
   return `${GENERATED}
 // The WASM core, embedded so that no runtime has to read a file.
 export const WASM_BASE64: string = [
-${lines.join("\n")}
+${base64Lines(wasm)}
+].join("");
+
+// The same core built with relaxed SIMD (its UTF-8 check's table lookups
+// become one shuffle each on x64), for engines that validate it.
+export const WASM_RELAXED_BASE64: string = [
+${base64Lines(relaxed)}
 ].join("");
 `;
 }
 
-async function compile(): Promise<Uint8Array> {
+async function compile(extra: string[] = []): Promise<Uint8Array> {
   const out = await Deno.makeTempFile({ suffix: ".wasm" });
   try {
     const { code, stderr } = await new Deno.Command(`${root}node_modules/.bin/asc`, {
-      args: ["assembly/index.ts", "--config", "asconfig.json", "--outFile", out],
+      args: ["assembly/index.ts", "--config", "asconfig.json", "--outFile", out, ...extra],
       cwd: `${root}wasm`,
       stdout: "inherit",
       stderr: "piped",
@@ -118,8 +129,9 @@ async function emit(relative: string, content: Uint8Array | string): Promise<voi
 
 await emit("wasm/assembly/_utf8_table.ts", utf8Table());
 const wasm = await compile();
+const relaxed = await compile(["--enable", "relaxed-simd"]);
 await emit("src/codec/_wasm.wasm", wasm);
-await emit("src/codec/_wasm_bytes.ts", bytesModule(wasm));
+await emit("src/codec/_wasm_bytes.ts", bytesModule(wasm, relaxed));
 await emit("src/codec/abi.ts", abiModule(await Deno.readTextFile(`${root}wasm/assembly/abi.ts`)));
 
 if (check && stale.length > 0) {

@@ -65,8 +65,15 @@ export async function instantiateCore(): Promise<WebAssembly.Instance> {
 }
 
 async function embeddedBytes(): Promise<Uint8Array<ArrayBuffer>> {
-  const { WASM_BASE64 } = await import("./_wasm_bytes.ts");
-  const binary = atob(WASM_BASE64);
+  const { WASM_BASE64, WASM_RELAXED_BASE64 } = await import("./_wasm_bytes.ts");
+  // Relaxed SIMD: Node 22+, Deno, Bun; Node 20 refuses it and gets the
+  // plain build, which gives the same results, only slower on UTF-8 checks.
+  const relaxed = decode(WASM_RELAXED_BASE64);
+  return WebAssembly.validate(relaxed) ? relaxed : decode(WASM_BASE64);
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;

@@ -1,9 +1,11 @@
 // The "lookup" UTF-8 check of Keiser and Lemire ("Validating UTF-8 in less
-// than one instruction per byte", 2021), 16 bytes per step: three nibble
+// than one instruction per byte", 2021), on 16-byte blocks: three nibble
 // lookups classify every pair of adjacent bytes, and a saturating subtract
 // finds the bytes that must be the 3rd or 4th of a sequence. It runs only
 // from a code point boundary; utf8.ts handles the edges of each chunk with
-// its automaton, so the state still carries across chunks.
+// its automaton, so the state still carries across chunks. Built twice (see
+// scripts/build_wasm.ts): with relaxed SIMD each lookup is one shuffle on
+// x64, without it V8 adds a range fix-up to each.
 
 const TOO_SHORT: u8 = 1 << 0;
 const TOO_LONG: u8 = 1 << 1;
@@ -70,56 +72,72 @@ const TABLES: usize = memory.data<u8>([
   TOO_SHORT,
   TOO_SHORT,
 ], 16);
-const MASKS: usize = memory.data<u8>([0x0f, 0xe0 - 0x80, 0xf0 - 0x80, 0x80]);
+const MASKS: usize = memory.data<u8>([0x0f, 0xe0 - 0x80, 0xf0 - 0x80, 0x80, TOO_LONG]);
 
 function nibbles(v: v128, low4: v128): v128 {
   return v128.and(i16x8.shr_u(v, 4), low4);
+}
+
+// Every index is a nibble (0-15), where the relaxed swizzle (one pshufb on
+// x64, no range fix-up) gives the same bytes on every engine.
+function lookup(table: v128, index: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i8x16.relaxed_swizzle(table, index);
+  return i8x16.swizzle(table, index);
+}
+
+// The first two tables looked up for each byte of a block, as the first byte
+// of a pair; shifted one byte on, they meet the third table of the next byte.
+// Looking them up before the shift saves a shift and a mask per block.
+function firstOfPair(input: v128, inputHigh: v128, t1h: v128, t1l: v128, low4: v128): v128 {
+  return v128.and(lookup(t1h, inputHigh), lookup(t1l, v128.and(input, low4)));
 }
 
 function blockErrors(
   input: v128,
   previous: v128,
   inputHigh: v128,
-  previousHigh: v128,
-  t1h: v128,
-  t1l: v128,
+  inputFirst: v128,
+  previousFirst: v128,
   t2h: v128,
-  low4: v128,
   c3: v128,
   c4: v128,
   top: v128,
 ): v128 {
-  // The high nibbles of the block shifted by one byte are the shifted high
-  // nibbles: one shuffle instead of a shift and a mask.
-  const prev1 = v128.shuffle<u8>(previous, input, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30);
-  const prev1High = v128.shuffle<u8>(
-    previousHigh,
-    inputHigh,
-    15,
-    16,
-    17,
-    18,
-    19,
-    20,
-    21,
-    22,
-    23,
-    24,
-    25,
-    26,
-    27,
-    28,
-    29,
-    30,
-  );
   const special = v128.and(
-    v128.and(i8x16.swizzle(t1h, prev1High), i8x16.swizzle(t1l, v128.and(prev1, low4))),
-    i8x16.swizzle(t2h, inputHigh),
+    v128.shuffle<u8>(previousFirst, inputFirst, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30),
+    lookup(t2h, inputHigh),
   );
   const prev2 = v128.shuffle<u8>(previous, input, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29);
   const prev3 = v128.shuffle<u8>(previous, input, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28);
   const must23 = v128.and(v128.or(i8x16.sub_sat_u(prev2, c3), i8x16.sub_sat_u(prev3, c4)), top);
   return v128.xor(must23, special);
+}
+
+// The end of the ASCII run from `at`, in steps of 256, then 128 bytes.
+function asciiRunEnd(at: usize, end: usize): usize {
+  while (at + 256 <= end) {
+    const x = v128.or(
+      v128.or(
+        v128.or(v128.or(v128.load(at), v128.load(at, 16)), v128.or(v128.load(at, 32), v128.load(at, 48))),
+        v128.or(v128.or(v128.load(at, 64), v128.load(at, 80)), v128.or(v128.load(at, 96), v128.load(at, 112))),
+      ),
+      v128.or(
+        v128.or(v128.or(v128.load(at, 128), v128.load(at, 144)), v128.or(v128.load(at, 160), v128.load(at, 176))),
+        v128.or(v128.or(v128.load(at, 192), v128.load(at, 208)), v128.or(v128.load(at, 224), v128.load(at, 240))),
+      ),
+    );
+    if (i8x16.bitmask(x) != 0) break;
+    at += 256;
+  }
+  while (at + 128 <= end) {
+    const x = v128.or(
+      v128.or(v128.or(v128.load(at), v128.load(at, 16)), v128.or(v128.load(at, 32), v128.load(at, 48))),
+      v128.or(v128.or(v128.load(at, 64), v128.load(at, 80)), v128.or(v128.load(at, 96), v128.load(at, 112))),
+    );
+    if (i8x16.bitmask(x) != 0) break;
+    at += 128;
+  }
+  return at;
 }
 
 /**
@@ -129,9 +147,6 @@ function blockErrors(
  * left incomplete. Returns -1 for invalid input.
  */
 export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize {
-  let previous = i8x16.splat(0);
-  let previousAscii = true;
-  let errors = i8x16.splat(0);
   const t1h = v128.load(TABLES);
   const t1l = v128.load(TABLES, 16);
   const t2h = v128.load(TABLES, 32);
@@ -139,74 +154,69 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
   const c3 = i8x16.splat(load<u8>(MASKS, 1));
   const c4 = i8x16.splat(load<u8>(MASKS, 2));
   const top = i8x16.splat(load<u8>(MASKS, 3));
+  let previous = i8x16.splat(0);
+  // What the first two tables give for the byte before each of a block's
+  // bytes; while previousAscii, what they give for ASCII (TOO_LONG).
+  let previousFirst = i8x16.splat(load<u8>(MASKS, 4));
+  let previousAscii = true;
   let i = start;
-  // 64 bytes per step: one test skips four ASCII blocks; otherwise four
-  // independent checks, with the error test once per step.
-  let previousHigh = i8x16.splat(0);
+  // After ASCII, one test skips up to 256 bytes; in multi-byte text, two
+  // independent block checks per step and one error test for both.
   while (i + 64 <= length) {
-    // ASCII runs: 128 bytes per test while they last.
     if (previousAscii) {
-      while (i + 128 <= length) {
-        const x = v128.or(
-          v128.or(
-            v128.or(v128.load(pointer + i), v128.load(pointer + i + 16)),
-            v128.or(v128.load(pointer + i + 32), v128.load(pointer + i + 48)),
-          ),
-          v128.or(
-            v128.or(v128.load(pointer + i + 64), v128.load(pointer + i + 80)),
-            v128.or(v128.load(pointer + i + 96), v128.load(pointer + i + 112)),
-          ),
-        );
-        if (i8x16.bitmask(x) != 0) break;
-        i += 128;
-        previous = v128.load(pointer + i - 16);
+      const at = asciiRunEnd(pointer + i, pointer + length);
+      if (at != pointer + i) {
+        i = at - pointer;
+        previous = v128.load(at - 16);
       }
-      previousHigh = nibbles(previous, low4);
       if (i + 64 > length) break;
+      const ascii4 = v128.or(
+        v128.or(v128.load(pointer + i), v128.load(pointer + i, 16)),
+        v128.or(v128.load(pointer + i, 32), v128.load(pointer + i, 48)),
+      );
+      if (i8x16.bitmask(ascii4) == 0) {
+        previous = v128.load(pointer + i, 48);
+        i += 64;
+        continue;
+      }
+      previousAscii = false;
     }
-    const a = v128.load(pointer + i);
-    const b = v128.load(pointer + i + 16);
-    const c = v128.load(pointer + i + 32);
-    const d = v128.load(pointer + i + 48);
-    if (previousAscii && i8x16.bitmask(v128.or(v128.or(a, b), v128.or(c, d))) == 0) {
-      previous = d;
-      previousHigh = nibbles(d, low4);
-      i += 64;
-      continue;
-    }
-    const aHigh = nibbles(a, low4);
-    const bHigh = nibbles(b, low4);
-    const cHigh = nibbles(c, low4);
-    const dHigh = nibbles(d, low4);
-    errors = v128.or(
-      v128.or(
-        blockErrors(a, previous, aHigh, previousHigh, t1h, t1l, t2h, low4, c3, c4, top),
-        blockErrors(b, a, bHigh, aHigh, t1h, t1l, t2h, low4, c3, c4, top),
-      ),
-      v128.or(
-        blockErrors(c, b, cHigh, bHigh, t1h, t1l, t2h, low4, c3, c4, top),
-        blockErrors(d, c, dHigh, cHigh, t1h, t1l, t2h, low4, c3, c4, top),
-      ),
-    );
-    if (v128.any_true(errors)) return -1;
-    previous = d;
-    previousHigh = dHigh;
-    previousAscii = i8x16.bitmask(d) == 0;
-    i += 64;
+    // Multi-byte text: no ASCII test per step until a step ends in ASCII.
+    do {
+      const a = v128.load(pointer + i);
+      const b = v128.load(pointer + i, 16);
+      const aHigh = nibbles(a, low4);
+      const bHigh = nibbles(b, low4);
+      const aFirst = firstOfPair(a, aHigh, t1h, t1l, low4);
+      const bFirst = firstOfPair(b, bHigh, t1h, t1l, low4);
+      const errors = v128.or(
+        blockErrors(a, previous, aHigh, aFirst, previousFirst, t2h, c3, c4, top),
+        blockErrors(b, a, bHigh, bFirst, aFirst, t2h, c3, c4, top),
+      );
+      if (v128.any_true(errors)) return -1;
+      previous = b;
+      previousFirst = bFirst;
+      i += 32;
+      if (i8x16.bitmask(b) == 0) {
+        previousAscii = true;
+        break;
+      }
+    } while (i + 32 <= length);
   }
   while (i + 16 <= length) {
     const input = v128.load(pointer + i);
-    const inputHigh = nibbles(input, low4);
     const ascii = i8x16.bitmask(input) == 0;
     // An ASCII block after an ASCII block cannot hold an error; one after a
     // multi-byte block still must, to catch a sequence cut short.
     if (!(ascii && previousAscii)) {
-      if (v128.any_true(blockErrors(input, previous, inputHigh, previousHigh, t1h, t1l, t2h, low4, c3, c4, top))) {
+      const inputHigh = nibbles(input, low4);
+      const inputFirst = firstOfPair(input, inputHigh, t1h, t1l, low4);
+      if (v128.any_true(blockErrors(input, previous, inputHigh, inputFirst, previousFirst, t2h, c3, c4, top))) {
         return -1;
       }
+      previousFirst = inputFirst;
     }
     previous = input;
-    previousHigh = inputHigh;
     previousAscii = ascii;
     i += 16;
   }
