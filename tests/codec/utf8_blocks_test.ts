@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { WASM_BASE64, WASM_RELAXED_BASE64 } from "../../src/codec/_wasm_bytes.ts";
 import type { WasmExports } from "../../src/codec/wasm_codec.ts";
+import { oracleRejects, oracleValid } from "../_helpers/utf8_oracle.ts";
 
 const ACCEPT = 0;
 const REJECT = 1;
@@ -22,26 +23,6 @@ function core(base64: string): WasmExports {
 const builds: Array<[string, WasmExports]> = [["plain SIMD", core(WASM_BASE64)]];
 if (WebAssembly.validate(Uint8Array.from(atob(WASM_RELAXED_BASE64), (c) => c.charCodeAt(0)))) {
   builds.push(["relaxed SIMD", core(WASM_RELAXED_BASE64)]);
-}
-
-function oracleValid(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** True when some prefix of `bytes` can never start well-formed UTF-8. */
-function oracleRejects(bytes: Uint8Array): boolean {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  try {
-    decoder.decode(bytes, { stream: true });
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 const text = (s: string) => new TextEncoder().encode(s);

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { instantiateCore } from "../../src/codec/load.ts";
 import type { WasmExports } from "../../src/codec/wasm_codec.ts";
 import { hex } from "../_helpers/frames.ts";
+import { oracleFailAt, oracleValid } from "../_helpers/utf8_oracle.ts";
 
 const wasm = (await instantiateCore()).exports as unknown as WasmExports;
 const base = wasm.heapBase();
@@ -16,29 +17,6 @@ const REJECT = 1;
 function validate(state: number, bytes: Uint8Array): number {
   new Uint8Array(wasm.memory.buffer).set(bytes, base);
   return wasm.utf8Validate(state, base, bytes.length);
-}
-
-/** The oracle: is it complete, valid UTF-8? */
-function oracleValid(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The oracle's fail-fast position: index of the first byte after which decoding must fail, or -1. */
-function oracleFailAt(bytes: Uint8Array): number {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  for (let i = 0; i < bytes.length; i++) {
-    try {
-      decoder.decode(bytes.subarray(i, i + 1), { stream: true });
-    } catch {
-      return i;
-    }
-  }
-  return -1;
 }
 
 const text = (s: string) => new TextEncoder().encode(s);
