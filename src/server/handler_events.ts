@@ -24,6 +24,7 @@
  */
 
 import {
+  AT_ONCE,
   ON_CLOSE,
   ON_CLOSING,
   ON_ERROR,
@@ -61,6 +62,8 @@ export interface HandlerConnection {
  * ```
  */
 export class HandlerEvents<T> implements SessionEvents {
+  /** A handler object runs no WHATWG event loop: events go back to back, as Bun.serve calls its handlers. */
+  readonly [AT_ONCE] = true;
   readonly #core: SocketCore;
   readonly #ws: ServerWebSocket<T>;
   readonly #handlers: WebSocketHandlers<T>;
@@ -85,13 +88,14 @@ export class HandlerEvents<T> implements SessionEvents {
   }
 
   /** Session event: a whole message (dropped once the socket is closing, as its `message` events are). */
-  [ON_MESSAGE](data: string | Uint8Array): void {
+  [ON_MESSAGE](data: string | Uint8Array): void | Promise<unknown> {
     const message = this.#handlers.message;
     if (message === undefined || this.#core.readyState !== 1) return;
     // The hot path: no closure per message unless the handler returns a promise.
     try {
       const done = message.call(this.#handlers, this.#ws, data);
-      if (done instanceof Promise) done.catch(this.#messageFailed ??= (error) => this.#fail("message", error));
+      // Returned so the session waits for its microtasks: a rejection stops the messages after it.
+      if (done instanceof Promise) return done.catch(this.#messageFailed ??= (error) => this.#fail("message", error));
     } catch (error) {
       this.#fail("message", error);
     }

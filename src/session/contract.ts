@@ -37,12 +37,20 @@ export const ON_ERROR: unique symbol = Symbol("wasmws.error");
 export const ON_CLOSE: unique symbol = Symbol("wasmws.close");
 
 /**
+ * Key of {@link SessionEvents}: true when the owner needs no microtask
+ * checkpoint between events (a handler object, not the WHATWG event loop).
+ */
+export const AT_ONCE: unique symbol = Symbol("wasmws.atOnce");
+
+/**
  * What the session tells its owner, one call per event, in order, each after
- * the previous one's microtasks.
+ * the previous one's microtasks (unless the owner says {@link AT_ONCE}).
  */
 export interface SessionEvents {
-  /** A whole message. */
-  [ON_MESSAGE]?(data: string | Uint8Array): void;
+  /** Deliver events back to back, without a microtask checkpoint between them. */
+  readonly [AT_ONCE]?: boolean;
+  /** A whole message; a promise returned waits for its microtasks before the next event, even {@link AT_ONCE}. */
+  [ON_MESSAGE]?(data: string | Uint8Array): unknown;
   /** A ping arrived (already answered). */
   [ON_PING]?(payload: Uint8Array): void;
   /** A pong arrived; `rtt` in ms when it answers one of our pings. */

@@ -29,10 +29,16 @@ import { reportListenerError } from "./report.ts";
  */
 export class EventQueue {
   // Made on first use and dropped when delivered: an idle connection keeps no array.
-  #events: Array<() => void> | undefined;
+  #events: Array<() => unknown> | undefined;
   #head = 0;
   #flushing = false;
   #idle: Array<() => void> | undefined;
+  /**
+   * Whether each delivery waits for the previous one's microtasks (the
+   * browser's one task per event). Owners that need no such checkpoint (a
+   * handler object) save a promise job per event.
+   */
+  checkpoints = true;
 
   /** A flush is delivering events (they yield to microtasks between them). */
   get flushing(): boolean {
@@ -46,7 +52,7 @@ export class EventQueue {
   }
 
   /** Queue a delivery; it runs at the next {@link EventQueue.flush}. */
-  push(event: () => void): void {
+  push(event: () => unknown): void {
     (this.#events ??= []).push(event);
   }
 
@@ -55,7 +61,7 @@ export class EventQueue {
     if (this.#flushing || this.#events === undefined) return;
     this.#flushing = true;
     try {
-      let events: Array<() => void> | undefined;
+      let events: Array<() => unknown> | undefined;
       while ((events = this.#events) !== undefined && this.#head < events.length) {
         const event = events[this.#head++];
         // A connection that never goes quiet must not keep every delivered event.
@@ -63,12 +69,15 @@ export class EventQueue {
           this.#events = events.slice(this.#head);
           this.#head = 0;
         }
+        let result: unknown;
         try {
-          event();
+          result = event();
         } catch (error) {
           reportListenerError(error);
         }
-        await null;
+        // An event that returned a promise gets its checkpoint anyway: its
+        // rejection is known before the next event, whoever the owner is.
+        if (this.checkpoints || result instanceof Promise) await null;
       }
       // Dropped rather than emptied: an idle connection should not keep a burst's capacity.
       this.#events = undefined;

@@ -39,7 +39,15 @@ import { HandshakeScratch } from "./handshake_scratch.ts";
 import { reportEnd, SessionEnd } from "./end.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { DEFAULT_SESSION_OPTIONS, type ResolvedSessionOptions } from "./options.ts";
-import { type HandshakeReader, ON_CLOSING, ON_MESSAGE, ON_PING, ON_PONG, type SessionEvents } from "./contract.ts";
+import {
+  AT_ONCE,
+  type HandshakeReader,
+  ON_CLOSING,
+  ON_MESSAGE,
+  ON_PING,
+  ON_PONG,
+  type SessionEvents,
+} from "./contract.ts";
 
 export type { HandshakeReader, SessionEvents, SessionOptions } from "./contract.ts";
 
@@ -87,6 +95,7 @@ export class Session implements TransportSink, ConnectionListener {
   ) {
     this.transport = transport;
     this.#events = events;
+    this.#queue.checkpoints = events[AT_ONCE] !== true;
     this.#options = options;
     this.#clock = clock;
     this.#ledger = new SendLedger(transport);
@@ -100,6 +109,7 @@ export class Session implements TransportSink, ConnectionListener {
   /** Send later events to `events` instead (the server creates the socket after the session). */
   setEvents(events: SessionEvents): void {
     this.#events = events;
+    this.#queue.checkpoints = events[AT_ONCE] !== true;
   }
 
   /** Start reading; bytes go to `reader` until {@link Session.open}. */

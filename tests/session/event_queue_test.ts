@@ -15,6 +15,22 @@ describe("EventQueue", () => {
     assert.deepEqual(seen, ["a", "a's continuation", "b"]);
   });
 
+  it("without checkpoints (a handler object's owner), delivers back to back, synchronously, in order", () => {
+    const queue = new EventQueue();
+    queue.checkpoints = false;
+    const seen: string[] = [];
+    queue.push(() => {
+      seen.push("a");
+      Promise.resolve().then(() => seen.push("a's continuation"));
+      queue.push(() => seen.push("c, queued by a"));
+    });
+    queue.push(() => seen.push("b"));
+    void queue.flush();
+    // All of it ran inside flush(): the continuation waits for the microtasks after it.
+    assert.deepEqual(seen, ["a", "b", "c, queued by a"]);
+    assert.equal(queue.flushing, false);
+  });
+
   it("delivers what is queued during a flush, once, and a second flush meanwhile is a no-op", async () => {
     const queue = new EventQueue();
     const seen: number[] = [];
