@@ -36,8 +36,6 @@ export interface ShutdownOptions {
   timeout?: number;
 }
 
-export type { SessionDeflate } from "../pubsub/fan_out.ts";
-
 /**
  * Tracks handshaking sessions and open sockets.
  *

@@ -72,7 +72,7 @@ export class Session implements TransportSink, ConnectionListener {
   readonly transport: Transport;
   /** Told when the transport is gone. */
   tracker: SessionTracker | undefined;
-  #events: SessionEvents;
+  #events!: SessionEvents;
   // Resolved once per server and shared by all its sessions (see options.ts).
   readonly #options: ResolvedSessionOptions;
   #connection: Connection | undefined;
@@ -94,8 +94,7 @@ export class Session implements TransportSink, ConnectionListener {
     clock: Clock = systemClock,
   ) {
     this.transport = transport;
-    this.#events = events;
-    this.#queue.checkpoints = events[AT_ONCE] !== true;
+    this.setEvents(events);
     this.#options = options;
     this.#clock = clock;
     this.#ledger = new SendLedger(transport);
