@@ -13,6 +13,8 @@
  * @module
  */
 
+import { copyInto } from "./small_copy.ts";
+
 /**
  * A FIFO of byte chunks with a wake-up for whoever waits for more.
  *
@@ -49,7 +51,8 @@ export class ByteQueue {
     if (chunks.length > 1) {
       let offset = 0;
       for (const chunk of chunks) {
-        out.set(chunk, offset);
+        // A turn's small frames are joined here: a loop copies them faster than `set`.
+        copyInto(out, offset, chunk);
         offset += chunk.length;
       }
     }

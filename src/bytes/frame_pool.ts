@@ -79,9 +79,14 @@ export class FramePool {
     if (owners !== undefined) this.#owners.set(bytes.buffer as ArrayBuffer, owners + 1);
   }
 
-  /** Whether `bytes` lie in a lent frame, so its writer should give them back. */
+  /**
+   * Whether `bytes`, a whole frame as it was taken, is a lent one, so its
+   * writer should give it back. Frames below {@link MIN_POOLED} bytes never
+   * come from here (see `FrameSlab`), and the length is checked first:
+   * asking a small array for its buffer costs on JavaScriptCore.
+   */
   lent(bytes: Uint8Array): boolean {
-    return this.#owners.has(bytes.buffer as ArrayBuffer);
+    return bytes.length >= MIN_POOLED && this.#owners.has(bytes.buffer as ArrayBuffer);
   }
 
   /**

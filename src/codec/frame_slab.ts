@@ -34,9 +34,20 @@ const SLAB_SIZE = 64 * 1024;
 export class FrameSlab {
   #slab = new Uint8Array(SLAB_SIZE);
   #offset = 0;
+  readonly #freshBelow: number;
+
+  /**
+   * Frames shorter than `freshBelow` bytes get a fresh array of their own
+   * instead: where the engine allocates small typed arrays in its own heap
+   * (JavaScriptCore), that is cheaper than a view of a slab.
+   */
+  constructor(freshBelow = 0) {
+    this.#freshBelow = freshBelow;
+  }
 
   /** `size` bytes that no one else holds; the caller overwrites all of them. */
   take(size: number): Uint8Array {
+    if (size < this.#freshBelow) return new Uint8Array(size);
     if (size >= MIN_POOLED) return framePool.take(size);
     if (this.#offset + size > SLAB_SIZE) {
       this.#slab = new Uint8Array(SLAB_SIZE);
@@ -46,5 +57,13 @@ export class FrameSlab {
     // Keep views 8-byte aligned, so a DataView or a typed array over one stays cheap.
     this.#offset = (this.#offset + size + 7) & ~7;
     return view;
+  }
+
+  /** A frame holding a copy of `source[start, end)`. */
+  copy(source: Uint8Array, start: number, end: number): Uint8Array {
+    if (end - start < this.#freshBelow) return source.slice(start, end);
+    const frame = this.take(end - start);
+    frame.set(source.subarray(start, end));
+    return frame;
   }
 }

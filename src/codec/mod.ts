@@ -84,7 +84,9 @@ export interface DecoderOptions {
  * Receives what a decoder finds, synchronously, in wire order.
  *
  * Views point into codec memory and are valid only during the call: copy or
- * decode them before returning.
+ * decode them before returning. The one exception is a whole binary message
+ * (`first` and `last`, neither text nor compressed): it comes as a fresh
+ * array, the sink's to keep.
  *
  * @example
  * ```ts

@@ -19,10 +19,15 @@
  */
 
 import * as abi from "./abi.ts";
+import { copyOf } from "../bytes/small_copy.ts";
 import { frameErrorOf } from "./frame_errors.ts";
 import { type Decoder, type DecoderOptions, type FrameSink, MAX_FRAGMENTS, MAX_PAYLOAD } from "./mod.ts";
 import type { WasmMemory } from "./wasm_memory.ts";
 import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
+
+// The piece flags of a message that is whole, binary and not compressed.
+const WHOLE_BINARY_MASK = abi.PIECE_FIRST | abi.PIECE_LAST | abi.PIECE_TEXT | abi.PIECE_COMPRESSED;
+const WHOLE_BINARY = abi.PIECE_FIRST | abi.PIECE_LAST;
 
 /**
  * One connection's decoder.
@@ -86,7 +91,7 @@ export class WasmDecoder implements Decoder {
   /** Bytes from a buffer the transport owns: copied in, a read's worth at a time. */
   push(bytes: Uint8Array, sink: FrameSink): void {
     for (let offset = 0; offset < bytes.length && !this.#dead; offset += READ_SIZE) {
-      const chunk = bytes.subarray(offset, offset + READ_SIZE);
+      const chunk = bytes.length <= READ_SIZE ? bytes : bytes.subarray(offset, offset + READ_SIZE);
       this.reserve().set(chunk);
       this.commit(chunk.length, sink);
     }
@@ -172,9 +177,13 @@ export class WasmDecoder implements Decoder {
         return;
       }
       const pointer = view.getUint32(d + abi.DESC_POINTER, true);
-      const bytes = this.#memory.u8.subarray(pointer, pointer + view.getUint32(d + abi.DESC_LENGTH, true));
+      const end = pointer + view.getUint32(d + abi.DESC_LENGTH, true);
       if (kind === abi.KIND_DATA) {
         const flags = word >>> abi.DESC_FLAGS_SHIFT;
+        // A whole binary message is the sink's to keep: one slice, where a view and a copy of it would be two arrays.
+        const bytes = (flags & WHOLE_BINARY_MASK) === WHOLE_BINARY
+          ? copyOf(this.#memory.u8, pointer, end)
+          : this.#memory.u8.subarray(pointer, end);
         sink.onData(
           bytes,
           (flags & abi.PIECE_TEXT) !== 0,
@@ -184,7 +193,7 @@ export class WasmDecoder implements Decoder {
           (flags & abi.PIECE_COMPRESSED) !== 0,
         );
       } else {
-        sink.onControl((word >>> abi.DESC_OPCODE_SHIFT) & 0xff, bytes);
+        sink.onControl((word >>> abi.DESC_OPCODE_SHIFT) & 0xff, this.#memory.u8.subarray(pointer, end));
       }
       if (this.#dead) return;
     }

@@ -13,6 +13,7 @@
  */
 
 import * as abi from "./abi.ts";
+import { copyInto } from "../bytes/small_copy.ts";
 import type { Encoder } from "./mod.ts";
 import type { WasmMemory } from "./wasm_memory.ts";
 import type { JsMasker, MaskKeys } from "./mask_keys.ts";
@@ -69,7 +70,7 @@ export class WasmEncoder implements Encoder {
     const frame = this.#slab.take(headerLength + length);
     writeHeader(frame, first, length, masked, key);
     if (!masked) {
-      frame.set(payload, headerLength);
+      copyInto(frame, headerLength, payload);
     } else if (length < this.#jsMaskBelow) {
       this.#masker.maskInto(payload, frame, headerLength, key);
     } else {
@@ -96,9 +97,7 @@ export class WasmEncoder implements Encoder {
     this.payloadLength = written;
     const masked = this.#keys !== undefined;
     const start = this.#wasm.encodeFrame(scratch, written, 0x81, masked ? 1 : 0, masked ? this.#keys!.next() : 0);
-    const frame = this.#slab.take(payload + written - start);
-    frame.set(this.#memory.u8.subarray(start, payload + written));
-    return frame;
+    return this.#slab.copy(this.#memory.u8, start, payload + written);
   }
 }
 

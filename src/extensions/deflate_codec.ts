@@ -173,7 +173,8 @@ class InflatingDecoder implements Decoder, FrameSink {
     if (output.length === 0 && !last) return;
     const firstOut = this.#firstOut;
     this.#firstOut = false;
-    this.#sink!.onData(output, text, firstOut, last, 0);
+    // The inflater's output is reused: a whole binary message must be the sink's to keep (see FrameSink).
+    this.#sink!.onData(firstOut && last && !text ? output.slice() : output, text, firstOut, last, 0);
     releaseScratch();
   }
 

@@ -230,8 +230,9 @@ export class Connection implements FrameSink {
 
   /** Decoder sink: a piece of a data message. */
   onData(view: Uint8Array, text: boolean, first: boolean, last: boolean, frameRemaining?: number): void {
+    // A whole binary message is ours already (see FrameSink): no second copy.
     const message = first && last
-      ? MessageAssembler.whole(view, text)
+      ? (text ? MessageAssembler.whole(view, true) : view)
       : (this.#assembler ??= new MessageAssembler()).add(view, text, first, last, frameRemaining);
     if (message !== undefined && this.#reading) this.#listener.onMessage(message);
   }

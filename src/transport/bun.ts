@@ -18,7 +18,7 @@
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
 import { ByteQueue } from "../bytes/byte_queue.ts";
-import { framePool } from "../bytes/frame_pool.ts";
+import { framePool, MIN_POOLED } from "../bytes/frame_pool.ts";
 import { abortable } from "./abortable.ts";
 import { connectThroughTunnel } from "./bun_tunnel.ts";
 import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bun_api.ts";
@@ -119,7 +119,8 @@ class BunTransport implements Transport, BunSocketOwner {
     if (this.#queued === 0) {
       const n = this.#socket.write(bytes);
       if (n >= bytes.length) {
-        framePool.give(bytes);
+        // Only a whole frame of MIN_POOLED bytes or more can be a lent one.
+        if (bytes.length >= MIN_POOLED) framePool.give(bytes);
         return;
       }
       bytes = bytes.subarray(Math.max(n, 0));

@@ -110,6 +110,34 @@ describe("WASM memory held per decoder", () => {
   });
 });
 
+describe("what a sink may keep (the FrameSink contract)", () => {
+  it("a whole binary message is an array of the sink's own: later reads into codec memory leave it unchanged", async () => {
+    const { codec } = await isolatedCodec();
+    const decoder = codec.decoder({ role: "client", ...LIMITS });
+    const kept: Uint8Array[] = [];
+    const views: Uint8Array[] = [];
+    const sink: FrameSink = {
+      onData: (view, text, first, last) => (first && last && !text ? kept : views).push(view),
+      onControl: () => {},
+      onError: (code) => assert.fail(code),
+    };
+    // Short (the copy loop) and long (slice) payloads, each followed by a read that overwrites the same region.
+    for (const size of [0, 1, 16, 32, 33, 125, 4000]) {
+      const payload = Uint8Array.from({ length: size }, (_, i) => (i * 7 + size) & 0xff);
+      decoder.push(frame({ opcode: 2, payload }), sink);
+      decoder.push(frame({ opcode: 2, payload: new Uint8Array(size).fill(0xaa) }), sink);
+      const mine = kept[kept.length - 2];
+      assert.deepEqual([...mine], [...payload], `size ${size}`);
+      assert.equal(mine.buffer.byteLength, size, "not a view of codec memory");
+    }
+    // Text and fragments stay views, valid during the call only.
+    decoder.push(frame({ opcode: 1, payload: new TextEncoder().encode("hi") }), sink);
+    decoder.push(frame({ opcode: 2, fin: false, payload: Uint8Array.of(1) }), sink);
+    assert.equal(views.length, 2);
+    assert.ok(views.every((view) => view.buffer.byteLength > 65536), "views into codec memory");
+  });
+});
+
 describe("a decoder that found an error", () => {
   it("stays dead even when a throwing sink never heard of the error, after giving its state back", async () => {
     const { codec } = await isolatedCodec();
