@@ -1,6 +1,7 @@
-// `npm run bench:echo` (deno run -A scripts/bench/echo.ts [--quick] [--rounds N] [--no-pin] [--no-deflate]):
-// clients and servers in separate processes on 127.0.0.1, all measured in one
-// run, written into BENCHMARKS.md between the echo markers.
+// `npm run bench:echo` (deno run -A scripts/bench/echo.ts [--quick] [--rounds N] [--memory-rounds N] [--no-pin]
+// [--no-deflate]): clients and servers in separate processes on 127.0.0.1, all measured in one
+// run, written into BENCHMARKS.md between the echo markers. With --no-deflate the deflate
+// section of the last run that had one is kept, marked as such.
 import {
   bin,
   idleClients,
@@ -23,7 +24,12 @@ const quick = Deno.args.includes("--quick");
 // Loopback figures on a shared 2-core machine swing between repetitions (up to
 // 3× at 64 KiB and 1 MiB), so every figure is the median of several rounds,
 // each server in a fresh process, the rounds taken in turn over all servers.
-const ROUNDS = Deno.args.includes("--rounds") ? Number(Deno.args[Deno.args.indexOf("--rounds") + 1]) : quick ? 1 : 5;
+const numberArg = (name: string, fallback: number) =>
+  Deno.args.includes(name) ? Number(Deno.args[Deno.args.indexOf(name) + 1]) : fallback;
+const ROUNDS = numberArg("--rounds", quick ? 1 : 5);
+// Idle memory varies far less than throughput (within a few percent at 10,000
+// connections) and costs a minute per server: by default the first 3 rounds take it.
+const MEMORY_ROUNDS = numberArg("--memory-rounds", 3);
 const RUNTIMES: Record<string, string[]> = {
   deno: [bin("deno"), "run", "-A"],
   bun: [bin("bun")],
@@ -136,7 +142,7 @@ try {
       try {
         // Memory first, on a fresh process: what a throughput run leaves behind is not the connections' cost.
         // Three readings make a median; later rounds measure throughput only.
-        if (!raw && round < 3) {
+        if (!raw && round < MEMORY_ROUNDS) {
           const memory = await idleMemory(server, 100, quick ? 100 : IDLE_CONNECTIONS).catch(() => undefined);
           if (memory !== undefined) result.memories.push(memory);
         }
@@ -199,16 +205,28 @@ const lines = [
   "(`scripts/bench/echo_servers/tcp_echo.ts`, checked with `--raw`): the most a server on that runtime can do here.",
   "",
   ...serverTables(serverResults, quick ? 100 : IDLE_CONNECTIONS),
-  ...(Object.keys(deflateRuns).length > 0 ? deflateTables(deflateRuns, ROUNDS, pinned) : []),
 ];
 
 const file = `${root}BENCHMARKS.md`;
 const begin = "<!-- echo:start -->";
 const end = "<!-- echo:end -->";
 let text = await Deno.readTextFile(file).catch(() => "# Benchmarks\n");
+lines.push(...(Object.keys(deflateRuns).length > 0 ? deflateTables(deflateRuns, ROUNDS, pinned) : keptDeflate(text)));
 const block = `${begin}\n${lines.join("\n")}\n${end}`;
 text = text.includes(begin)
   ? text.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), block)
   : `${text.trimEnd()}\n\n## Echo (\`npm run bench:echo\`)\n\n${block}\n`;
 await Deno.writeTextFile(file, text);
 console.log(lines.join("\n"));
+
+/** The deflate section of the echo block already in `text`, marked as from an earlier run (`--no-deflate`). */
+function keptDeflate(text: string): string[] {
+  const heading = "### Echo with permessage-deflate";
+  const block = text.slice(text.indexOf(begin), text.indexOf(end));
+  const at = block.indexOf(heading);
+  if (at < 0) return [];
+  const section = block.slice(at).trimEnd().split("\n");
+  const note = "(Kept from an earlier run of `npm run bench:echo`: this run passed `--no-deflate`.)";
+  const kept = section.includes(note) ? section : [section[0], "", note, ...section.slice(1)];
+  return ["", ...kept];
+}
