@@ -1,11 +1,13 @@
 // The "lookup" UTF-8 check of Keiser and Lemire ("Validating UTF-8 in less
 // than one instruction per byte", 2021), on 16-byte blocks: three nibble
 // lookups classify every pair of adjacent bytes, and a saturating subtract
-// finds the bytes that must be the 3rd or 4th of a sequence. It runs only
-// from a code point boundary; utf8.ts handles the edges of each chunk with
-// its automaton, so the state still carries across chunks. Built twice (see
-// scripts/build_wasm.ts): with relaxed SIMD each lookup is one shuffle on
-// x64, without it V8 adds a range fix-up to each.
+// finds the bytes that must be the 3rd or 4th of a sequence. On x64 the
+// vector ALUs are the limit (about 15 operations per block, the loads ride
+// free), so bytes further back are loaded again rather than shifted in. It
+// runs only from a code point boundary; utf8.ts handles the edges of each
+// chunk with its automaton, so the state still carries across chunks. Built
+// twice (see scripts/build_wasm.ts): with relaxed SIMD each lookup is one
+// shuffle on x64, without it V8 adds a range fix-up to each.
 
 const TOO_SHORT: u8 = 1 << 0;
 const TOO_LONG: u8 = 1 << 1;
@@ -94,9 +96,8 @@ function firstOfPair(input: v128, inputHigh: v128, t1h: v128, t1l: v128, low4: v
 
 // The errors of the 16-byte block at `at`: `first` is what the first two
 // tables give for its bytes, `previousFirst` for the block before. The bytes
-// two and three back are loaded, not shifted in (the load ports are idle,
-// the shuffle ports are what this loop waits on), so `at` must have at least
-// three bytes of this text before it.
+// two and three back are loaded, not shifted in (two vector operations
+// fewer), so `at` must have at least three bytes of this text before it.
 function blockErrors(
   at: usize,
   high: v128,
@@ -201,8 +202,8 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
     }
     at += 16;
   }
-  // After ASCII, one test skips up to 256 bytes; in multi-byte text, two
-  // independent block checks per step and one error test for both.
+  // After ASCII, one test skips up to 256 bytes; in multi-byte text, four
+  // block checks per step and one error test for them all.
   while (at + 64 <= end) {
     if (previousAscii) {
       at = asciiRunEnd(at, end);
