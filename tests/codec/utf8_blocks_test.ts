@@ -1,7 +1,8 @@
-// The SIMD UTF-8 check steps 64 bytes at a time through multi-byte text (four
+// The SIMD UTF-8 check steps 32 bytes at a time through multi-byte text (two
 // 16-byte blocks, one error test per step, the bytes two and three back
-// loaded from memory), and skips ASCII 256 and 64 bytes at a time from a
-// 64-byte aligned address. These cases put an error at every offset of such
+// loaded from memory), skips ASCII 256 and 64 bytes at a time from a 64-byte
+// aligned address, and checks a last part block of ASCII with one load
+// ending at the end. These cases put an error at every offset of such
 // steps, at every alignment of the text, split every kind of sequence across
 // the block edges and across calls, and put bytes that would fail the text
 // just before it in memory, on both builds of the core (relaxed SIMD, and the

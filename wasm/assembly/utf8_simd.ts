@@ -202,8 +202,9 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
     }
     at += 16;
   }
-  // After ASCII, one test skips up to 256 bytes; in multi-byte text, four
-  // block checks per step and one error test for them all.
+  // After ASCII, one test skips up to 256 bytes; in multi-byte text, two
+  // block checks per step and one error test for both (four per step spill
+  // registers on Node 20 and 22: 30% slower there, 2% faster on Node 24).
   while (at + 64 <= end) {
     if (previousAscii) {
       at = asciiRunEnd(at, end);
@@ -213,29 +214,23 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
     // Multi-byte text: no ASCII test per step until a step ends in ASCII.
     do {
       const a = v128.load(at);
-      const aHigh = nibbles(a, low4);
-      const aFirst = firstOfPair(a, aHigh, t1h, t1l, low4);
-      let errors = blockErrors(at, aHigh, aFirst, previousFirst, t2h, c3, c4, top);
       const b = v128.load(at, 16);
+      const aHigh = nibbles(a, low4);
       const bHigh = nibbles(b, low4);
+      const aFirst = firstOfPair(a, aHigh, t1h, t1l, low4);
       const bFirst = firstOfPair(b, bHigh, t1h, t1l, low4);
-      errors = v128.or(errors, blockErrors(at + 16, bHigh, bFirst, aFirst, t2h, c3, c4, top));
-      const c = v128.load(at, 32);
-      const cHigh = nibbles(c, low4);
-      const cFirst = firstOfPair(c, cHigh, t1h, t1l, low4);
-      errors = v128.or(errors, blockErrors(at + 32, cHigh, cFirst, bFirst, t2h, c3, c4, top));
-      const d = v128.load(at, 48);
-      const dHigh = nibbles(d, low4);
-      const dFirst = firstOfPair(d, dHigh, t1h, t1l, low4);
-      errors = v128.or(errors, blockErrors(at + 48, dHigh, dFirst, cFirst, t2h, c3, c4, top));
+      const errors = v128.or(
+        blockErrors(at, aHigh, aFirst, previousFirst, t2h, c3, c4, top),
+        blockErrors(at + 16, bHigh, bFirst, aFirst, t2h, c3, c4, top),
+      );
       if (v128.any_true(errors)) return -1;
-      previousFirst = dFirst;
-      at += 64;
-      if (i8x16.bitmask(d) == 0) {
+      previousFirst = bFirst;
+      at += 32;
+      if (i8x16.bitmask(b) == 0) {
         previousAscii = true;
         break;
       }
-    } while (at + 64 <= end);
+    } while (at + 32 <= end);
   }
   while (at + 16 <= end) {
     const input = v128.load(at);
@@ -251,8 +246,6 @@ export function utf8SimdRun(pointer: usize, start: usize, length: usize): isize 
     previousAscii = ascii;
     at += 16;
   }
-  // A last part block of ASCII after ASCII: one load ending at the end.
-  if (previousAscii && at < end && i8x16.bitmask(v128.load(end - 16)) == 0) at = end;
   let i = at - pointer;
   if (!previousAscii) {
     for (let k: usize = 1; k <= 3; k++) {
