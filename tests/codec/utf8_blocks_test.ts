@@ -1,9 +1,13 @@
-// The SIMD UTF-8 check steps 64 bytes at a time (four 16-byte blocks, one
-// error test per step) and skips ASCII 128 bytes at a time. These cases put
-// an error at every offset of such steps and split every kind of sequence
-// across the 16/32/64/128-byte edges and across calls, on both builds of the
-// core (relaxed SIMD, and the plain one Node 20 gets), with the WHATWG
-// decoder as the oracle (Unicode table 3-7).
+// The SIMD UTF-8 check steps 32 bytes at a time through multi-byte text (two
+// 16-byte blocks, one error test per step, the bytes two and three back
+// loaded from memory), skips ASCII 256 and 64 bytes at a time from a 64-byte
+// aligned address, and checks a last part block of ASCII with one load
+// ending at the end. These cases put an error at every offset of such
+// steps, at every alignment of the text, split every kind of sequence across
+// the block edges and across calls, and put bytes that would fail the text
+// just before it in memory, on both builds of the core (relaxed SIMD, and the
+// plain one Node 20 gets), with the WHATWG decoder as the oracle (Unicode
+// table 3-7).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { WASM_BASE64, WASM_RELAXED_BASE64 } from "../../src/codec/_wasm_bytes.ts";
@@ -77,6 +81,72 @@ for (const [name, wasm] of builds) {
               assert.notEqual(validate(ACCEPT, truncated), REJECT, `${label}, message ends inside it`);
             }
           }
+        }
+      }
+    });
+
+    it("rejects an error at every offset of 256 bytes after an ASCII run, at every alignment of the text", () => {
+      // The ASCII skip stops on a 64-byte aligned address, so the multi-byte
+      // steps after it start at each alignment of the text in turn.
+      for (let align = 0; align < 64; align += 3) {
+        const run = 100 + align;
+        const sample = Uint8Array.from([...text("y".repeat(run)), ...MIXED.subarray(0, 280)]);
+        let end = sample.length;
+        while ((sample[end - 1] & 0xc0) === 0x80 || sample[end - 1] >= 0xc0) end--;
+        for (let position = run - 3; position < run + 256; position++) {
+          for (const replacement of [0x41, 0x80, 0xbf, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xff]) {
+            const bytes = sample.slice(0, end);
+            bytes[position] = replacement;
+            const label = `at +${align}, byte ${position} → ${replacement.toString(16)}`;
+            const state = validate(ACCEPT, bytes, align);
+            assert.equal(state === ACCEPT, oracleValid(bytes), label);
+            assert.equal(state === REJECT, oracleRejects(bytes), label);
+          }
+        }
+      }
+    });
+
+    it("finds one non-ASCII byte anywhere in 700 bytes of ASCII, at every alignment of the text", () => {
+      const ascii = text("z".repeat(700));
+      for (let align = 0; align < 64; align++) {
+        assert.equal(validate(ACCEPT, ascii, align), ACCEPT, `at +${align}`);
+        for (let position = 0; position < ascii.length; position++) {
+          const bytes = ascii.slice();
+          bytes[position] = position % 2 ? 0x80 : 0xff;
+          assert.equal(validate(ACCEPT, bytes, align), REJECT, `at +${align}, byte ${position}`);
+          // A lead byte at the very end leaves the text open, not rejected.
+          if (position === ascii.length - 1) {
+            bytes[position] = 0xc3;
+            assert.equal(validate(ACCEPT, bytes, align), 2, `at +${align}, lead at the end`);
+          }
+        }
+      }
+    });
+
+    it("does not read the bytes before the text as part of it, however the call starts", () => {
+      // Leads before the text would make its first bytes continuations, if they were looked at.
+      const junk = Uint8Array.of(0xf0, 0xf0, 0xf0, 0xf0, 0xf0, 0xf0);
+      const starts: Array<[string, number, Uint8Array]> = [
+        ["at a boundary", ACCEPT, new Uint8Array(0)],
+        ["one continuation owed", 2, Uint8Array.of(0x80)],
+        ["two owed", 3, Uint8Array.of(0x80, 0x80)],
+        ["three owed", 4, Uint8Array.of(0x80, 0x80, 0x80)],
+      ];
+      for (const [name, state, owed] of starts) {
+        for (
+          const body of [
+            text("plain ASCII text, long enough."),
+            text("é日😀 then ASCII text"),
+            text("é日😀ΩЖ\u0800\ud7ff\ue000\u{10000}\u{10ffff}a€ñ中"),
+          ]
+        ) {
+          const bytes = Uint8Array.from([...owed, ...body]);
+          new Uint8Array(wasm.memory.buffer).set(junk, base + 64);
+          assert.equal(validate(state, bytes, 70), ACCEPT, `${name}: ${new TextDecoder().decode(body)}`);
+          // And a continuation first is still an error, with the same junk before it.
+          const bad = Uint8Array.from([...owed, 0x80, ...body]);
+          new Uint8Array(wasm.memory.buffer).set(junk, base + 64);
+          assert.equal(validate(state, bad, 70), REJECT, `${name}: continuation first`);
         }
       }
     });
