@@ -25,6 +25,8 @@ import { type Decoder, type DecoderOptions, type FrameSink, MAX_FRAGMENTS, MAX_P
 import type { WasmMemory } from "./wasm_memory.ts";
 import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
 
+// Shorter runs of payload are cheaper to copy into WASM memory than to check for.
+const PASS_THROUGH_MIN = 4096;
 // The piece flags of a message that is whole, binary and not compressed.
 const WHOLE_BINARY_MASK = abi.PIECE_FIRST | abi.PIECE_LAST | abi.PIECE_TEXT | abi.PIECE_COMPRESSED;
 const WHOLE_BINARY = abi.PIECE_FIRST | abi.PIECE_LAST;
@@ -88,13 +90,46 @@ export class WasmDecoder implements Decoder {
     }
   }
 
-  /** Bytes from a buffer the transport owns: copied in, a read's worth at a time. */
+  /**
+   * Bytes from a buffer the transport owns: copied in, a read's worth at a
+   * time, except the middle of a long frame that needs nothing from WASM.
+   */
   push(bytes: Uint8Array, sink: FrameSink): void {
-    for (let offset = 0; offset < bytes.length && !this.#dead; offset += READ_SIZE) {
-      const chunk = bytes.length <= READ_SIZE ? bytes : bytes.subarray(offset, offset + READ_SIZE);
-      this.reserve().set(chunk);
-      this.commit(chunk.length, sink);
+    let offset = bytes.length > PASS_THROUGH_MIN ? this.#passThrough(bytes, sink) : 0;
+    while (offset < bytes.length && !this.#dead) {
+      const end = Math.min(offset + READ_SIZE, bytes.length);
+      this.reserve().set(offset === 0 && end === bytes.length ? bytes : bytes.subarray(offset, end));
+      this.commit(end - offset, sink);
+      offset = end;
     }
+  }
+
+  /**
+   * Hand on the open data frame's payload from `bytes` where it lies when
+   * WASM would only copy it: unmasked (what a client receives) and binary or
+   * compressed (no UTF-8 to check before inflating). A client reading a large
+   * message through a runtime that owns its buffers (Bun) saves a copy of it.
+   * The frame's last byte is left to the parser, so that only the parser ends
+   * frames and messages. Returns how many bytes were delivered.
+   */
+  #passThrough(bytes: Uint8Array, sink: FrameSink): number {
+    const state = this.#state;
+    if (state === 0 || this.#dead) return 0;
+    const view = this.#memory.view;
+    if (view.getUint32(state + abi.STATE_PHASE, true) !== abi.PHASE_DATA) return 0;
+    if ((view.getUint32(state + abi.STATE_FRAME, true) & abi.FRAME_MASKED) !== 0) return 0;
+    const opcode = view.getUint32(state + abi.STATE_MESSAGE_OPCODE, true);
+    const compressed = view.getUint32(state + abi.STATE_COMPRESSED, true) !== 0;
+    if (opcode !== 2 && !compressed) return 0;
+    const remaining = view.getFloat64(state + abi.STATE_REMAINING, true);
+    const n = Math.min(remaining - 1, bytes.length);
+    if (n < PASS_THROUGH_MIN) return 0;
+    const first = view.getUint32(state + abi.STATE_FIRST_PENDING, true) !== 0;
+    view.setUint32(state + abi.STATE_FIRST_PENDING, 0, true);
+    view.setFloat64(state + abi.STATE_REMAINING, remaining - n, true);
+    const left = Math.min(remaining - n, 0xffffffff);
+    sink.onData(bytes.subarray(0, n), opcode === 1, first, false, left, compressed);
+    return n;
   }
 
   /** Accept RSV1 from now on (an extension was agreed); applied to the state block when one is held. */
