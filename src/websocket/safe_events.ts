@@ -187,10 +187,10 @@ export class SafeListeners {
 
   // A `once` listener's wrapper also leaves the list when it runs.
   #forgotten(listener: EventListenerOrEventListenerObject): EventListener {
-    const listeners = this;
     const inner = safely(listener);
+    const forget = (wrapper: EventListener) => this.#forget(wrapper);
     return function forgotten(this: EventTarget, event: Event): void {
-      listeners.#forget(forgotten);
+      forget(forgotten);
       inner.call(this, event);
     };
   }
