@@ -1,12 +1,16 @@
 // Memory per idle server connection, alone (the figure scripts/bench/echo.ts
 // takes beside its throughput runs), for re-running it while working on it:
-//   deno run -A scripts/bench/idle_memory.ts [--count N] [--rounds N] [--only SUBSTRING]...
+//   deno run -A scripts/bench/idle_memory.ts [--count N] [--rounds N] [--only SUBSTRING]... [--baseline DIR]
 // Each server starts in a fresh process (pinned to core 0; the clients, ws on
 // Node 24, run on their own), gets 100 idle connections, a full GC (SIGUSR2,
 // gc_on_signal.mjs) and an RSS reading, then `count` more (default 10,000),
 // another GC and reading: the growth ÷ count, in KiB. Rounds go over all
 // servers in turn; the median of the rounds is printed with its spread, and
-// the servers of each runtime as a ratio of that runtime's reference server.
+// the servers of each runtime as a ratio of that runtime's reference server
+// (the first one measured: with --only leaving it out, the first one left).
+// --baseline DIR measures wasmws's servers a second time from another tree
+// (e.g. a `git archive` of main with node_modules linked): before and after
+// in the same run.
 import { bin, killAll, NODE, onCore, type Proc, rss, startServer, stop } from "./_processes.ts";
 import { idleClients } from "./_processes.ts";
 
@@ -37,6 +41,14 @@ const SERVERS: Array<{ name: string; runtime: string; script: string }> = [
   { name: "wasmws events", runtime: "deno", script: EVENTS },
   { name: "wasmws handlers", runtime: "deno", script: HANDLERS },
 ].filter(({ name, runtime }) => only.length === 0 || only.some((part) => `${name} on ${runtime}`.includes(part)));
+const baseline = Deno.args.includes("--baseline") ? Deno.args[Deno.args.indexOf("--baseline") + 1] : undefined;
+if (baseline !== undefined) {
+  for (const server of [...SERVERS]) {
+    if (!server.name.startsWith("wasmws")) continue;
+    const before = { ...server, name: `${server.name} before`, script: `${baseline}/${server.script}` };
+    SERVERS.splice(SERVERS.indexOf(server), 0, before);
+  }
+}
 
 /** KiB per connection: RSS growth from BASE to BASE + count idle connections, each read after a full GC. */
 async function idleKiB(proc: Proc, count: number): Promise<number> {
@@ -81,7 +93,7 @@ for (const [index, { name, runtime }] of SERVERS.entries()) {
   if (!references.has(runtime)) references.set(runtime, kib);
   const ratio = kib / references.get(runtime)!;
   console.log(
-    `  ${`${name} (${runtime})`.padEnd(26)} ${kib.toFixed(2).padStart(6)}  ` +
+    `  ${`${name} (${runtime})`.padEnd(33)} ${kib.toFixed(2).padStart(6)}  ` +
       `(${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)})  ${ratio.toFixed(2)}×`,
   );
 }

@@ -89,10 +89,15 @@ export function acceptTransport<T>(
       const secure = context.secure === true;
       const highWaterMark = shared.session.highWaterMark;
       const upgrading = { session, request: step.request, phase, options, registry, failures, secure, highWaterMark };
-      decideUpgrade(upgrading).catch((error) => {
+      const failed = (error: unknown): void => {
         failures.handler("upgrade", error, transport.remoteAddress);
         if (!session.isClosed) phase.refuse(rejectResponse(500));
-      });
+      };
+      try {
+        decideUpgrade(upgrading)?.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
     }
   };
   const receive = (bytes: Uint8Array): void => {
