@@ -112,6 +112,9 @@ class BunTransport implements Transport, BunSocketOwner {
   static #flushBatch(transport: BunTransport): void {
     transport.#flushScheduled = false;
     transport.#flush(true);
+    // Made again by the next turn that writes: an idle connection keeps none
+    // (unless the drain just told wrote again, into this batch).
+    if (transport.#batch?.length === 0) transport.#batch = undefined;
   }
 
   #flush(notify: boolean): void {

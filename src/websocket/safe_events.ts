@@ -83,7 +83,10 @@ export class SafeListeners {
 
   /** As `EventTarget.addEventListener` (same arguments), with the listener wrapped so it cannot throw out of dispatch. */
   add(args: IArguments | unknown[]): void {
-    const [type, listener, options] = args as [string, unknown, boolean | AddEventListenerOptions | undefined];
+    // Indexed, not destructured: destructuring walks an iterator, garbage on every call.
+    const type = args[0] as string;
+    const listener = args[1];
+    const options = args[2] as boolean | AddEventListenerOptions | undefined;
     // Missing arguments, a null or a non-object listener: the runtime's checks and no-ops, as they are.
     if (args.length < 2 || !isCallback(listener)) return void nativeAdd.apply(this.#target, args as never);
     const name = toDOMString(type);
@@ -103,7 +106,9 @@ export class SafeListeners {
 
   /** As `EventTarget.removeEventListener` (same arguments), for listeners added here. */
   remove(args: IArguments | unknown[]): void {
-    const [type, listener, options] = args as [string, unknown, boolean | EventListenerOptions | undefined];
+    const type = args[0] as string;
+    const listener = args[1];
+    const options = args[2] as boolean | EventListenerOptions | undefined;
     if (args.length < 2 || !isCallback(listener)) return void nativeRemove.apply(this.#target, args as never);
     const name = toDOMString(type);
     const wrapper = this.#find(listener, name, captureOf(options));
