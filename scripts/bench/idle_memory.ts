@@ -1,6 +1,6 @@
 // Memory per idle server connection, alone (the figure scripts/bench/echo.ts
 // takes beside its throughput runs), for re-running it while working on it:
-//   deno run -A scripts/bench/idle_memory.ts [--count N] [--rounds N] [--only SUBSTRING]... [--baseline DIR]
+//   deno run -A scripts/bench/idle_memory.ts [--count N] [--rounds N] [--only SUBSTRING]... [--baseline DIR] [--reduce]
 // Each server starts in a fresh process (pinned to core 0; the clients, ws on
 // Node 24, run on their own), gets 100 idle connections, a full GC (SIGUSR2,
 // gc_on_signal.mjs) and an RSS reading, then `count` more (default 10,000),
@@ -10,7 +10,10 @@
 // (the first one measured: with --only leaving it out, the first one left).
 // --baseline DIR measures wasmws's servers a second time from another tree
 // (e.g. a `git archive` of main with node_modules linked): before and after
-// in the same run.
+// in the same run. --reduce has V8 servers (Node, Deno) collect as before
+// giving up on memory (GC_FLAVOR=last-resort, see gc_on_signal.mjs): the young
+// generation's pages are released, so the figure is what connections keep,
+// without the ±1.5 KiB that the young generation's size adds at random.
 import { bin, killAll, NODE, onCore, type Proc, rss, startServer, stop } from "./_processes.ts";
 import { idleClients } from "./_processes.ts";
 
@@ -19,6 +22,7 @@ const arg = (name: string, fallback: number): number =>
 const COUNT = arg("--count", 10_000);
 const ROUNDS = arg("--rounds", 3);
 const BASE = 100;
+const REDUCE = Deno.args.includes("--reduce");
 const only = Deno.args.flatMap((value, i) => Deno.args[i - 1] === "--only" ? [value] : []);
 
 const GC = "./scripts/bench/gc_on_signal.mjs";
@@ -72,7 +76,11 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, { name, runtime, script }] of SERVERS.entries()) {
       console.error(`${name} on ${runtime}, round ${round + 1} of ${ROUNDS}…`);
-      const server = await startServer(onCore(0, RUNTIMES[runtime]), script);
+      const server = await startServer(
+        onCore(0, RUNTIMES[runtime]),
+        script,
+        REDUCE ? { GC_FLAVOR: "last-resort" } : {},
+      );
       try {
         readings[index].push(await idleKiB(server, COUNT));
       } finally {
@@ -86,7 +94,10 @@ try {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const references = new Map<string, number>();
-console.log(`KiB per idle connection, ${BASE} → ${BASE + COUNT} connections, median of ${ROUNDS} (min–max):`);
+console.log(
+  `KiB per idle connection, ${BASE} → ${BASE + COUNT} connections, median of ${ROUNDS} (min–max)` +
+    `${REDUCE ? ", V8 servers read after a memory-reducing GC" : ""}:`,
+);
 for (const [index, { name, runtime }] of SERVERS.entries()) {
   const values = readings[index];
   const kib = median(values);
