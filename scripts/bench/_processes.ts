@@ -49,13 +49,13 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
-/** Start a server and wait (15 s at most) for its "listening on" line. */
-export async function startServer(command: string[], script: string): Promise<Proc> {
+/** Start a server (with `env` added to its environment) and wait (15 s at most) for its "listening on" line. */
+export async function startServer(command: string[], script: string, env: Record<string, string> = {}): Promise<Proc> {
   const args = [...command.slice(1), script];
   const child = spawn(command[0], {
     args,
     cwd: root,
-    env: { PORT: "0", NO_COLOR: "1" },
+    env: { PORT: "0", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "inherit",
     stdin: "null",

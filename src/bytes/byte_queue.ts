@@ -26,7 +26,8 @@ import { copyInto } from "./small_copy.ts";
  * ```
  */
 export class ByteQueue {
-  #chunks: Uint8Array[] = [];
+  // Made at the first push after each take: an empty queue (an idle connection's) holds no array.
+  #chunks: Uint8Array[] | undefined;
   #length = 0;
   /** Called after each non-empty push. */
   onData: (() => void) | undefined;
@@ -39,7 +40,7 @@ export class ByteQueue {
   /** Append a chunk (kept by reference). */
   push(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.#chunks.push(bytes);
+    (this.#chunks ??= []).push(bytes);
     this.#length += bytes.length;
     this.onData?.();
   }
@@ -47,6 +48,7 @@ export class ByteQueue {
   /** Everything held, as one array; the queue is empty afterwards. */
   take(): Uint8Array {
     const chunks = this.#chunks;
+    if (chunks === undefined) return new Uint8Array(0);
     const out = chunks.length === 1 ? chunks[0] : new Uint8Array(this.#length);
     if (chunks.length > 1) {
       let offset = 0;
@@ -56,8 +58,8 @@ export class ByteQueue {
         offset += chunk.length;
       }
     }
-    this.#chunks = [];
+    this.#chunks = undefined;
     this.#length = 0;
-    return chunks.length === 0 ? new Uint8Array(0) : out;
+    return out;
   }
 }

@@ -19,6 +19,7 @@ import { createWasmCodec } from "./wasm_codec.ts";
 
 let provided: WebAssembly.Module | undefined;
 let codec: Promise<Codec> | undefined;
+let loaded: Codec | undefined;
 
 /**
  * Use an already compiled module (workerd's way) instead of the embedded bytes.
@@ -42,7 +43,22 @@ export function provideWasmModule(module: WebAssembly.Module): void {
  * ```
  */
 export function loadCodec(): Promise<Codec> {
-  return codec ??= instantiate();
+  return codec ??= instantiate().then((made) => loaded = made);
+}
+
+/**
+ * The process-wide WASM codec if {@link loadCodec} has finished loading it:
+ * a server that loaded it before listening opens each socket without a
+ * promise.
+ *
+ * @example
+ * ```ts
+ * await loadCodec();
+ * console.log(loadedCodec() !== undefined); // true
+ * ```
+ */
+export function loadedCodec(): Codec | undefined {
+  return loaded;
 }
 
 async function instantiate(): Promise<Codec> {

@@ -67,8 +67,9 @@ export interface ConnectionLimits {
 
 /**
  * One WebSocket connection from OPEN to CLOSED: the one state machine of the
- * close handshake. It is its decoder's {@link FrameSink} itself: a server
- * holds many idle connections, and per-connection callback objects add up.
+ * close handshake. It is its decoder's {@link FrameSink} itself, and makes
+ * its decoder at the first bytes it reads: a server holds many idle
+ * connections, and per-connection objects add up.
  *
  * @example
  * ```ts
@@ -81,7 +82,9 @@ export interface ConnectionLimits {
 export class Connection implements FrameSink {
   readonly #role: Role;
   readonly #listener: ConnectionListener;
-  readonly #decoder: Decoder;
+  readonly #codec: Codec;
+  readonly #limits: ConnectionLimits;
+  #decoder: Decoder | undefined;
   readonly #encoder: Encoder;
   #assembler: MessageAssembler | undefined;
   #state: ReadyState = OPEN;
@@ -97,7 +100,8 @@ export class Connection implements FrameSink {
   constructor(codec: Codec, role: Role, listener: ConnectionListener, limits: ConnectionLimits) {
     this.#role = role;
     this.#listener = listener;
-    this.#decoder = codec.decoder({ role, maxPayload: limits.maxPayload, maxFragments: limits.maxFragments });
+    this.#codec = codec;
+    this.#limits = limits;
     this.#encoder = codec.encoder(role);
   }
 
@@ -135,17 +139,17 @@ export class Connection implements FrameSink {
 
   /** Lend a region of codec memory for the next read (zero-copy transports). */
   reserve(): Uint8Array {
-    return this.#decoder.reserve();
+    return this.#decoderNow().reserve();
   }
 
   /** `n` bytes were read into the region from {@link Connection.reserve}. */
   commit(n: number): void {
-    this.#decoder.commit(n, this);
+    this.#decoderNow().commit(n, this);
   }
 
   /** Bytes read into a buffer the transport owns. */
   push(bytes: Uint8Array): void {
-    if (bytes.length > 0) this.#decoder.push(bytes, this);
+    if (bytes.length > 0) this.#decoderNow().push(bytes, this);
   }
 
   /** Send a text message. Returns false (and sends nothing) once a close frame was sent or the transport is gone. */
@@ -225,7 +229,8 @@ export class Connection implements FrameSink {
 
   /** Release codec memory; the connection must not be used afterwards. */
   dispose(): void {
-    this.#decoder.dispose();
+    // One made now only to be disposed: later input must find a dead decoder, not a fresh one.
+    this.#decoderNow().dispose();
   }
 
   /** Decoder sink: a piece of a data message. */
@@ -268,6 +273,15 @@ export class Connection implements FrameSink {
     if (!this.#reading) return;
     const error = new WebSocketError(code);
     if (this.#record(error)) this.#listener.onProtocolError(error);
+  }
+
+  #decoderNow(): Decoder {
+    const limits = this.#limits;
+    return this.#decoder ??= this.#codec.decoder({
+      role: this.#role,
+      maxPayload: limits.maxPayload,
+      maxFragments: limits.maxFragments,
+    });
   }
 
   // §5.5.1: no data after our close frame; nothing at all once the transport is gone.

@@ -22,7 +22,7 @@ import type { HeadLimits } from "../protocol/http1/head.ts";
 import { ServerHandshake, type ServerHandshakeStep } from "../protocol/server_handshake.ts";
 import { rejectResponse } from "../protocol/server_responses.ts";
 import { DEFAULT_SERVER_HANDSHAKE_TIMEOUT } from "../protocol/defaults.ts";
-import { Session } from "../session/session.ts";
+import { type HandshakeReader, Session } from "../session/session.ts";
 import { type ResolvedSessionOptions, resolveSessionOptions } from "../session/options.ts";
 import type { Transport } from "../transport/types.ts";
 import type { AcceptContext, AcceptOptions } from "./accept_options.ts";
@@ -63,65 +63,122 @@ export function acceptTransport<T>(
   registry: ClientRegistry,
   context: AcceptContext = {},
 ): void {
-  const shared = sharedOf(options as AcceptOptions<unknown>);
-  const failures = context.failures ?? shared.failures;
-  const session = new Session(transport, NO_EVENTS, shared.session);
-  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_SERVER_HANDSHAKE_TIMEOUT;
-  let handshake = new ServerHandshake(shared.limits);
-  const phase = new AcceptPhase(transport, handshakeTimeout);
-  let headDone = false;
+  const accepting = new Accepting(transport, options as AcceptOptions<unknown>, registry, context);
+  accepting.session.startHandshake(accepting);
+  registry.track(accepting.session);
+  if (context.initial !== undefined && context.initial.length > 0) accepting.receive(context.initial);
+}
+
+// One connection until its upgrade request is answered: the session's
+// handshake reader itself, one object rather than a closure per callback
+// (handshakes are many, and what they leave is what a server's young
+// generation grows on).
+class Accepting implements HandshakeReader {
+  readonly session: Session;
+  readonly #transport: Transport;
+  readonly #options: AcceptOptions<unknown>;
+  readonly #registry: ClientRegistry;
+  readonly #context: AcceptContext;
+  readonly #shared: Shared;
+  readonly #failures: ServerFailures;
+  readonly #phase: AcceptPhase;
+  #handshake: ServerHandshake;
+  #headDone = false;
   // Between two requests of a persistent connection: the keep-alive timer runs, not the handshake's.
-  let idle = false;
+  #idle = false;
   // Made at the first plain HTTP request.
-  let http: HttpConnection | undefined;
-  const onStep = (step: ServerHandshakeStep): void => {
-    if (!step.done || headDone) return;
-    headDone = true;
+  #http: HttpConnection | undefined;
+
+  constructor(transport: Transport, options: AcceptOptions<unknown>, registry: ClientRegistry, context: AcceptContext) {
+    const shared = this.#shared = sharedOf(options);
+    this.#transport = transport;
+    this.#options = options;
+    this.#registry = registry;
+    this.#context = context;
+    this.#failures = context.failures ?? shared.failures;
+    this.session = new Session(transport, NO_EVENTS, shared.session);
+    this.#handshake = new ServerHandshake(shared.limits);
+    this.#phase = new AcceptPhase(transport, this.#handshakeTimeout);
+  }
+
+  get #handshakeTimeout(): number {
+    return this.#options.handshakeTimeout ?? DEFAULT_SERVER_HANDSHAKE_TIMEOUT;
+  }
+
+  onData(bytes: Uint8Array): void {
+    if (this.#headDone) this.#phase.push(bytes);
+    else this.receive(bytes);
+  }
+
+  onDrain(): void {
+    this.#http?.drain();
+  }
+
+  // A client may half-close once its request is out: the answer still goes back, then ends the connection.
+  onPeerEnd(): boolean {
+    return this.#http?.peerEnded() ?? false;
+  }
+
+  onClosed(): void {
+    this.#phase.settle();
+    this.#http?.close();
+  }
+
+  /** Bytes of the head (or of the next request on a persistent connection). */
+  receive(bytes: Uint8Array): void {
+    if (this.#idle) {
+      this.#idle = false;
+      this.#phase.rearm(this.#handshakeTimeout);
+    }
+    this.#onStep(this.#handshake.receive(bytes));
+  }
+
+  #onStep(step: ServerHandshakeStep): void {
+    if (!step.done || this.#headDone) return;
+    this.#headDone = true;
+    const phase = this.#phase;
     if ("reject" in step) {
       return phase.refuse(rejectResponse(step.reject.status, step.reject.headers, step.reject.body));
     }
     phase.push(step.rest);
-    if ("notUpgrade" in step) {
-      const failed = (error: unknown) => failures.handler("fetch", error, transport.remoteAddress);
-      http ??= new HttpConnection(transport, phase, options, { secure: context.secure, failed });
-      http.answer(step.notUpgrade, nextRequest);
-    } else {
-      const secure = context.secure === true;
-      const highWaterMark = shared.session.highWaterMark;
-      const upgrading = { session, request: step.request, phase, options, registry, failures, secure, highWaterMark };
-      decideUpgrade(upgrading).catch((error) => {
-        failures.handler("upgrade", error, transport.remoteAddress);
-        if (!session.isClosed) phase.refuse(rejectResponse(500));
-      });
+    if ("notUpgrade" in step) return this.#answer(step.notUpgrade);
+    const upgrading = {
+      session: this.session,
+      request: step.request,
+      phase,
+      options: this.#options,
+      registry: this.#registry,
+      failures: this.#failures,
+      secure: this.#context.secure === true,
+      highWaterMark: this.#shared.session.highWaterMark,
+    };
+    try {
+      decideUpgrade(upgrading)?.catch((error) => this.#upgradeFailed(error));
+    } catch (error) {
+      this.#upgradeFailed(error);
     }
-  };
-  const receive = (bytes: Uint8Array): void => {
-    if (idle) {
-      idle = false;
-      phase.rearm(handshakeTimeout);
-    }
-    onStep(handshake.receive(bytes));
-  };
+  }
+
+  #upgradeFailed(error: unknown): void {
+    this.#failures.handler("upgrade", error, this.#transport.remoteAddress);
+    if (!this.session.isClosed) this.#phase.refuse(rejectResponse(500));
+  }
+
+  #answer(request: Extract<ServerHandshakeStep, { notUpgrade: unknown }>["notUpgrade"]): void {
+    const transport = this.#transport;
+    const failed = (error: unknown) => this.#failures.handler("fetch", error, transport.remoteAddress);
+    this.#http ??= new HttpConnection(transport, this.#phase, this.#options, { secure: this.#context.secure, failed });
+    this.#http.answer(request, (queued) => this.#nextRequest(queued));
+  }
+
   // A persistent connection's answer is out: its next request may already be here, pipelined.
-  const nextRequest = (queued: Uint8Array): boolean => {
-    handshake = new ServerHandshake(shared.limits);
-    headDone = false;
-    idle = true;
-    if (queued.length > 0) receive(queued);
-    return headDone;
-  };
-  session.startHandshake({
-    onData: (bytes) => headDone ? phase.push(bytes) : receive(bytes),
-    onDrain: () => http?.drain(),
-    // A client may half-close once its request is out: the answer still goes back, then ends the connection.
-    onPeerEnd: () => http?.peerEnded() ?? false,
-    onClosed() {
-      phase.settle();
-      http?.close();
-    },
-  });
-  registry.track(session);
-  if (context.initial !== undefined && context.initial.length > 0) onStep(handshake.receive(context.initial));
+  #nextRequest(queued: Uint8Array): boolean {
+    this.#handshake = new ServerHandshake(this.#shared.limits);
+    this.#headDone = false;
+    this.#idle = true;
+    if (queued.length > 0) this.receive(queued);
+    return this.#headDone;
+  }
 }
 
 const NO_EVENTS = {};

@@ -13,8 +13,8 @@
  * import type { Session } from "../session/session.ts";
  * declare const core: SocketCore;
  * declare const session: Session;
- * const events = new HandlerEvents(core, { message: (ws, data) => ws.send(data) }, {
- *   session,
+ * const events = new HandlerEvents(core, {
+ *   handlers: { message: (ws, data) => ws.send(data) },
  *   failures: new ServerFailures(),
  *   highWaterMark: 16 * 1024 * 1024,
  * });
@@ -33,7 +33,6 @@ import {
   ON_PONG,
   type SessionEvents,
 } from "../session/contract.ts";
-import type { Session } from "../session/session.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { asWebSocketError } from "../websocket/events.ts";
 import type { SocketCore } from "../websocket/socket_core.ts";
@@ -41,19 +40,33 @@ import type { UpgradeInfo } from "../websocket/upgrade_info.ts";
 import type { ServerWebSocket, WebSocketHandlers } from "./accept_options.ts";
 import type { FailedHook, ServerFailures } from "./failures.ts";
 
-/** The connection a {@link HandlerEvents} serves, beyond its socket. */
-export interface HandlerConnection {
-  /** The open session (closed with 1011 when a handler fails). */
-  session: Session;
+/**
+ * What the sockets of one server share beyond their own state: made once
+ * per server, not per connection (idle connections are many).
+ *
+ * @example
+ * ```ts
+ * import { ServerFailures } from "./failures.ts";
+ * const server: HandlerServer<undefined> = {
+ *   handlers: { message: (ws, data) => ws.send(data) },
+ *   failures: new ServerFailures(),
+ *   highWaterMark: 16 * 1024 * 1024,
+ * };
+ * ```
+ */
+export interface HandlerServer<T> {
+  /** The application's handler object. */
+  readonly handlers: WebSocketHandlers<T>;
   /** Where a failing handler is counted and reported. */
-  failures: ServerFailures;
+  readonly failures: ServerFailures;
   /** `drain` is called once `bufferedAmount`, having gone over this after a `send`, is back to zero. */
-  highWaterMark: number;
+  readonly highWaterMark: number;
 }
 
 /**
  * The session events of one accepted socket, turned into calls of its
- * server's handler object.
+ * server's handler object. It keeps only its socket and its server: the
+ * session and the `ServerWebSocket` are the socket's.
  *
  * @example
  * ```ts
@@ -63,22 +76,30 @@ export interface HandlerConnection {
  */
 export class HandlerEvents<T> implements SessionEvents {
   /** A handler object runs no WHATWG event loop: events go back to back, as Bun.serve calls its handlers. */
-  readonly [AT_ONCE] = true;
+  declare readonly [AT_ONCE]: true;
   readonly #core: SocketCore;
-  readonly #ws: ServerWebSocket<T>;
   readonly #handlers: WebSocketHandlers<T>;
-  readonly #connection: HandlerConnection;
+  readonly #server: HandlerServer<T>;
   #draining = false;
   // Made at the first message handler that returns a promise.
   #messageFailed: ((error: unknown) => void) | undefined;
 
-  /** Events of the socket behind `core` (its `target` is the `ServerWebSocket`) to `handlers`. */
-  constructor(core: SocketCore, handlers: WebSocketHandlers<T>, connection: HandlerConnection) {
+  /** Events of the socket behind `core` (its `target` is the `ServerWebSocket`, its session open) to `server`'s handlers. */
+  constructor(core: SocketCore, server: HandlerServer<T>) {
     this.#core = core;
-    this.#ws = core.target as ServerWebSocket<T>;
-    this.#handlers = handlers;
-    this.#connection = connection;
-    if (handlers.drain !== undefined) core.onSent = () => this.#sent();
+    // Read on every message: one load less than through the server.
+    this.#handlers = server.handlers;
+    this.#server = server;
+    if (server.handlers.drain !== undefined) core.onSent = () => this.#sent();
+  }
+
+  static {
+    // On the prototype: an own property would cost every connection a slot.
+    Object.defineProperty(HandlerEvents.prototype, AT_ONCE, { value: true });
+  }
+
+  get #ws(): ServerWebSocket<T> {
+    return this.#core.target as ServerWebSocket<T>;
   }
 
   /** The connection is open: `open`, before any message is delivered. */
@@ -144,9 +165,9 @@ export class HandlerEvents<T> implements SessionEvents {
   }
 
   #fail(hook: FailedHook, error: unknown): void {
-    const { session, failures } = this.#connection;
-    failures.handler(hook, error, this.#ws.remoteAddress);
-    if (session.isClosed) return;
+    this.#server.failures.handler(hook, error, this.#ws.remoteAddress);
+    const session = this.#core.session;
+    if (session === undefined || session.isClosed) return;
     // The socket stops delivering messages, as it would after its own close().
     if (this.#core.readyState === 1) this.#core.readyState = 2;
     session.close(1011, "");
@@ -154,7 +175,7 @@ export class HandlerEvents<T> implements SessionEvents {
 
   #sent(): void {
     const core = this.#core;
-    if (this.#draining || core.bufferedAmount <= this.#connection.highWaterMark) return;
+    if (this.#draining || core.bufferedAmount <= this.#server.highWaterMark) return;
     this.#draining = true;
     void core.drained().then(() => {
       this.#draining = false;

@@ -25,10 +25,10 @@ import { acceptedStream } from "../websocket/stream.ts";
 import { type KeptRequest, upgradeInfo } from "../websocket/upgrade_info.ts";
 import { acceptedWebSocket } from "../websocket/websocket.ts";
 import type { SocketCore } from "../websocket/socket_core.ts";
-import type { AcceptOptions, ServerWebSocket } from "./accept_options.ts";
+import type { AcceptOptions, ServerWebSocket, WebSocketHandlers } from "./accept_options.ts";
 import type { AcceptPhase } from "./accept_phase.ts";
 import type { ServerFailures } from "./failures.ts";
-import { HandlerEvents } from "./handler_events.ts";
+import { HandlerEvents, type HandlerServer } from "./handler_events.ts";
 import type { ClientRegistry } from "./registry.ts";
 
 /** One upgrade request on its way to an open socket. */
@@ -80,7 +80,7 @@ export function openSocket<T>(accepted: Accepted<T>): void {
   let handlers: HandlerEvents<T> | undefined;
   const events = typeof websocket === "object" && websocket !== null && stream === undefined
     ? (core: SocketCore) =>
-      handlers = new HandlerEvents(core, websocket, { session, failures, highWaterMark: accepted.highWaterMark })
+      handlers = new HandlerEvents(core, handlerServer(websocket, failures, accepted.highWaterMark))
     : undefined;
   const ws = acceptedWebSocket({ session, protocol, extensions, upgrade: kept, events }) as ServerWebSocket<T>;
   if (data !== undefined) ws.data = data;
@@ -118,3 +118,18 @@ export function openSocket<T>(accepted: Accepted<T>): void {
 }
 
 const EMPTY = new Uint8Array(0);
+
+// One per server (its failures object is its own), not one per connection.
+const handlerServers = new WeakMap<ServerFailures, HandlerServer<unknown>>();
+function handlerServer<T>(
+  handlers: WebSocketHandlers<T>,
+  failures: ServerFailures,
+  highWaterMark: number,
+): HandlerServer<T> {
+  let server = handlerServers.get(failures) as HandlerServer<T> | undefined;
+  if (server === undefined || server.handlers !== handlers || server.highWaterMark !== highWaterMark) {
+    server = { handlers, failures, highWaterMark };
+    handlerServers.set(failures, server as HandlerServer<unknown>);
+  }
+  return server;
+}

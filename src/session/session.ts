@@ -4,8 +4,9 @@
  * order of events. Client and server, every runtime, share it.
  *
  * A session is its transport's sink and its connection's listener itself,
- * and makes its heartbeat only when asked for one: a server holds many idle
- * sessions, and callback objects full of closures per connection add up.
+ * and makes its heartbeat only when asked for one, its send ledger at the
+ * first frame it sends and its event queue at the first event: a server
+ * holds many idle sessions, and objects per connection add up.
  *
  * What it coordinates lives beside it: the order of events in
  * `event_queue.ts`, `bufferedAmount` and the high-water mark in
@@ -80,9 +81,9 @@ export class Session implements TransportSink, ConnectionListener {
   #scratch: HandshakeScratch | undefined;
   #end: SessionEnd | undefined;
   #uncork: (() => void) | undefined;
-  readonly #ledger: SendLedger;
+  #ledger: SendLedger | undefined;
   #heartbeat: Heartbeat | undefined;
-  readonly #queue = new EventQueue();
+  #queue: EventQueue | undefined;
   readonly #clock: Clock;
   #readHolds: ReadHolds | undefined;
 
@@ -97,7 +98,6 @@ export class Session implements TransportSink, ConnectionListener {
     this.setEvents(events);
     this.#options = options;
     this.#clock = clock;
-    this.#ledger = new SendLedger(transport);
   }
 
   /** Where events go now (a server stream wraps the socket's). */
@@ -108,7 +108,7 @@ export class Session implements TransportSink, ConnectionListener {
   /** Send later events to `events` instead (the server creates the socket after the session). */
   setEvents(events: SessionEvents): void {
     this.#events = events;
-    this.#queue.checkpoints = events[AT_ONCE] !== true;
+    if (this.#queue !== undefined) this.#queue.checkpoints = events[AT_ONCE] !== true;
   }
 
   /** Start reading; bytes go to `reader` until {@link Session.open}. */
@@ -126,10 +126,10 @@ export class Session implements TransportSink, ConnectionListener {
     this.#handshake = undefined;
     this.#connection = new Connection(codec, role, this, this.#options.limits);
     if (this.#options.idleTimeout > 0) this.#heartbeatNow().start();
-    if (opened !== undefined) this.#queue.push(opened);
+    if (opened !== undefined) this.#eventQueue().push(opened);
     if (!handshakeRunning) this.transport.start(this);
     this.#connection.push(rest);
-    void this.#queue.flush();
+    void this.#queue?.flush();
   }
 
   /** The transport is gone. */
@@ -144,12 +144,12 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Application bytes handed to `send` but not yet to the operating system. */
   get bufferedAmount(): number {
-    return this.#ledger.buffered;
+    return this.#ledger?.buffered ?? 0;
   }
 
   /** Resolves once everything sent so far was handed to the operating system. */
   drained(): Promise<void> {
-    return this.#ledger.drained();
+    return this.#ledger?.drained() ?? Promise.resolve();
   }
 
   /** Send a message; false once the closing handshake started. */
@@ -254,7 +254,7 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Transport sink: the write queue emptied. */
   onDrain(): void {
-    this.#ledger.settle();
+    this.#ledger?.settle();
     this.#handshake?.onDrain?.();
   }
 
@@ -263,14 +263,14 @@ export class Session implements TransportSink, ConnectionListener {
     if (!this.#ending().finish()) return;
     this.tracker?.untrack(this);
     this.#heartbeat?.stop();
-    this.#ledger.closed();
+    this.#ledger?.closed();
     const connection = this.#connection;
     if (connection === undefined) {
       this.#handshake?.onClosed(error);
       this.#handshake = undefined;
       return;
     }
-    reportEnd(connection, this.#queue, this);
+    reportEnd(connection, this.#eventQueue(), this);
   }
 
   // The connection's listener.
@@ -278,7 +278,7 @@ export class Session implements TransportSink, ConnectionListener {
   /** Connection listener: frame bytes to send. */
   onWrite(bytes: Uint8Array, payloadBytes: number): void {
     this.transport.write(bytes);
-    this.#ledger.wrote(bytes.length, payloadBytes);
+    (this.#ledger ??= new SendLedger(this.transport)).wrote(bytes.length, payloadBytes);
     if (overflows(this.#options, this.transport)) {
       this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_BUFFER_FULL"));
     }
@@ -286,24 +286,24 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Connection listener: a whole message. */
   onMessage(data: string | Uint8Array): void {
-    this.#queue.push(() => this.#events[ON_MESSAGE]?.(data));
+    this.#eventQueue().push(() => this.#events[ON_MESSAGE]?.(data));
   }
 
   /** Connection listener: a ping arrived (already answered). */
   onPing(payload: Uint8Array): void {
-    this.#queue.push(() => this.#events[ON_PING]?.(payload));
+    this.#eventQueue().push(() => this.#events[ON_PING]?.(payload));
   }
 
   /** Connection listener: a pong arrived; it may answer one of our pings. */
   onPong(payload: Uint8Array): void {
     const rtt = this.#heartbeat?.pongReceived(payload);
-    this.#queue.push(() => this.#events[ON_PONG]?.(payload, rtt));
+    this.#eventQueue().push(() => this.#events[ON_PONG]?.(payload, rtt));
   }
 
   /** Connection listener: the peer's close frame; the transport has only so long to close. */
   onPeerClose(code: number, reason: string): void {
     this.#ending().arm();
-    this.#queue.push(() => this.#events[ON_CLOSING]?.(code, reason));
+    this.#eventQueue().push(() => this.#events[ON_CLOSING]?.(code, reason));
   }
 
   /**
@@ -313,7 +313,7 @@ export class Session implements TransportSink, ConnectionListener {
    */
   onProtocolError(_error: WebSocketError): void {
     const connection = this.#connection!;
-    this.#queue.push(() => this.#ending().failForProtocol(connection));
+    this.#eventQueue().push(() => this.#ending().failForProtocol(connection));
   }
 
   /** Connection listener: close TCP now. */
@@ -335,13 +335,24 @@ export class Session implements TransportSink, ConnectionListener {
   #deliver(): void {
     const transport = this.transport;
     // Still delivering an earlier read: reading waits until it is delivered.
-    const behind = this.#queue.flushing;
+    const queue = this.#queue;
+    const behind = queue?.flushing === true;
     if (transport.cork !== undefined) {
       transport.cork();
-      this.#queue.push(this.#uncork ??= () => transport.uncork!());
+      this.#eventQueue().push(this.#uncork ??= () => transport.uncork!());
     }
-    void this.#queue.flush();
-    if (behind) this.#holds().holdUntilDelivered(this.#queue);
+    void this.#queue?.flush();
+    if (behind) this.#holds().holdUntilDelivered(queue!);
+  }
+
+  // Made at the first event, not per connection: idle sessions are many.
+  #eventQueue(): EventQueue {
+    let queue = this.#queue;
+    if (queue === undefined) {
+      queue = this.#queue = new EventQueue();
+      queue.checkpoints = this.#events[AT_ONCE] !== true;
+    }
+    return queue;
   }
 
   // Made when reading is first held, not per connection: idle sessions are many.

@@ -15,7 +15,15 @@
  * @module
  */
 
-import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
+import type {
+  ConnectOptions,
+  Listener,
+  ListenOptions,
+  RuntimeNet,
+  Transport,
+  TransportCapabilities,
+  TransportSink,
+} from "./types.ts";
 
 import { ByteQueue } from "../bytes/byte_queue.ts";
 import { framePool, MIN_POOLED } from "../bytes/frame_pool.ts";
@@ -25,13 +33,13 @@ import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bu
 
 // A turn's frames are joined into writes of at most this size; a larger frame goes out as it is.
 const JOIN_LIMIT = 64 * 1024;
-const CAPABILITIES = { lentBuffer: false };
+const CAPABILITIES: TransportCapabilities = { lentBuffer: false };
 const setImmediate =
   (globalThis as unknown as { setImmediate(run: (arg: BunTransport) => void, arg: BunTransport): void })
     .setImmediate;
 
+// What a transport holds is made on first use: a server holds many idle ones.
 class BunTransport implements Transport, BunSocketOwner {
-  readonly capabilities = CAPABILITIES;
   readonly #socket: BunSocket;
   #sink: TransportSink | undefined;
   // Written this turn, not yet handed to Bun (made on first write).
@@ -40,18 +48,23 @@ class BunTransport implements Transport, BunSocketOwner {
   // Frames in the batch lent by the frame pool.
   #batchLent: Uint8Array[] | undefined;
   // Bun could not take these yet: waiting for `drain`.
-  #queue: Uint8Array[] = [];
+  #queue: Uint8Array[] | undefined;
   #queued = 0;
   #ending = false;
   #ended = false;
   #closed = false;
-  #early: Array<(sink: TransportSink) => void> = [];
+  // What happened before `start`, replayed to the sink then.
+  #early: Array<(sink: TransportSink) => void> | undefined;
   #tlsError: Error | undefined;
 
   constructor(socket: BunSocket) {
     this.#socket = socket;
     socket.data = this;
     socket.setNoDelay?.(true);
+  }
+
+  get capabilities(): TransportCapabilities {
+    return CAPABILITIES;
   }
 
   get remoteAddress() {
@@ -64,8 +77,9 @@ class BunTransport implements Transport, BunSocketOwner {
 
   start(sink: TransportSink): void {
     this.#sink = sink;
-    for (const replay of this.#early) replay(sink);
-    this.#early = [];
+    const early = this.#early;
+    this.#early = undefined;
+    for (const replay of early ?? []) replay(sink);
   }
 
   write(bytes: Uint8Array): boolean {
@@ -98,6 +112,9 @@ class BunTransport implements Transport, BunSocketOwner {
   static #flushBatch(transport: BunTransport): void {
     transport.#flushScheduled = false;
     transport.#flush(true);
+    // Made again by the next turn that writes: an idle connection keeps none
+    // (unless the drain just told wrote again, into this batch).
+    if (transport.#batch?.length === 0) transport.#batch = undefined;
   }
 
   #flush(notify: boolean): void {
@@ -130,7 +147,7 @@ class BunTransport implements Transport, BunSocketOwner {
 
   // Bun keeps nothing it could not write.
   #enqueue(bytes: Uint8Array): void {
-    this.#queue.push(bytes);
+    (this.#queue ??= []).push(bytes);
     this.#queued += bytes.length;
   }
 
@@ -159,23 +176,26 @@ class BunTransport implements Transport, BunSocketOwner {
     if (this.#sink) this.#sink.onData(data);
     else {
       const copy = data.slice();
-      this.#early.push((sink) => sink.onData(copy));
+      (this.#early ??= []).push((sink) => sink.onData(copy));
     }
   }
 
   onDrain(): void {
-    while (this.#queue.length > 0) {
-      const chunk = this.#queue[0];
+    const queue = this.#queue;
+    while (queue !== undefined && queue.length > 0) {
+      const chunk = queue[0];
       const n = this.#socket.write(chunk);
       if (n <= 0) return;
       this.#queued -= n;
       if (n < chunk.length) {
-        this.#queue[0] = chunk.subarray(n);
+        queue[0] = chunk.subarray(n);
         return;
       }
-      this.#queue.shift();
+      queue.shift();
       framePool.give(chunk);
     }
+    // Dropped once empty: an idle connection keeps no array.
+    this.#queue = undefined;
     // Settled even when ending: what was just written is no longer buffered.
     this.#sink?.onDrain();
     if (this.#ending) this.#shutdown();
@@ -183,7 +203,7 @@ class BunTransport implements Transport, BunSocketOwner {
 
   onEnd(): void {
     if (this.#sink) this.#sink.onPeerEnd();
-    else this.#early.push((sink) => sink.onPeerEnd());
+    else (this.#early ??= []).push((sink) => sink.onPeerEnd());
   }
 
   /** Bun reports certificate problems here, not in `close`. */
@@ -197,12 +217,12 @@ class BunTransport implements Transport, BunSocketOwner {
     if (this.#closed) return;
     this.#closed = true;
     error ??= this.#tlsError;
-    this.#queue = [];
+    this.#queue = undefined;
     this.#queued = 0;
     this.#batch = undefined;
     this.#batchLent = undefined;
     if (this.#sink) this.#sink.onClosed(error);
-    else this.#early.push((sink) => sink.onClosed(error));
+    else (this.#early ??= []).push((sink) => sink.onClosed(error));
   }
 
   #shutdown(): void {

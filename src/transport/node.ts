@@ -143,11 +143,15 @@ class NodeTransport implements Transport {
     process.nextTick(NodeTransport.#uncork, this);
     // A corked batch leaves in one writev, and every callback of the batch
     // fires once it is flushed: the first one tells the session, even when
-    // the socket never went over its high-water mark (no 'drain').
-    return socket.write(bytes, lent ? givingBack(bytes, this.#flushed) : this.#flushed);
+    // the socket never went over its high-water mark (no 'drain'). Made per
+    // batch rather than kept per connection: idle connections hold none.
+    const flushed = NodeTransport.#flushedFor(this);
+    return socket.write(bytes, lent ? givingBack(bytes, flushed) : flushed);
   }
 
-  readonly #flushed = (): void => this.#sink?.onDrain();
+  static #flushedFor(transport: NodeTransport): () => void {
+    return () => transport.#sink?.onDrain();
+  }
 
   pause(): void {
     this.#socket.pause();

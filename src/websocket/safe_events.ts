@@ -70,7 +70,7 @@ export const RUNTIME_CALLS_HANDLERS: boolean = ((): boolean => {
  */
 export class SafeListeners {
   readonly #target: EventTarget;
-  // Registered wrappers as flat triples: listener, "type|capture", wrapper.
+  // Registered wrappers as flat quadruples: listener, type, capture, wrapper.
   // Both lists are made on first use and searched linearly: a socket has a
   // handful of listeners, and idle servers hold many sockets.
   #wrappers: unknown[] | undefined;
@@ -83,27 +83,21 @@ export class SafeListeners {
 
   /** As `EventTarget.addEventListener` (same arguments), with the listener wrapped so it cannot throw out of dispatch. */
   add(args: IArguments | unknown[]): void {
-    const [type, listener, options] = args as [string, unknown, boolean | AddEventListenerOptions | undefined];
+    // Indexed, not destructured: destructuring walks an iterator, garbage on every call.
+    const type = args[0] as string;
+    const listener = args[1];
+    const options = args[2] as boolean | AddEventListenerOptions | undefined;
     // Missing arguments, a null or a non-object listener: the runtime's checks and no-ops, as they are.
     if (args.length < 2 || !isCallback(listener)) return void nativeAdd.apply(this.#target, args as never);
     const name = toDOMString(type);
-    const key = `${name}|${captureOf(options)}`;
-    let wrapper = this.#find(listener, key);
+    const capture = captureOf(options);
+    let wrapper = this.#find(listener, name, capture);
     if (wrapper === undefined) {
       const once = typeof options === "object" && options !== null && options.once === true;
-      const target = this.#target;
-      const registered: EventListener = wrapper = (event: Event) => {
-        if (once) this.#forget(registered);
-        try {
-          if (typeof listener === "function") listener.call(target, event);
-          else (listener as EventListenerObject).handleEvent(event);
-        } catch (error) {
-          reportListenerError(error);
-        }
-      };
+      const registered = wrapper = once ? this.#forgotten(listener) : safely(listener);
       // A literal for the first: push() would reserve room for 17 entries.
-      if (this.#wrappers === undefined) this.#wrappers = [listener, key, wrapper];
-      else this.#wrappers.push(listener, key, wrapper);
+      if (this.#wrappers === undefined) this.#wrappers = [listener, name, capture, wrapper];
+      else this.#wrappers.push(listener, name, capture, wrapper);
       const signal = typeof options === "object" && options !== null ? options.signal : undefined;
       signal?.addEventListener("abort", () => this.#forget(registered), { once: true });
     }
@@ -112,10 +106,12 @@ export class SafeListeners {
 
   /** As `EventTarget.removeEventListener` (same arguments), for listeners added here. */
   remove(args: IArguments | unknown[]): void {
-    const [type, listener, options] = args as [string, unknown, boolean | EventListenerOptions | undefined];
+    const type = args[0] as string;
+    const listener = args[1];
+    const options = args[2] as boolean | EventListenerOptions | undefined;
     if (args.length < 2 || !isCallback(listener)) return void nativeRemove.apply(this.#target, args as never);
     const name = toDOMString(type);
-    const wrapper = this.#find(listener, `${name}|${captureOf(options)}`);
+    const wrapper = this.#find(listener, name, captureOf(options));
     // Not a listener added here: maybe one of our wrappers, which the runtime removes through this very
     // method when an `options.signal` aborts (Node and Deno call the target's removeEventListener).
     if (wrapper === undefined) return void nativeRemove.apply(this.#target, args as never);
@@ -177,11 +173,13 @@ export class SafeListeners {
     }
   }
 
-  #find(listener: unknown, key: string): EventListener | undefined {
+  #find(listener: unknown, type: string, capture: boolean): EventListener | undefined {
     const wrappers = this.#wrappers;
     if (wrappers === undefined) return undefined;
-    for (let i = 0; i < wrappers.length; i += 3) {
-      if (wrappers[i] === listener && wrappers[i + 1] === key) return wrappers[i + 2] as EventListener;
+    for (let i = 0; i < wrappers.length; i += 4) {
+      if (wrappers[i] === listener && wrappers[i + 1] === type && wrappers[i + 2] === capture) {
+        return wrappers[i + 3] as EventListener;
+      }
     }
     return undefined;
   }
@@ -189,8 +187,34 @@ export class SafeListeners {
   #forget(wrapper: EventListener): void {
     const wrappers = this.#wrappers!;
     const i = wrappers.indexOf(wrapper);
-    if (i >= 2) wrappers.splice(i - 2, 3);
+    if (i >= 3) wrappers.splice(i - 3, 4);
   }
+
+  // A `once` listener's wrapper also leaves the list when it runs.
+  #forgotten(listener: EventListenerOrEventListenerObject): EventListener {
+    const inner = safely(listener);
+    const forget = (wrapper: EventListener) => this.#forget(wrapper);
+    return function forgotten(this: EventTarget, event: Event): void {
+      forget(forgotten);
+      inner.call(this, event);
+    };
+  }
+}
+
+/**
+ * `listener` wrapped so that what it throws is reported, not thrown. A
+ * closure over the listener alone: the runtime calls it with the target as
+ * `this` (the event's current target), as it would have called the listener.
+ */
+function safely(listener: EventListenerOrEventListenerObject): EventListener {
+  return function (this: EventTarget, event: Event): void {
+    try {
+      if (typeof listener === "function") listener.call(this, event);
+      else listener.handleEvent(event);
+    } catch (error) {
+      reportListenerError(error);
+    }
+  };
 }
 
 /**

@@ -40,6 +40,7 @@ import { bytesOf, sizeOf, toArrayBuffer } from "./message_data.ts";
 import { SafeListeners } from "./safe_events.ts";
 import { SendQueue } from "./send_order.ts";
 import type { KeptRequest } from "./upgrade_info.ts";
+import type { NetAddress } from "../transport/types.ts";
 
 /** How `binaryType` presents binary messages. */
 export type BinaryType = "blob" | "arraybuffer";
@@ -89,8 +90,10 @@ export class SocketCore implements SessionEvents {
   binaryType: BinaryType = "blob";
   /** The open session (undefined while CONNECTING, or when it failed). */
   session: Session | undefined;
-  /** On an accepted socket: its upgrade request. */
-  upgrade: KeptRequest | undefined;
+  // On an accepted socket: its upgrade request's fields and peer, kept here
+  // rather than in an object of their own (idle connections are many).
+  #fields: string | undefined;
+  #acceptedFrom: NetAddress | undefined;
   /** On an accepted socket: what its `upgrade` hook returned as `data` (the application's to replace). */
   data: unknown;
   /** Listeners and on<type> handlers, wrapped (made on first use). */
@@ -143,9 +146,21 @@ export class SocketCore implements SessionEvents {
     core.protocol = accepted.protocol;
     core.extensions = accepted.extensions;
     core.session = accepted.session;
-    core.upgrade = accepted.upgrade;
+    core.#fields = accepted.upgrade.fields;
+    core.#acceptedFrom = accepted.upgrade.remoteAddress;
     accepted.session.setEvents(accepted.events?.(core) ?? core);
     return core;
+  }
+
+  /** On an accepted socket: its upgrade request (made when asked for). */
+  get upgrade(): KeptRequest | undefined {
+    const fields = this.#fields;
+    return fields === undefined ? undefined : { url: this.url, remoteAddress: this.#acceptedFrom, fields };
+  }
+
+  /** The peer's address: as accepted, on a server's socket; else where the runtime tells it. */
+  get remoteAddress(): NetAddress | undefined {
+    return this.#acceptedFrom ?? this.session?.transport.remoteAddress;
   }
 
   /** Application bytes queued and not yet handed to the network. */

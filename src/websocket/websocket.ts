@@ -187,8 +187,7 @@ export class WebSocket extends EventTarget {
 
   /** The peer's address (where the runtime tells it). */
   get remoteAddress(): NetAddress | undefined {
-    const core = this.#core;
-    return core.upgrade?.remoteAddress ?? core.session?.transport.remoteAddress;
+    return this.#core.remoteAddress;
   }
   /** On an accepted socket: the upgrade request's URL and headers. */
   get request(): UpgradeInfo | undefined {

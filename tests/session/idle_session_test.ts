@@ -1,0 +1,113 @@
+// A session makes its decoder, send ledger and event queue at first use, not
+// when it opens (idle server connections are many): whatever is used first
+// after a connection sat idle must behave as if it had been there all along.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Session } from "../../src/session/session.ts";
+import { ON_CLOSE, ON_MESSAGE, type SessionEvents } from "../../src/session/contract.ts";
+import { loadCodec } from "../../src/codec/load.ts";
+import { Connection } from "../../src/protocol/connection.ts";
+import { DEFAULT_LIMITS } from "../../src/protocol/defaults.ts";
+import type { Transport, TransportSink } from "../../src/transport/types.ts";
+import { concat, frame, toHex } from "../_helpers/frames.ts";
+
+/** A transport that keeps what is written, with a queue length the test sets. */
+function holding(): {
+  transport: Transport & { writableLength: number };
+  written: Uint8Array[];
+  sink(): TransportSink;
+} {
+  const written: Uint8Array[] = [];
+  let sink: TransportSink | undefined;
+  const transport = {
+    capabilities: { lentBuffer: false },
+    remoteAddress: undefined,
+    writableLength: 0,
+    start: (given: TransportSink) => void (sink = given),
+    write(bytes: Uint8Array) {
+      written.push(bytes.slice());
+      return true;
+    },
+    pause: () => {},
+    resume: () => {},
+    end: () => {},
+    destroy: () => sink?.onClosed(),
+  };
+  return { transport, written, sink: () => sink! };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("an idle session", () => {
+  it("reports nothing buffered and is drained at once before it ever sent a frame", async () => {
+    const { transport } = holding();
+    const session = new Session(transport, {});
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    assert.equal(session.bufferedAmount, 0);
+    let drained = false;
+    await session.drained().then(() => drained = true);
+    assert.equal(drained, true);
+  });
+
+  it("delivers the first message after idling, and counts its reply until the transport has it", async () => {
+    const { transport, written } = holding();
+    const messages: unknown[] = [];
+    const session: Session = new Session(transport, {
+      [ON_MESSAGE]: (data) => {
+        messages.push(data);
+        session.send(`re:${data}`);
+      },
+    });
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    await tick();
+    // The reply's 5 payload bytes sit in the transport's queue (7 with the header).
+    transport.writableLength = 7;
+    session.onData(frame({ opcode: 1, payload: "hi", mask: true }));
+    await tick();
+    assert.deepEqual(messages, ["hi"]);
+    assert.equal(toHex(concat(written)), toHex(frame({ opcode: 1, payload: "re:hi" })));
+    assert.equal(session.bufferedAmount, 5);
+    let drained = false;
+    const waiting = session.drained().then(() => drained = true);
+    await tick();
+    assert.equal(drained, false);
+    transport.writableLength = 0;
+    session.onDrain();
+    await waiting;
+    assert.equal(session.bufferedAmount, 0);
+  });
+
+  it("closes cleanly when the peer's close frame is the first thing it reads", async () => {
+    const { transport, written, sink } = holding();
+    const closes: unknown[] = [];
+    const events: SessionEvents = { [ON_CLOSE]: (code, reason, wasClean) => closes.push([code, reason, wasClean]) };
+    const session = new Session(transport, events);
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    await tick();
+    session.onData(frame({ opcode: 8, payload: new Uint8Array([0x03, 0xe8]), mask: true }));
+    // The server echoes the close frame, then the transport goes.
+    assert.equal(toHex(concat(written)), toHex(frame({ opcode: 8, payload: new Uint8Array([0x03, 0xe8]) })));
+    sink().onClosed();
+    await tick();
+    assert.deepEqual(closes, [[1000, "", true]]);
+  });
+});
+
+describe("a connection that never read", () => {
+  it("ignores input once disposed, its decoder made only to be dead", async () => {
+    const seen: string[] = [];
+    const connection = new Connection(await loadCodec(), "server", {
+      onWrite: () => seen.push("write"),
+      onMessage: (data) => seen.push(`message ${data}`),
+      onPing: () => seen.push("ping"),
+      onPong: () => seen.push("pong"),
+      onPeerClose: () => seen.push("close"),
+      onProtocolError: () => seen.push("error"),
+      onEndTransport: () => seen.push("end"),
+    }, DEFAULT_LIMITS);
+    connection.dispose();
+    connection.push(frame({ opcode: 1, payload: "late", mask: true }));
+    connection.push(frame({ opcode: 9, payload: "", mask: true }));
+    assert.deepEqual(seen, []);
+  });
+});
