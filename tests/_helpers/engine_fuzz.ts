@@ -141,7 +141,7 @@ export interface Finding {
 export interface BatchResult {
   findings: Finding[];
   outcomes: Map<string, number>;
-  slowest: { ms: number; seed: number };
+  slowest: { ms: number; seed: number; index: number };
 }
 
 const clip = (text: string, max: number) => text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
@@ -167,14 +167,14 @@ function formatFinding(fuzz: FuzzCase, index: number, expected: string[], actual
 
 /** Check `count` inputs of `role` from `from` on; `base` is the run's seed. */
 export function fuzzBatch(fuzzCodec: FuzzCodec, role: Role, base: number, from: number, count: number): BatchResult {
-  const result: BatchResult = { findings: [], outcomes: new Map(), slowest: { ms: 0, seed: 0 } };
+  const result: BatchResult = { findings: [], outcomes: new Map(), slowest: { ms: 0, seed: 0, index: from } };
   for (let index = from; index < from + count; index++) {
     const seed = inputSeed(base, role, index);
     const fuzz = makeCase(seed, role);
     const started = performance.now();
     const actual = runEngine(fuzzCodec.codec, fuzz);
     const ms = performance.now() - started;
-    if (ms > result.slowest.ms) result.slowest = { ms, seed };
+    if (ms > result.slowest.ms) result.slowest = { ms, seed, index };
     const expected = referenceTrace(fuzz);
     const outcome = expected.find((entry) => entry.startsWith("fail "))?.split(" ")[1] ??
       (expected.some((entry) => entry.startsWith("closeFrame")) ? "closeFrame" : "open");

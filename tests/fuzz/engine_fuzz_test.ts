@@ -34,12 +34,16 @@ const DECODER_FAILURES = [
 
 const fuzz = await createFuzzCodec();
 
-function check(result: BatchResult): void {
+function check(result: BatchResult, role: "client" | "server"): void {
   const crashes = result.findings.filter((finding) => finding.crash);
   assert.equal(crashes.length, 0, `an exception escaped the engine:\n${crashes[0]?.report}`);
   const shown = result.findings.slice(0, 3).map((finding) => finding.report).join("\n\n");
   assert.equal(result.findings.length, 0, `${result.findings.length} inputs disagree, the first ones:\n${shown}`);
-  assert.ok(result.slowest.ms < SLOW_MS, `input seed ${result.slowest.seed} took ${result.slowest.ms} ms`);
+  const { ms, seed, index } = result.slowest;
+  // A hang or a runaway loop is slow every time; a pause of a loaded machine (a swap-in, a
+  // collection, a descheduled process) is not: a slow input is timed again alone.
+  const again = ms < SLOW_MS ? ms : Math.min(...[0, 1].map(() => fuzzBatch(fuzz, role, SEED, index, 1).slowest.ms));
+  assert.ok(again < SLOW_MS, `input seed ${seed} took ${ms} ms, and ${again} ms again alone`);
   // The generator must reach both ends, or agreeing proves little.
   const open = result.outcomes.get("open") ?? 0;
   const closed = result.outcomes.get("closeFrame") ?? 0;
@@ -58,7 +62,7 @@ for (const role of ["client", "server"] as const) {
       it(`inputs ${from}–${from + PER_BATCH - 1} (seed ${SEED})`, () => {
         const result = fuzzBatch(fuzz, role, SEED, from, PER_BATCH);
         for (const outcome of result.outcomes.keys()) seen.add(outcome);
-        check(result);
+        check(result, role);
       });
     }
 
