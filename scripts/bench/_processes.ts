@@ -172,3 +172,27 @@ export async function waitForQuiet(quick: boolean): Promise<void> {
   while (busy > 0.25 && Date.now() < deadline) busy = await machineBusy(500);
   if (busy > 0.25) console.error(`  (machine still busy: ${busy.toFixed(2)} cores in use by others; measuring anyway)`);
 }
+
+/**
+ * Memory per idle connection, in bytes: the server's RSS growth from `base`
+ * to `base + count` connections, so start-up costs cancel out. Each reading
+ * follows a full garbage collection in the server (SIGUSR2, see
+ * gc_on_signal.mjs): handshakes leave about 11 KiB of garbage per connection
+ * for wasmws and ws alike, and whether the collector had got to it moved a
+ * figure by ±2 KiB from run to run.
+ */
+export async function idleMemory(proc: Proc, base: number, count: number): Promise<number> {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+  const collected = async () => {
+    await settle();
+    Deno.kill(proc.pid, "SIGUSR2");
+    await settle();
+    return await rss(proc.pid);
+  };
+  const stopBase = await idleClients(proc.url, base);
+  const before = await collected();
+  const stopMore = await idleClients(proc.url, count);
+  const after = await collected();
+  await Promise.all([stopBase(), stopMore()]);
+  return (after - before) / count;
+}

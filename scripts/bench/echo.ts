@@ -4,14 +4,12 @@
 // section of the last run that had one is kept, marked as such.
 import {
   bin,
-  idleClients,
+  idleMemory,
   killAll,
   NODE,
   onCore,
   pinned,
-  type Proc,
   root,
-  rss,
   runJson,
   startServer,
   stop,
@@ -38,30 +36,6 @@ const RUNTIMES: Record<string, string[]> = {
 // Servers on core 0; whatever drives them (the load generator, a client) on core 1.
 const SERVER_CORE = 0;
 const DRIVER_CORE = 1;
-
-/**
- * Memory per idle connection: the server's RSS growth from `base` to
- * `base + count` connections, so start-up costs cancel out. Each reading
- * follows a full garbage collection in the server (SIGUSR2, see
- * gc_on_signal.mjs): handshakes leave about 11 KiB of garbage per connection
- * for wasmws and ws alike, and whether the collector had got to it moved a
- * figure by ±2 KiB from run to run.
- */
-async function idleMemory(proc: Proc, base: number, count: number): Promise<number> {
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
-  const collected = async () => {
-    await settle();
-    Deno.kill(proc.pid, "SIGUSR2");
-    await settle();
-    return await rss(proc.pid);
-  };
-  const stopBase = await idleClients(proc.url, base);
-  const before = await collected();
-  const stopMore = await idleClients(proc.url, count);
-  const after = await collected();
-  await Promise.all([stopBase(), stopMore()]);
-  return (after - before) / count;
-}
 
 const GC = "./scripts/bench/gc_on_signal.mjs";
 const SERVER_RUNTIMES: Record<string, string[]> = {

@@ -14,8 +14,7 @@
 // giving up on memory (GC_FLAVOR=last-resort, see gc_on_signal.mjs): the young
 // generation's pages are released, so the figure is what connections keep,
 // without the ±1.5 KiB that the young generation's size adds at random.
-import { bin, killAll, NODE, onCore, type Proc, rss, startServer, stop } from "./_processes.ts";
-import { idleClients } from "./_processes.ts";
+import { bin, idleMemory, killAll, NODE, onCore, type Proc, startServer, stop } from "./_processes.ts";
 
 const arg = (name: string, fallback: number): number =>
   Deno.args.includes(name) ? Number(Deno.args[Deno.args.indexOf(name) + 1]) : fallback;
@@ -56,19 +55,7 @@ if (baseline !== undefined) {
 
 /** KiB per connection: RSS growth from BASE to BASE + count idle connections, each read after a full GC. */
 async function idleKiB(proc: Proc, count: number): Promise<number> {
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
-  const collected = async () => {
-    await settle();
-    Deno.kill(proc.pid, "SIGUSR2");
-    await settle();
-    return await rss(proc.pid);
-  };
-  const stopBase = await idleClients(proc.url, BASE);
-  const before = await collected();
-  const stopMore = await idleClients(proc.url, count);
-  const after = await collected();
-  await Promise.all([stopBase(), stopMore()]);
-  return (after - before) / count / 1024;
+  return await idleMemory(proc, BASE, count) / 1024;
 }
 
 const readings = SERVERS.map(() => [] as number[]);
