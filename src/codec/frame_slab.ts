@@ -18,6 +18,7 @@
  */
 
 import { framePool, MIN_POOLED } from "../bytes/frame_pool.ts";
+import { copyOf } from "../bytes/small_copy.ts";
 
 const SLAB_SIZE = 64 * 1024;
 
@@ -61,7 +62,7 @@ export class FrameSlab {
 
   /** A frame holding a copy of `source[start, end)`. */
   copy(source: Uint8Array, start: number, end: number): Uint8Array {
-    if (end - start < this.#freshBelow) return source.slice(start, end);
+    if (end - start < this.#freshBelow) return copyOf(source, start, end);
     const frame = this.take(end - start);
     frame.set(source.subarray(start, end));
     return frame;
