@@ -48,6 +48,9 @@ for (const kind of ["ascii", "mixed"]) {
     "",
     `### UTF-8 validation, ${kind === "ascii" ? "ASCII" : "mixed text (CJK, emoji, Greek, accents)"} (GB/s)`,
     "",
+    "The best of 5 rounds per column, the columns taking turns (one long run each let a busy spell on the " +
+      "shared machine fall on one column only).",
+    "",
   );
   lines.push(
     "| size | " + results.map((r) =>
