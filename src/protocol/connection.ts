@@ -89,12 +89,12 @@ export class Connection implements FrameSink {
   #assembler: MessageAssembler | undefined;
   #state: ReadyState = OPEN;
   #closeSent = false;
-  #closeReceived = false;
+  // The peer's close frame, once it arrived: one object made then, rather
+  // than a flag, a code and a reason kept by every idle connection.
+  #peerClose: { code: number; reason: string } | undefined;
   // Input is processed until the peer's close frame arrives or the connection
   // fails (RFC 6455 §1.4, §7.1.7): after that, whatever comes is discarded.
   #reading = true;
-  #code = 1006;
-  #reason = "";
   #error: Error | undefined;
 
   constructor(codec: Codec, role: Role, listener: ConnectionListener, limits: ConnectionLimits) {
@@ -117,7 +117,7 @@ export class Connection implements FrameSink {
 
   /** The peer's close frame arrived. */
   get closeReceived(): boolean {
-    return this.#closeReceived;
+    return this.#peerClose !== undefined;
   }
 
   /** A failure was recorded (a protocol violation, a timeout, a full buffer). */
@@ -133,8 +133,10 @@ export class Connection implements FrameSink {
   /** How the connection ended (final once {@link Connection.transportClosed} was called). */
   get result(): CloseResult {
     const error = this.#error;
-    const wasClean = this.#state === CLOSED && this.#closeSent && this.#closeReceived && error === undefined;
-    return { code: this.#code, reason: this.#reason, wasClean, error };
+    const peerClose = this.#peerClose;
+    const wasClean = this.#state === CLOSED && this.#closeSent && peerClose !== undefined && error === undefined;
+    // Without the peer's close frame: 1006 (RFC 6455 §7.1.5).
+    return { code: peerClose?.code ?? 1006, reason: peerClose?.reason ?? "", wasClean, error };
   }
 
   /** Lend a region of codec memory for the next read (zero-copy transports). */
@@ -199,7 +201,7 @@ export class Connection implements FrameSink {
     this.#state = CLOSING;
     const payload = code === 1005 ? new Uint8Array(0) : encodeClosePayload(code, reason);
     this.#listener.onWrite(this.#encoder.encode(OPCODE_CLOSE, payload), 0);
-    if (this.#closeReceived && this.#role === "server") this.#listener.onEndTransport();
+    if (this.#peerClose !== undefined && this.#role === "server") this.#listener.onEndTransport();
   }
 
   /**
@@ -252,12 +254,10 @@ export class Connection implements FrameSink {
     } else if (opcode === OPCODE_PONG) {
       this.#listener.onPong(payload.slice());
     } else if (opcode === OPCODE_CLOSE) {
-      this.#closeReceived = true;
+      const peerClose = this.#peerClose = parseClosePayload(payload);
       this.#reading = false;
       if (this.#state === OPEN) this.#state = CLOSING;
-      const { code, reason } = parseClosePayload(payload);
-      this.#code = code;
-      this.#reason = reason;
+      const { code, reason } = peerClose;
       this.#listener.onPeerClose(code, reason);
       const answered = this.#closeSent;
       // RFC 6455 §5.5.1: echo the status code we received, and its reason, as ws does
