@@ -80,28 +80,24 @@ export interface ConnectionLimits {
  * ```
  */
 export class Connection implements FrameSink {
-  readonly #role: Role;
+  // Codec, role and limits, shared by the connections that share all three
+  // (a server's): one slot here rather than three.
+  readonly #setup: Setup;
   readonly #listener: ConnectionListener;
-  readonly #codec: Codec;
-  readonly #limits: ConnectionLimits;
   #decoder: Decoder | undefined;
   readonly #encoder: Encoder;
   #assembler: MessageAssembler | undefined;
-  #state: ReadyState = OPEN;
-  #closeSent = false;
-  #closeReceived = false;
-  // Input is processed until the peer's close frame arrives or the connection
-  // fails (RFC 6455 §1.4, §7.1.7): after that, whatever comes is discarded.
-  #reading = true;
-  #code = 1006;
-  #reason = "";
+  // The state (two low bits), and whether our close frame went out and
+  // input stopped: one slot rather than three (idle connections are many).
+  #bits: number = OPEN;
+  // The peer's close frame, once it arrived: one object made then, rather
+  // than a flag, a code and a reason kept by every idle connection.
+  #peerClose: { code: number; reason: string } | undefined;
   #error: Error | undefined;
 
   constructor(codec: Codec, role: Role, listener: ConnectionListener, limits: ConnectionLimits) {
-    this.#role = role;
+    this.#setup = setupOf(codec, role, limits);
     this.#listener = listener;
-    this.#codec = codec;
-    this.#limits = limits;
     this.#encoder = codec.encoder(role);
   }
 
@@ -110,14 +106,18 @@ export class Connection implements FrameSink {
     return this.#state;
   }
 
+  get #state(): ReadyState {
+    return (this.#bits & STATE) as ReadyState;
+  }
+
   /** We sent a close frame. */
   get closeSent(): boolean {
-    return this.#closeSent;
+    return (this.#bits & CLOSE_SENT) !== 0;
   }
 
   /** The peer's close frame arrived. */
   get closeReceived(): boolean {
-    return this.#closeReceived;
+    return this.#peerClose !== undefined;
   }
 
   /** A failure was recorded (a protocol violation, a timeout, a full buffer). */
@@ -127,14 +127,17 @@ export class Connection implements FrameSink {
 
   /** Input is still processed: false once the peer's close frame arrived or the connection failed. */
   get reading(): boolean {
-    return this.#reading;
+    return (this.#bits & STOPPED) === 0;
   }
 
   /** How the connection ended (final once {@link Connection.transportClosed} was called). */
   get result(): CloseResult {
     const error = this.#error;
-    const wasClean = this.#state === CLOSED && this.#closeSent && this.#closeReceived && error === undefined;
-    return { code: this.#code, reason: this.#reason, wasClean, error };
+    const peerClose = this.#peerClose;
+    const wasClean = (this.#bits & (STATE | CLOSE_SENT)) === (CLOSED | CLOSE_SENT) && peerClose !== undefined &&
+      error === undefined;
+    // Without the peer's close frame: 1006 (RFC 6455 §7.1.5).
+    return { code: peerClose?.code ?? 1006, reason: peerClose?.reason ?? "", wasClean, error };
   }
 
   /** Lend a region of codec memory for the next read (zero-copy transports). */
@@ -184,7 +187,7 @@ export class Connection implements FrameSink {
    * close arrives); false once input stopped.
    */
   pong(payload: Uint8Array): boolean {
-    if (!this.#reading || this.#state === CLOSED) return false;
+    if ((this.#bits & STOPPED) !== 0 || this.#state === CLOSED) return false;
     this.#listener.onWrite(this.#encoder.encode(OPCODE_PONG, payload), 0);
     return true;
   }
@@ -194,12 +197,11 @@ export class Connection implements FrameSink {
    * no-op once a close frame was sent. Code 1005 sends an empty close frame.
    */
   close(code = 1005, reason = ""): void {
-    if (this.#closeSent || this.#state === CLOSED) return;
-    this.#closeSent = true;
-    this.#state = CLOSING;
+    if ((this.#bits & CLOSE_SENT) !== 0 || this.#state === CLOSED) return;
+    this.#bits = (this.#bits & ~STATE) | CLOSING | CLOSE_SENT;
     const payload = code === 1005 ? new Uint8Array(0) : encodeClosePayload(code, reason);
     this.#listener.onWrite(this.#encoder.encode(OPCODE_CLOSE, payload), 0);
-    if (this.#closeReceived && this.#role === "server") this.#listener.onEndTransport();
+    if (this.#peerClose !== undefined && this.#setup.role === "server") this.#listener.onEndTransport();
   }
 
   /**
@@ -223,8 +225,7 @@ export class Connection implements FrameSink {
 
   /** The transport is gone: the state is CLOSED and {@link Connection.result} final. */
   transportClosed(): void {
-    this.#state = CLOSED;
-    this.#reading = false;
+    this.#bits = (this.#bits & ~STATE) | CLOSED | STOPPED;
   }
 
   /** Release codec memory; the connection must not be used afterwards. */
@@ -239,12 +240,12 @@ export class Connection implements FrameSink {
     const message = first && last
       ? (text ? MessageAssembler.whole(view, true) : view)
       : (this.#assembler ??= new MessageAssembler()).add(view, text, first, last, frameRemaining);
-    if (message !== undefined && this.#reading) this.#listener.onMessage(message);
+    if (message !== undefined && (this.#bits & STOPPED) === 0) this.#listener.onMessage(message);
   }
 
   /** Decoder sink: a whole control frame. */
   onControl(opcode: number, payload: Uint8Array): void {
-    if (!this.#reading) return;
+    if ((this.#bits & STOPPED) !== 0) return;
     if (opcode === OPCODE_PING) {
       const copy = payload.slice();
       this.pong(copy);
@@ -252,33 +253,31 @@ export class Connection implements FrameSink {
     } else if (opcode === OPCODE_PONG) {
       this.#listener.onPong(payload.slice());
     } else if (opcode === OPCODE_CLOSE) {
-      this.#closeReceived = true;
-      this.#reading = false;
-      if (this.#state === OPEN) this.#state = CLOSING;
-      const { code, reason } = parseClosePayload(payload);
-      this.#code = code;
-      this.#reason = reason;
+      const peerClose = this.#peerClose = parseClosePayload(payload);
+      this.#bits |= STOPPED;
+      if (this.#state === OPEN) this.#bits = (this.#bits & ~STATE) | CLOSING;
+      const { code, reason } = peerClose;
       this.#listener.onPeerClose(code, reason);
-      const answered = this.#closeSent;
+      const answered = (this.#bits & CLOSE_SENT) !== 0;
       // RFC 6455 §5.5.1: echo the status code we received, and its reason, as ws does
       // (close() ends a server's TCP after sending).
       this.close(code, reason);
-      if (answered && this.#role === "server") this.#listener.onEndTransport();
+      if (answered && this.#setup.role === "server") this.#listener.onEndTransport();
     }
   }
 
   /** Decoder sink: the input broke the protocol. */
   onError(code: FrameError): void {
     // §1.4: after the peer's close frame, whatever follows is discarded, broken or not.
-    if (!this.#reading) return;
+    if ((this.#bits & STOPPED) !== 0) return;
     const error = new WebSocketError(code);
     if (this.#record(error)) this.#listener.onProtocolError(error);
   }
 
   #decoderNow(): Decoder {
-    const limits = this.#limits;
-    return this.#decoder ??= this.#codec.decoder({
-      role: this.#role,
+    const { codec, role, limits } = this.#setup;
+    return this.#decoder ??= codec.decoder({
+      role,
       maxPayload: limits.maxPayload,
       maxFragments: limits.maxFragments,
     });
@@ -286,7 +285,7 @@ export class Connection implements FrameSink {
 
   // §5.5.1: no data after our close frame; nothing at all once the transport is gone.
   get #canSend(): boolean {
-    return !this.#closeSent && this.#state !== CLOSED;
+    return (this.#bits & CLOSE_SENT) === 0 && this.#state !== CLOSED;
   }
 
   #sendFrame(opcode: number, payload: Uint8Array, payloadBytes: number): boolean {
@@ -299,8 +298,32 @@ export class Connection implements FrameSink {
   #record(error: Error): boolean {
     if (this.#error !== undefined || this.#state === CLOSED) return false;
     this.#error = error;
-    this.#reading = false;
-    this.#state = CLOSING;
+    this.#bits = (this.#bits & ~STATE) | CLOSING | STOPPED;
     return true;
   }
+}
+
+// The bits of Connection.#bits above the state. Input is processed until the
+// peer's close frame arrives or the connection fails (RFC 6455 §1.4,
+// §7.1.7): STOPPED from then on, and whatever comes is discarded.
+const STATE = 3;
+const CLOSE_SENT = 4;
+const STOPPED = 8;
+
+interface Setup {
+  readonly codec: Codec;
+  readonly role: Role;
+  readonly limits: ConnectionLimits;
+}
+
+// The last setup made for each codec: a server's connections all ask for
+// the same one. Weakly held: a codec of its own (permessage-deflate's) goes
+// with its connection.
+const setups = new WeakMap<Codec, Setup>();
+function setupOf(codec: Codec, role: Role, limits: ConnectionLimits): Setup {
+  const last = setups.get(codec);
+  if (last !== undefined && last.role === role && last.limits === limits) return last;
+  const setup = { codec, role, limits };
+  setups.set(codec, setup);
+  return setup;
 }

@@ -24,7 +24,7 @@ import { type Broker, memoryBroker } from "../pubsub/broker.ts";
 import { type SessionDeflate, SharedMessage } from "../pubsub/fan_out.ts";
 import { attachTopics } from "../pubsub/socket_topics.ts";
 import { TopicHub } from "../pubsub/topics.ts";
-import type { WebSocket } from "../websocket/websocket.ts";
+import { sessionOf, type WebSocket } from "../websocket/websocket.ts";
 
 /** Options of a shutdown. */
 export interface ShutdownOptions {
@@ -46,12 +46,15 @@ export interface ShutdownOptions {
  * ```
  */
 export class ClientRegistry implements SessionTracker {
-  /** The open WebSocket connections. */
+  /**
+   * The open WebSocket connections: the one collection of them (a socket
+   * leads to its session, a session to its socket), as a second one keyed
+   * by session cost every idle connection a hash table entry more.
+   */
   readonly clients: Set<WebSocket> = new Set();
   /** Who is subscribed to what; publishes go through `broker`. */
   readonly topics: TopicHub;
   readonly #pending = new Set<Session>();
-  readonly #open = new Map<Session, WebSocket>();
   readonly #deflate = new Map<Session, SessionDeflate>();
   readonly #deflateOf = (session: Session): SessionDeflate | undefined => this.#deflate.get(session);
   #encoder: Encoder | undefined;
@@ -72,7 +75,7 @@ export class ClientRegistry implements SessionTracker {
 
   /** Connections, handshaking or open. */
   get size(): number {
-    return this.#open.size + this.#pending.size;
+    return this.clients.size + this.#pending.size;
   }
 
   /** True once shutdown began: accept nothing more. */
@@ -93,7 +96,7 @@ export class ClientRegistry implements SessionTracker {
     this.#pending.delete(session);
     // Gone meanwhile (its untrack already ran): it must not stay listed.
     if (session.isClosed) return;
-    this.#open.set(session, ws);
+    session.socket = ws;
     if (deflate !== undefined) this.#deflate.set(session, deflate);
     this.clients.add(ws);
   }
@@ -101,11 +104,9 @@ export class ClientRegistry implements SessionTracker {
   /** The session's transport is gone. */
   untrack(session: Session): void {
     this.#pending.delete(session);
-    const ws = this.#open.get(session);
-    if (ws !== undefined) {
-      this.#open.delete(session);
+    const ws = session.socket as WebSocket | undefined;
+    if (ws !== undefined && this.clients.delete(ws)) {
       this.#deflate.delete(session);
-      this.clients.delete(ws);
       this.topics.leaveAll(ws);
     }
     if (this.size === 0) this.#allGone?.();
@@ -114,12 +115,12 @@ export class ClientRegistry implements SessionTracker {
   /** Send to every open client (or those `filter` keeps); returns how many. */
   broadcast(data: string | Uint8Array, filter?: (ws: WebSocket) => boolean): number {
     const encoder = this.#encoder;
-    if (encoder === undefined || this.#open.size === 0) return 0;
+    if (encoder === undefined || this.clients.size === 0) return 0;
     const message = new SharedMessage(encoder, data, this.#deflateOf);
     let count = 0;
-    for (const [session, ws] of this.#open) {
+    for (const ws of this.clients) {
       if (ws.readyState !== 1 || (filter !== undefined && !filter(ws))) continue;
-      if (message.sendTo(session)) count++;
+      if (message.sendTo(sessionOf(ws)!)) count++;
     }
     message.release();
     return count;
@@ -136,14 +137,18 @@ export class ClientRegistry implements SessionTracker {
   }
 
   #terminateAll(): void {
-    for (const session of [...this.#pending, ...this.#open.keys()]) session.terminate();
+    for (const session of [...this.#pending, ...this.#sessions()]) session.terminate();
+  }
+
+  #sessions(): Session[] {
+    return [...this.clients].map((ws) => sessionOf(ws)!);
   }
 
   async #closeAll(options: ShutdownOptions): Promise<void> {
     const gone = new Promise<void>((resolve) => this.#allGone = resolve);
     if (this.size === 0) return;
     for (const session of this.#pending) session.terminate();
-    for (const session of this.#open.keys()) session.close(options.code ?? 1001, options.reason ?? "");
+    for (const session of this.#sessions()) session.close(options.code ?? 1001, options.reason ?? "");
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) =>
       timer = setTimeout(() => resolve("late"), options.timeout ?? DEFAULT_SHUTDOWN_TIMEOUT)

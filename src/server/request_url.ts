@@ -27,7 +27,13 @@ export function requestUrl(target: string, host: string, secure = false): string
   const scheme = secure ? "wss://" : "ws://";
   // join makes one flat string: an idle socket keeps it, and a concatenation
   // would keep its pieces (and the head they were cut from) alive with it.
-  if (isPlainHost(host, secure ? 443 : 80) && isPlainTarget(target)) return [scheme, host, target].join("");
+  if (isPlainHost(host, secure ? 443 : 80) && isPlainTarget(target)) {
+    const url = [scheme, host, target].join("");
+    // Every idle socket keeps its URL, and most of a server's are the same:
+    // they share the last one's string rather than each keeping a copy.
+    if (url === lastUrl) return lastUrl;
+    return lastUrl = url;
+  }
   try {
     return new URL(target, scheme + host).href;
   } catch {
@@ -38,6 +44,9 @@ export function requestUrl(target: string, host: string, secure = false): string
 // Characters the URL parser leaves alone in a path and in a query. Left
 // out on purpose: "%" in a path (a "%2e" segment is a dot segment), and
 // everything some percent-encode set holds (", #, <, >, ', `, {, }, ^, |, \).
+// The URL made last (see requestUrl).
+let lastUrl = "";
+
 const PATH = charSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&()*+,;=:@/");
 const QUERY = charSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&()*+,;=:@/?%");
 

@@ -16,6 +16,7 @@
  */
 
 import { reportListenerError } from "./report.ts";
+import type { ReadHolds } from "./read_holds.ts";
 
 /**
  * A first-in, first-out queue of event deliveries.
@@ -39,6 +40,15 @@ export class EventQueue {
    * handler object) save a promise job per event.
    */
   checkpoints = true;
+  /**
+   * Kept here for the session, which makes them when a connection is first
+   * busy, as it makes its queue (a slot of their own would cost every idle
+   * session one): the step queued after each read's events that ends the
+   * transport's cork, and the holds on reading.
+   */
+  uncork: (() => void) | undefined;
+  /** The session's holds on reading (see `uncork`). */
+  holds: ReadHolds | undefined;
 
   /** A flush is delivering events (they yield to microtasks between them). */
   get flushing(): boolean {

@@ -22,6 +22,7 @@ import {
   DEFAULT_ON_BUFFER_FULL,
 } from "../protocol/defaults.ts";
 import type { SessionOptions } from "./contract.ts";
+import type { Clock } from "./clock.ts";
 
 /**
  * What a user may set for a connection, client or server.
@@ -58,6 +59,8 @@ export interface ResolvedSessionOptions {
   readonly highWaterMark: number;
   /** What a full send buffer does. */
   readonly onBufferFull: "wait" | "close";
+  /** Where timers run (tests inject one; absent: the system's). */
+  readonly clock?: Clock;
 }
 
 /**

@@ -17,7 +17,6 @@
  */
 
 import type { Transport } from "../transport/types.ts";
-import type { EventQueue } from "./event_queue.ts";
 
 const HELD_BY_OWNER = 1;
 const HELD_BY_BACKLOG = 2;
@@ -59,7 +58,7 @@ export class ReadHolds {
   }
 
   /** A read arrived while `queue` still delivers an earlier one's events: hold reading until they are delivered. */
-  holdUntilDelivered(queue: Pick<EventQueue, "whenIdle">): void {
+  holdUntilDelivered(queue: { whenIdle(): Promise<void> }): void {
     if ((this.#holds & HELD_BY_BACKLOG) !== 0) return;
     this.#hold(HELD_BY_BACKLOG);
     void queue.whenIdle().then(() => this.#release(HELD_BY_BACKLOG));

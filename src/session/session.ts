@@ -73,6 +73,8 @@ export class Session implements TransportSink, ConnectionListener {
   readonly transport: Transport;
   /** Told when the transport is gone. */
   tracker: SessionTracker | undefined;
+  /** What a server made of this session (its socket): the tracker's, so it needs no map from sessions to sockets. */
+  socket: object | undefined;
   #events!: SessionEvents;
   // Resolved once per server and shared by all its sessions (see options.ts).
   readonly #options: ResolvedSessionOptions;
@@ -80,12 +82,10 @@ export class Session implements TransportSink, ConnectionListener {
   #handshake: HandshakeReader | undefined;
   #scratch: HandshakeScratch | undefined;
   #end: SessionEnd | undefined;
-  #uncork: (() => void) | undefined;
   #ledger: SendLedger | undefined;
   #heartbeat: Heartbeat | undefined;
+  // Also holds the uncork step and the read holds: all three come with a busy connection.
   #queue: EventQueue | undefined;
-  readonly #clock: Clock;
-  #readHolds: ReadHolds | undefined;
 
   /** A driver for `transport` reporting to `events`; its timers run on `clock`. */
   constructor(
@@ -96,8 +96,9 @@ export class Session implements TransportSink, ConnectionListener {
   ) {
     this.transport = transport;
     this.setEvents(events);
-    this.#options = options;
-    this.#clock = clock;
+    // A clock of its own (tests) rides in a copy of the options: the
+    // server's sessions share one object and keep no slot for the clock.
+    this.#options = clock === systemClock ? options : { ...options, clock };
   }
 
   /** Where events go now (a server stream wraps the socket's). */
@@ -194,7 +195,7 @@ export class Session implements TransportSink, ConnectionListener {
 
   /** Read the socket again after {@link Session.pauseReading}. */
   resumeReading(): void {
-    this.#readHolds?.resumeForOwner();
+    this.#queue?.holds?.resumeForOwner();
   }
 
   /** Drop the connection at once, without a closing handshake. */
@@ -325,7 +326,7 @@ export class Session implements TransportSink, ConnectionListener {
     return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout, {
       ping: (payload) => this.#connection?.ping(payload),
       timeout: () => this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
-    }, this.#clock);
+    }, this.#options.clock);
   }
 
   // The replies to what one read brought share a write: the transport holds
@@ -339,7 +340,8 @@ export class Session implements TransportSink, ConnectionListener {
     const behind = queue?.flushing === true;
     if (transport.cork !== undefined) {
       transport.cork();
-      this.#eventQueue().push(this.#uncork ??= () => transport.uncork!());
+      const events = this.#eventQueue();
+      events.push(events.uncork ??= () => transport.uncork!());
     }
     void this.#queue?.flush();
     if (behind) this.#holds().holdUntilDelivered(queue!);
@@ -357,11 +359,11 @@ export class Session implements TransportSink, ConnectionListener {
 
   // Made when reading is first held, not per connection: idle sessions are many.
   #holds(): ReadHolds {
-    return this.#readHolds ??= new ReadHolds(this.transport);
+    return this.#eventQueue().holds ??= new ReadHolds(this.transport);
   }
 
   // Made when something first ends, not per connection: idle sessions are many.
   #ending(): SessionEnd {
-    return this.#end ??= new SessionEnd(this.transport, this.#options.closeTimeout, this.#clock);
+    return this.#end ??= new SessionEnd(this.transport, this.#options.closeTimeout, this.#options.clock);
   }
 }

@@ -38,24 +38,28 @@ const setImmediate =
   (globalThis as unknown as { setImmediate(run: (arg: BunTransport) => void, arg: BunTransport): void })
     .setImmediate;
 
-// What a transport holds is made on first use: a server holds many idle ones.
+// The state bits of a transport, in one slot.
+const FLUSH_SCHEDULED = 1;
+const ENDING = 2;
+const ENDED = 4;
+const CLOSED = 8;
+
+// What a transport holds is made on first use, and it keeps eight slots at
+// most (an 80-byte object on JavaScriptCore): a server holds many idle ones.
 class BunTransport implements Transport, BunSocketOwner {
   readonly #socket: BunSocket;
   #sink: TransportSink | undefined;
   // Written this turn, not yet handed to Bun (made on first write).
   #batch: ByteQueue | undefined;
-  #flushScheduled = false;
   // Frames in the batch lent by the frame pool.
   #batchLent: Uint8Array[] | undefined;
   // Bun could not take these yet: waiting for `drain`.
   #queue: Uint8Array[] | undefined;
   #queued = 0;
-  #ending = false;
-  #ended = false;
-  #closed = false;
-  // What happened before `start`, replayed to the sink then.
-  #early: Array<(sink: TransportSink) => void> | undefined;
-  #tlsError: Error | undefined;
+  #flags = 0;
+  // What happened before `start` (replayed to the sink then), and a TLS
+  // failure to report at close: client sockets only, made when needed.
+  #rare: { early?: Array<(sink: TransportSink) => void>; tlsError?: Error } | undefined;
 
   constructor(socket: BunSocket) {
     this.#socket = socket;
@@ -77,13 +81,14 @@ class BunTransport implements Transport, BunSocketOwner {
 
   start(sink: TransportSink): void {
     this.#sink = sink;
-    const early = this.#early;
-    this.#early = undefined;
+    const rare = this.#rare;
+    const early = rare?.early;
+    if (rare !== undefined) rare.early = undefined;
     for (const replay of early ?? []) replay(sink);
   }
 
   write(bytes: Uint8Array): boolean {
-    if (this.#closed || this.#ending) return false;
+    if ((this.#flags & (CLOSED | ENDING)) !== 0) return false;
     if (this.#queued > 0) {
       // What this turn batched was written before: it goes ahead of these bytes.
       if (this.#batch !== undefined && this.#batch.length > 0) this.#flush(false);
@@ -102,15 +107,15 @@ class BunTransport implements Transport, BunSocketOwner {
     // The caller handed the buffer over (see Transport.write): kept without a copy.
     batch.push(bytes);
     if (framePool.lent(bytes)) (this.#batchLent ??= []).push(bytes);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
+    if ((this.#flags & FLUSH_SCHEDULED) === 0) {
+      this.#flags |= FLUSH_SCHEDULED;
       setImmediate(BunTransport.#flushBatch, this);
     }
     return true;
   }
 
   static #flushBatch(transport: BunTransport): void {
-    transport.#flushScheduled = false;
+    transport.#flags &= ~FLUSH_SCHEDULED;
     transport.#flush(true);
     // Made again by the next turn that writes: an idle connection keeps none
     // (unless the drain just told wrote again, into this batch).
@@ -124,12 +129,12 @@ class BunTransport implements Transport, BunSocketOwner {
       // Lent frames joined into a copy go back now; one sent as it is, once written.
       for (const frame of this.#batchLent ?? []) if (frame !== joined) framePool.give(frame);
       this.#batchLent = undefined;
-      if (!this.#closed) this.#send(joined);
+      if ((this.#flags & CLOSED) === 0) this.#send(joined);
     }
-    if (this.#closed || this.#queued > 0 || !notify) return;
+    if ((this.#flags & CLOSED) !== 0 || this.#queued > 0 || !notify) return;
     // Settled even when ending: what was just written is no longer buffered.
     this.#sink?.onDrain();
-    if (this.#ending) this.#shutdown();
+    if ((this.#flags & ENDING) !== 0) this.#shutdown();
   }
 
   #send(bytes: Uint8Array): void {
@@ -160,13 +165,13 @@ class BunTransport implements Transport, BunSocketOwner {
   }
 
   end(): void {
-    if (this.#ending || this.#closed) return;
-    this.#ending = true;
-    if (this.#queued === 0 && !this.#flushScheduled) this.#shutdown();
+    if ((this.#flags & (ENDING | CLOSED)) !== 0) return;
+    this.#flags |= ENDING;
+    if (this.#queued === 0 && (this.#flags & FLUSH_SCHEDULED) === 0) this.#shutdown();
   }
 
   destroy(): void {
-    if (this.#closed) return;
+    if ((this.#flags & CLOSED) !== 0) return;
     this.#socket.terminate();
   }
 
@@ -176,7 +181,7 @@ class BunTransport implements Transport, BunSocketOwner {
     if (this.#sink) this.#sink.onData(data);
     else {
       const copy = data.slice();
-      (this.#early ??= []).push((sink) => sink.onData(copy));
+      this.#replayLater((sink) => sink.onData(copy));
     }
   }
 
@@ -198,36 +203,40 @@ class BunTransport implements Transport, BunSocketOwner {
     this.#queue = undefined;
     // Settled even when ending: what was just written is no longer buffered.
     this.#sink?.onDrain();
-    if (this.#ending) this.#shutdown();
+    if ((this.#flags & ENDING) !== 0) this.#shutdown();
   }
 
   onEnd(): void {
     if (this.#sink) this.#sink.onPeerEnd();
-    else (this.#early ??= []).push((sink) => sink.onPeerEnd());
+    else this.#replayLater((sink) => sink.onPeerEnd());
   }
 
   /** Bun reports certificate problems here, not in `close`. */
   onHandshake(success: boolean, authorizationError: Error | null): void {
     if (success && authorizationError === null) return;
-    this.#tlsError = authorizationError ?? new Error("TLS handshake failed");
+    (this.#rare ??= {}).tlsError = authorizationError ?? new Error("TLS handshake failed");
     this.#socket.terminate();
   }
 
   onClose(error?: Error): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    error ??= this.#tlsError;
+    if ((this.#flags & CLOSED) !== 0) return;
+    this.#flags |= CLOSED;
+    error ??= this.#rare?.tlsError;
     this.#queue = undefined;
     this.#queued = 0;
     this.#batch = undefined;
     this.#batchLent = undefined;
     if (this.#sink) this.#sink.onClosed(error);
-    else (this.#early ??= []).push((sink) => sink.onClosed(error));
+    else this.#replayLater((sink) => sink.onClosed(error));
+  }
+
+  #replayLater(replay: (sink: TransportSink) => void): void {
+    ((this.#rare ??= {}).early ??= []).push(replay);
   }
 
   #shutdown(): void {
-    if (this.#ended) return;
-    this.#ended = true;
+    if ((this.#flags & ENDED) !== 0) return;
+    this.#flags |= ENDED;
     this.#socket.shutdown();
   }
 }

@@ -98,14 +98,8 @@ export class SocketCore implements SessionEvents {
   data: unknown;
   /** Listeners and on<type> handlers, wrapped (made on first use). */
   listeners: SafeListeners | undefined;
-  /** Called after each `send` that went straight to the session (a handler object's `drain` watches here). */
-  onSent: (() => void) | undefined;
-  // Client only: aborts the connection attempt (close() while CONNECTING).
-  #abort: AbortController | undefined;
-  #afterCloseBytes = 0;
-  // Made on first use: only a Blob, or a send() behind one, waits here.
-  #queue: SendQueue | undefined;
-  #origin: string | undefined;
+  // What few sockets use, made on first use: a slot each would cost every idle one.
+  #rare: RareState | undefined;
 
   private constructor(target: EventTarget, url: string) {
     this.target = target;
@@ -123,7 +117,7 @@ export class SocketCore implements SessionEvents {
     const url = parseWebSocketUrl(href, location?.href);
     const offered = normalizeProtocols(listed);
     const core = new SocketCore(target, url.url);
-    const abort = core.#abort = new AbortController();
+    const abort = core.#more().abort = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
     connectClient(url, offered, { ...options, signal, origin: location?.origin }, {
       opened: (session, protocol, extensions) => {
@@ -165,27 +159,40 @@ export class SocketCore implements SessionEvents {
 
   /** Application bytes queued and not yet handed to the network. */
   get bufferedAmount(): number {
-    return (this.session?.bufferedAmount ?? 0) + (this.#queue?.bytes ?? 0) + this.#afterCloseBytes;
+    const rare = this.#rare;
+    return (this.session?.bufferedAmount ?? 0) +
+      (rare === undefined ? 0 : (rare.queue?.bytes ?? 0) + rare.afterCloseBytes);
+  }
+
+  /** Called after each `send` that went straight to the session (a handler object's `drain` watches here). */
+  get onSent(): (() => void) | undefined {
+    return this.#rare?.onSent;
+  }
+  set onSent(onSent: (() => void) | undefined) {
+    this.#more().onSent = onSent;
   }
 
   /** `send()` with its argument converted. */
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
     if (this.readyState === 0) throw new DOMException("Cannot send: still CONNECTING", "InvalidStateError");
     if (this.readyState !== 1) {
-      this.#afterCloseBytes += sizeOf(data);
+      this.#more().afterCloseBytes += sizeOf(data);
       return;
     }
+    const rare = this.#rare;
+    const queue = rare?.queue;
     // Order is kept even when a Blob must be read first: everything queues behind it.
-    if ((this.#queue === undefined || this.#queue.idle) && !(data instanceof Blob) && this.session !== undefined) {
+    if ((queue === undefined || queue.idle) && !(data instanceof Blob) && this.session !== undefined) {
       // Refused once our close frame went out (the peer's close or a failure may come first):
       // counted, as the standard counts data sent after close(), never dropped unseen.
-      if (!this.session.send(typeof data === "string" ? data : bytesOf(data))) this.#afterCloseBytes += sizeOf(data);
-      else if (this.onSent !== undefined) this.onSent();
+      if (!this.session.send(typeof data === "string" ? data : bytesOf(data))) {
+        this.#more().afterCloseBytes += sizeOf(data);
+      } else if (rare?.onSent !== undefined) rare.onSent();
       return;
     }
     // A copy now: the caller may reuse its buffer before the queue drains.
     const queued = typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice();
-    (this.#queue ??= new SendQueue()).push(queued);
+    (this.#more().queue ??= new SendQueue()).push(queued);
     this.#pump();
   }
 
@@ -195,13 +202,14 @@ export class SocketCore implements SessionEvents {
     if (this.readyState >= 2) return;
     if (this.readyState === 0) {
       this.readyState = 2;
-      this.#abort?.abort();
+      this.#rare?.abort?.abort();
       return;
     }
     this.readyState = 2;
     const closeNow = () => this.session?.close(code ?? (reason ? 1000 : 1005), reason ?? "");
-    if (this.#queue === undefined) closeNow();
-    else this.#queue.finish(closeNow);
+    const queue = this.#rare?.queue;
+    if (queue === undefined) closeNow();
+    else queue.finish(closeNow);
   }
 
   /** `ping()` with its payload as bytes. */
@@ -213,7 +221,7 @@ export class SocketCore implements SessionEvents {
 
   /** Resolves once nothing is queued (or the connection closed). */
   async drained(): Promise<void> {
-    await this.#queue?.settled();
+    await this.#rare?.queue?.settled();
     await this.session?.drained();
   }
 
@@ -222,7 +230,7 @@ export class SocketCore implements SessionEvents {
     if (this.readyState === 3) return;
     if (this.session === undefined) return this.close(undefined, undefined);
     this.readyState = 2;
-    this.#queue?.clear();
+    this.#rare?.queue?.clear();
     this.session.terminate();
   }
 
@@ -234,8 +242,7 @@ export class SocketCore implements SessionEvents {
       : this.binaryType === "arraybuffer"
       ? toArrayBuffer(data)
       : new Blob([data as Uint8Array<ArrayBuffer>]);
-    this.#origin ??= originOf(this.url);
-    this.fire(new MessageEvent("message", { data: value, origin: this.#origin }));
+    this.fire(new MessageEvent("message", { data: value, origin: originOfUrl(this.url) }));
   }
 
   /** Session event: a pong, with the round-trip time when it answers our ping. */
@@ -269,7 +276,7 @@ export class SocketCore implements SessionEvents {
   /** The connection is closed: CLOSED, and what still waited to be sent is dropped; no event fired. */
   closed(): void {
     this.readyState = 3;
-    this.#queue?.clear();
+    this.#rare?.queue?.clear();
   }
 
   /** The standard's "fire an event": not through a `dispatchEvent` the page may have replaced. */
@@ -283,6 +290,10 @@ export class SocketCore implements SessionEvents {
     return this.listeners ??= new SafeListeners(this.target);
   }
 
+  #more(): RareState {
+    return this.#rare ??= new RareState();
+  }
+
   #failConnecting(error: WebSocketError): void {
     this.readyState = 3;
     this.fire(errorEvent(error));
@@ -291,10 +302,35 @@ export class SocketCore implements SessionEvents {
 
   #pump(): void {
     const session = this.session;
-    if (session === undefined || this.#queue === undefined) return;
+    const rare = this.#rare;
+    if (session === undefined || rare?.queue === undefined) return;
     // Whatever waits was sent before close(): it still goes out, ahead of the close frame.
-    void this.#queue.pump((payload, size) => {
-      if (!session.send(payload)) this.#afterCloseBytes += size;
+    void rare.queue.pump((payload, size) => {
+      if (!session.send(payload)) rare.afterCloseBytes += size;
     });
   }
+}
+
+// The state of the few sockets that queue behind a Blob, send after close,
+// connect as clients or have their sends watched.
+class RareState {
+  // Client only: aborts the connection attempt (close() while CONNECTING).
+  abort: AbortController | undefined;
+  // Sent after close (or refused by the session): counted in bufferedAmount.
+  afterCloseBytes = 0;
+  // Only a Blob, or a send() behind one, waits here.
+  queue: SendQueue | undefined;
+  onSent: (() => void) | undefined;
+}
+
+// A message event's origin, without a slot per socket to cache it in: the
+// URL is serialized, so when it starts with the last origin found and a "/"
+// (where the authority of a special URL ends), that is its origin too. The
+// sockets of a server mostly share one, so this is one short comparison per
+// message; the URL is parsed only when the origin changes.
+let lastOrigin = "";
+function originOfUrl(url: string): string {
+  const origin = lastOrigin;
+  if (origin.length > 0 && url.charCodeAt(origin.length) === 0x2f && url.startsWith(origin)) return origin;
+  return lastOrigin = originOf(url);
 }

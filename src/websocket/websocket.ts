@@ -19,6 +19,7 @@ import type { WebSocketOptions } from "../client/connect.ts";
 import type { WebSocketEventMap } from "./events.ts";
 import { RUNTIME_CALLS_HANDLERS } from "./safe_events.ts";
 import type { NetAddress } from "../transport/types.ts";
+import type { Session } from "../session/session.ts";
 import { bytesOf, isBinary } from "./message_data.ts";
 import { clampUnsignedShort } from "../protocol/close_codes.ts";
 import { type AcceptedConnection, type BinaryType, SocketCore } from "./socket_core.ts";
@@ -49,6 +50,8 @@ const nativeRemove = EventTarget.prototype.removeEventListener;
 const nativeDispatch = EventTarget.prototype.dispatchEvent;
 // The constructor's first argument when the server makes a socket: no user code can pass it.
 const ACCEPTED: unique symbol = Symbol("accepted");
+// Set by the class (it alone reads its #core): see sessionOf.
+let coreOf: (ws: WebSocket) => SocketCore;
 
 /**
  * The web's `WebSocket`, on Deno, Bun, Node and workerd.
@@ -297,6 +300,10 @@ export class WebSocket extends EventTarget {
   }
 
   static {
+    coreOf = (ws) => ws.#core;
+  }
+
+  static {
     // Where the runtime calls on<type> itself, dispatches by the page must hide the handler too.
     if (RUNTIME_CALLS_HANDLERS) {
       Object.defineProperty(WebSocket.prototype, "dispatchEvent", {
@@ -327,6 +334,21 @@ export class WebSocket extends EventTarget {
  */
 export function acceptedWebSocket(accepted: AcceptedConnection): WebSocket {
   return new WebSocket(ACCEPTED as unknown as string, accepted as unknown as string);
+}
+
+/**
+ * The session of a socket (undefined while a client socket connects, or when
+ * it failed to): how a server reaches a connection from its socket. Not
+ * exported from the package.
+ *
+ * @example
+ * ```ts
+ * declare const ws: WebSocket;
+ * sessionOf(ws)?.close(1001, "going away");
+ * ```
+ */
+export function sessionOf(ws: WebSocket): Session | undefined {
+  return coreOf(ws).session;
 }
 
 defineInterface(WebSocket, {

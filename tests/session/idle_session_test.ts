@@ -93,6 +93,80 @@ describe("an idle session", () => {
   });
 });
 
+describe("reading held or corked first after idling", () => {
+  /** A transport that logs pause, resume, cork and uncork, and the writes between them. */
+  function logging(cork: boolean): { transport: Transport; log: string[]; sink(): TransportSink } {
+    const log: string[] = [];
+    let sink: TransportSink | undefined;
+    const transport: Transport = {
+      capabilities: { lentBuffer: false },
+      remoteAddress: undefined,
+      writableLength: 0,
+      start: (given: TransportSink) => void (sink = given),
+      write(bytes: Uint8Array) {
+        log.push(`write ${toHex(bytes)}`);
+        return true;
+      },
+      pause: () => void log.push("pause"),
+      resume: () => void log.push("resume"),
+      end: () => {},
+      destroy: () => sink?.onClosed(),
+      ...(cork ? { cork: () => void log.push("cork"), uncork: () => void log.push("uncork") } : {}),
+    };
+    return { transport, log, sink: () => sink! };
+  }
+
+  it("pauses the transport when the owner holds reading before any event, and resumes it when released", async () => {
+    const { transport, log } = logging(false);
+    const session = new Session(transport, {});
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    await tick();
+    session.resumeReading();
+    assert.deepEqual(log, [], "releasing a hold never taken resumes nothing");
+    session.pauseReading();
+    session.pauseReading();
+    assert.deepEqual(log, ["pause"]);
+    session.resumeReading();
+    session.resumeReading();
+    assert.deepEqual(log, ["pause", "resume"]);
+  });
+
+  it("keeps the owner's hold across a read delivered meanwhile", async () => {
+    const { transport, log } = logging(false);
+    const messages: unknown[] = [];
+    const session = new Session(transport, { [ON_MESSAGE]: (data) => void messages.push(data) });
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    session.pauseReading();
+    // A read already under way is still delivered; the hold stays.
+    session.onData(frame({ opcode: 1, payload: "late", mask: true }));
+    await tick();
+    assert.deepEqual(messages, ["late"]);
+    assert.deepEqual(log, ["pause"]);
+    session.resumeReading();
+    assert.deepEqual(log, ["pause", "resume"]);
+  });
+
+  it("uncorks after the events of the first read, its replies inside the cork", async () => {
+    const { transport, log } = logging(true);
+    const session: Session = new Session(transport, { [ON_MESSAGE]: (data) => void session.send(`re:${data}`) });
+    session.open(await loadCodec(), "server", new Uint8Array(0));
+    await tick();
+    assert.deepEqual(log, []);
+    for (const payload of ["a", "b"]) {
+      session.onData(frame({ opcode: 1, payload, mask: true }));
+      await tick();
+    }
+    assert.deepEqual(log, [
+      "cork",
+      `write ${toHex(frame({ opcode: 1, payload: "re:a" }))}`,
+      "uncork",
+      "cork",
+      `write ${toHex(frame({ opcode: 1, payload: "re:b" }))}`,
+      "uncork",
+    ]);
+  });
+});
+
 describe("a connection that never read", () => {
   it("ignores input once disposed, its decoder made only to be dead", async () => {
     const seen: string[] = [];
