@@ -15,6 +15,8 @@
  * @module
  */
 
+import { allocUnfilled } from "./unfilled.ts";
+
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -50,7 +52,8 @@ export class GrowingBuffer {
   append(bytes: Uint8Array): void {
     const needed = this.#length + bytes.length;
     if (needed > this.#bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, this.#bytes.length * 2, 1024));
+      // Not zeroed: only bytes appended are ever read, and take() hands out no more.
+      const grown = allocUnfilled(Math.max(needed, this.#bytes.length * 2, 1024));
       grown.set(this.#bytes.subarray(0, this.#length));
       this.#bytes = grown;
     }
@@ -60,7 +63,8 @@ export class GrowingBuffer {
 
   /** Drop everything, keeping room for `capacity` bytes. */
   reset(capacity = 0): void {
-    this.#bytes = capacity > 0 ? new Uint8Array(capacity) : EMPTY;
+    // Not zeroed: a message buffer sized in advance is written over in full before take().
+    this.#bytes = capacity > 0 ? allocUnfilled(capacity) : EMPTY;
     this.#length = 0;
   }
 
