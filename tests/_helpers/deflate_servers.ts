@@ -5,6 +5,7 @@
 import { WebSocketServer } from "ws";
 import { type DeflateOptions, serve } from "../../src/mod.ts";
 import { startPython } from "./python.ts";
+import { bunServe } from "./bun_serve.ts";
 import { SMALL } from "./deflate_interop.ts";
 
 /** A running echo server on 127.0.0.1. */
@@ -39,25 +40,14 @@ export async function wsDeflateServer(perMessageDeflate: object): Promise<Deflat
   };
 }
 
-type BunServe = (options: unknown) => { port: number; stop(force?: boolean): void };
-
 /** Bun.serve (uWebSockets) with `perMessageDeflate`, compressing every echo (Bun only). */
 export function bunDeflateServer(perMessageDeflate: unknown): DeflateServer {
-  const bun = (globalThis as { Bun?: { serve: BunServe } }).Bun!;
-  const native = bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch(request: Request, server: { upgrade(request: Request): boolean }) {
-      return server.upgrade(request) ? undefined : new Response("not an upgrade", { status: 400 });
-    },
-    websocket: {
-      perMessageDeflate,
-      message(socket: { send(data: unknown, compress?: boolean): void }, data: unknown) {
-        socket.send(data, true);
-      },
+  return bunServe({
+    perMessageDeflate,
+    message(socket: { send(data: unknown, compress?: boolean): void }, data: unknown) {
+      socket.send(data, true);
     },
   });
-  return { port: native.port, stop: () => Promise.resolve(native.stop(true)) };
 }
 
 const PYTHON_SERVER = `

@@ -5,6 +5,7 @@
 import { WebSocketServer } from "ws";
 import { serve } from "../../src/mod.ts";
 import { startPython } from "./python.ts";
+import { bunServe } from "./bun_serve.ts";
 
 /** A running echo server. */
 export interface EchoServer {
@@ -100,30 +101,20 @@ interface BunSocket {
   send(data: unknown): void;
   close(code?: number, reason?: string): void;
 }
-type BunServe = (options: unknown) => { port: number; stop(force?: boolean): void };
-
 /** Bun.serve's websocket handler (Bun only, uWebSockets underneath). */
 export function bunEchoServer(): EchoServer {
-  const bun = (globalThis as { Bun?: { serve: BunServe } }).Bun!;
-  const native = bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch(request: Request, server: { upgrade(request: Request): boolean }) {
-      return server.upgrade(request) ? undefined : new Response("not an upgrade", { status: 400 });
-    },
-    websocket: {
-      maxPayloadLength: 32 * 1024 * 1024,
-      message(socket: BunSocket, data: unknown) {
-        if (data === "close please") socket.close(4000, "as you wish");
-        else socket.send(data);
-      },
+  const native = bunServe({
+    maxPayloadLength: 32 * 1024 * 1024,
+    message(socket: BunSocket, data: unknown) {
+      if (data === "close please") socket.close(4000, "as you wish");
+      else socket.send(data);
     },
   });
   return {
     url: `ws://127.0.0.1:${native.port}`,
     fragments: { na: "neither Bun's ServerWebSocket nor our client's send() makes fragments" },
     closes: [],
-    stop: () => Promise.resolve(native.stop(true)),
+    stop: native.stop,
   };
 }
 
