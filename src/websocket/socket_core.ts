@@ -21,7 +21,7 @@ import { runtimeLocation } from "../client/location.ts";
 import { checkCloseArguments } from "../protocol/close_codes.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { normalizeProtocols } from "../protocol/subprotocols.ts";
-import { originOf, parseWebSocketUrl } from "../protocol/ws_url.ts";
+import { parseWebSocketUrl } from "../protocol/ws_url.ts";
 import type { Session } from "../session/session.ts";
 import {
   ON_CLOSE,
@@ -36,6 +36,7 @@ import { CloseEvent } from "./close_event.ts";
 import { errorEvent } from "./events.ts";
 import { toProtocols } from "./idl.ts";
 import { MessageEvent } from "./message_event.ts";
+import { messageOrigin } from "./message_origin.ts";
 import { bytesOf, sizeOf, toArrayBuffer } from "./message_data.ts";
 import { SafeListeners } from "./safe_events.ts";
 import { SendQueue } from "./send_order.ts";
@@ -242,7 +243,7 @@ export class SocketCore implements SessionEvents {
       : this.binaryType === "arraybuffer"
       ? toArrayBuffer(data)
       : new Blob([data as Uint8Array<ArrayBuffer>]);
-    this.fire(new MessageEvent("message", { data: value, origin: originOfUrl(this.url) }));
+    this.fire(new MessageEvent("message", { data: value, origin: messageOrigin(this.url) }));
   }
 
   /** Session event: a pong, with the round-trip time when it answers our ping. */
@@ -321,16 +322,4 @@ class RareState {
   // Only a Blob, or a send() behind one, waits here.
   queue: SendQueue | undefined;
   onSent: (() => void) | undefined;
-}
-
-// A message event's origin, without a slot per socket to cache it in: the
-// URL is serialized, so when it starts with the last origin found and a "/"
-// (where the authority of a special URL ends), that is its origin too. The
-// sockets of a server mostly share one, so this is one short comparison per
-// message; the URL is parsed only when the origin changes.
-let lastOrigin = "";
-function originOfUrl(url: string): string {
-  const origin = lastOrigin;
-  if (origin.length > 0 && url.charCodeAt(origin.length) === 0x2f && url.startsWith(origin)) return origin;
-  return lastOrigin = originOf(url);
 }
