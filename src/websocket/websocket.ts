@@ -23,6 +23,7 @@ import type { Session } from "../session/session.ts";
 import { bytesOf, isBinary } from "./message_data.ts";
 import { clampUnsignedShort } from "../protocol/close_codes.ts";
 import { type AcceptedConnection, type BinaryType, SocketCore } from "./socket_core.ts";
+import { connectSocket } from "./connect_socket.ts";
 import { restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
 import { defineInterface, isOptionsObject, toDOMString, toUSVString } from "./idl.ts";
 import { socketTopics, subscriptionsOf } from "../pubsub/socket_topics.ts";
@@ -100,7 +101,7 @@ export class WebSocket extends EventTarget {
     // WebIDL converts the arguments before the constructor's steps run.
     const href = toUSVString(url);
     const options = isOptionsObject(protocols) ? protocols as WebSocketOptions : { protocols };
-    this.#core = SocketCore.connect(this, href, options);
+    this.#core = connectSocket(this, href, options);
   }
 
   /** The URL, serialized. */
