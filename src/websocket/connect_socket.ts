@@ -19,6 +19,8 @@ import { runtimeLocation } from "../client/location.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { normalizeProtocols } from "../protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
+import { CloseEvent } from "./close_event.ts";
+import { errorEvent } from "./events.ts";
 import { toProtocols } from "./idl.ts";
 import { SocketCore } from "./socket_core.ts";
 
@@ -51,6 +53,13 @@ export function connectSocket(target: EventTarget, href: string, options: WebSoc
       core.fire(new Event("open"));
     },
     events: core,
-  }).then(() => core.pump(), (error: WebSocketError) => core.failConnecting(error));
+  }).then(() => core.pump(), (error: WebSocketError) => failConnecting(core, error));
   return core;
+}
+
+// The connection could not be opened: CLOSED, `error`, then `close` with 1006 a microtask later.
+function failConnecting(core: SocketCore, error: WebSocketError): void {
+  core.readyState = 3;
+  core.fire(errorEvent(error));
+  queueMicrotask(() => core.fire(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
 }

@@ -44,24 +44,6 @@ import type { NetAddress } from "../transport/types.ts";
 /** How `binaryType` presents binary messages. */
 export type BinaryType = "blob" | "arraybuffer";
 
-/** What the server hands over to make an accepted socket. */
-export interface AcceptedConnection {
-  /** The open session. */
-  session: Session;
-  /** The subprotocol chosen ("" for none). */
-  protocol: string;
-  /** The extensions agreed ("" for none). */
-  extensions: string;
-  /** The upgrade request, as kept. */
-  upgrade: KeptRequest;
-  /**
-   * Where the session's events go instead of the socket's own listeners (a
-   * server's handler object); the socket then fires no events, and the
-   * events must keep its state through {@link SocketCore.closed}.
-   */
-  events?: (core: SocketCore) => SessionEvents;
-}
-
 const nativeDispatch = EventTarget.prototype.dispatchEvent;
 
 /**
@@ -100,23 +82,16 @@ export class SocketCore implements SessionEvents {
   // What few sockets use, made on first use: a slot each would cost every idle one.
   #rare: RareState | undefined;
 
-  /** A CONNECTING socket firing at `target` (see `connectSocket` for a client's, {@link SocketCore.accepted}). */
-  constructor(target: EventTarget, url: string) {
+  /**
+   * A CONNECTING socket firing at `target`; with `upgrade`, the socket of a
+   * connection the server accepted (`connectSocket` and `acceptSocket` go on).
+   */
+  constructor(target: EventTarget, url: string, upgrade?: KeptRequest) {
     this.target = target;
     this.url = url;
-  }
-
-  /** The state of a socket the server accepted: OPEN from the start, and told the session's events. */
-  static accepted(target: EventTarget, accepted: AcceptedConnection): SocketCore {
-    const core = new SocketCore(target, accepted.upgrade.url);
-    core.readyState = 1;
-    core.protocol = accepted.protocol;
-    core.extensions = accepted.extensions;
-    core.session = accepted.session;
-    core.#fields = accepted.upgrade.fields;
-    core.#acceptedFrom = accepted.upgrade.remoteAddress;
-    accepted.session.setEvents(accepted.events?.(core) ?? core);
-    return core;
+    if (upgrade === undefined) return;
+    this.#fields = upgrade.fields;
+    this.#acceptedFrom = upgrade.remoteAddress;
   }
 
   /** On an accepted socket: its upgrade request (made when asked for). */
@@ -266,13 +241,6 @@ export class SocketCore implements SessionEvents {
   /** Client sockets: the controller that `close()` while CONNECTING aborts, made now. */
   abortController(): AbortController {
     return this.#more().abort = new AbortController();
-  }
-
-  /** The connection could not be opened: CLOSED, `error`, then `close` with 1006 a microtask later. */
-  failConnecting(error: WebSocketError): void {
-    this.readyState = 3;
-    this.fire(errorEvent(error));
-    queueMicrotask(() => this.fire(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
   }
 
   /** Hand what was queued (behind a Blob, or while connecting) to the session, in order. */
