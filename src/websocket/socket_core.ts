@@ -4,8 +4,9 @@
  * WebIDL has checked and converted their arguments, and the session's
  * events turned into DOM events on the socket. `websocket.ts` is the
  * interface (receivers, conversions, accessors) and holds one of these per
- * socket, so no engine method sits on `WebSocket.prototype`; a client
- * socket's start (URL, protocols, connecting) is in `connect_socket.ts`.
+ * socket, so no engine method sits on `WebSocket.prototype`. How a socket
+ * starts is beside it: a client's in `connect_socket.ts`, an accepted
+ * one's in `accept_socket.ts`.
  *
  * @example
  * ```ts
