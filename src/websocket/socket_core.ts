@@ -13,8 +13,7 @@
  * import { SocketCore } from "./socket_core.ts";
  * const target = new EventTarget();
  * const core = new SocketCore(target, "ws://127.0.0.1:8080/");
- * target.addEventListener("error", () => console.log(core.readyState)); // 3
- * core.close(undefined, undefined); // CONNECTING, and no session: nothing to abort
+ * console.log(core.readyState); // 0: connectSocket() or acceptSocket() goes on from here
  * ```
  * @module
  */
@@ -84,8 +83,9 @@ export class SocketCore implements SessionEvents {
   #rare: RareState | undefined;
 
   /**
-   * A CONNECTING socket firing at `target`; with `upgrade`, the socket of a
-   * connection the server accepted (`connectSocket` and `acceptSocket` go on).
+   * A socket firing at `target`, CONNECTING until `connectSocket` or
+   * `acceptSocket` goes on; the latter gives `upgrade`, the request the
+   * server accepted.
    */
   constructor(target: EventTarget, url: string, upgrade?: KeptRequest) {
     this.target = target;
