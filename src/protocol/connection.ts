@@ -1,26 +1,17 @@
 /**
  * The sans-I/O WebSocket connection (RFC 6455 §5–§7) after the opening
  * handshake: bytes in, events and bytes out. It knows nothing of sockets or
- * timers; the session feeds it reads and carries out what it asks for.
+ * timers; the session feeds it reads and carries out what it asks for
+ * (`connection_listener.ts`).
  *
  * @example
  * ```ts
- * import { Connection } from "./connection.ts";
+ * import { Connection, type ConnectionListener } from "./connection.ts";
  * import { loadCodec } from "../codec/load.ts";
  * import { DEFAULT_LIMITS } from "./defaults.ts";
- * const connection = new Connection(await loadCodec(), "server", {
- *   onWrite: (bytes) => console.log("send", bytes.length),
- *   onMessage: (data) => console.log("message", data),
- *   onPing: () => {},
- *   onPong: () => {},
- *   onPeerClose: (code, reason) => console.log("peer closed", code, reason),
- *   onProtocolError: (error) => {
- *     console.error(error.code);
- *     connection.sendFailure();
- *   },
- *   onEndTransport: () => console.log("close TCP now"),
- * }, DEFAULT_LIMITS);
- * connection.push(new Uint8Array([0x88, 0x82, 1, 2, 3, 4, 0x02, 0xea]));
+ * declare const listener: ConnectionListener;
+ * const connection = new Connection(await loadCodec(), "server", listener, DEFAULT_LIMITS);
+ * connection.push(new Uint8Array([0x88, 0x82, 1, 2, 3, 4, 0x02, 0xea])); // the peer's close: 1000
  * ```
  * @module
  */
@@ -31,39 +22,11 @@ import { encodeClosePayload, parseClosePayload } from "./close_codes.ts";
 import { errorInfo, WebSocketError } from "./errors.ts";
 import { MessageAssembler } from "./assembler.ts";
 import { CLOSED, type CloseResult, CLOSING, OPEN, type ReadyState } from "./connection_state.ts";
+import type { ConnectionLimits, ConnectionListener } from "./connection_listener.ts";
+import { type ConnectionSetup, decoderFor, setupOf } from "./connection_setup.ts";
 
 export { CLOSED, type CloseResult, CLOSING, CONNECTING, OPEN, type ReadyState } from "./connection_state.ts";
-
-/** What the connection asks of its driver, synchronously and in order. */
-export interface ConnectionListener {
-  /** Bytes to send, in order. `payloadBytes` is the application data they carry. */
-  onWrite(bytes: Uint8Array, payloadBytes: number): void;
-  /** A whole message: a string for text, a fresh `Uint8Array` for binary. */
-  onMessage(data: string | Uint8Array): void;
-  /** A ping arrived (a pong was already queued in reply). */
-  onPing(payload: Uint8Array): void;
-  /** A pong arrived. */
-  onPong(payload: Uint8Array): void;
-  /** The peer's close frame arrived (code 1005 when it carried none). */
-  onPeerClose(code: number, reason: string): void;
-  /**
-   * The input broke the protocol: the failure is recorded and reading has
-   * stopped, but nothing was sent yet. The driver calls
-   * {@link Connection.sendFailure} once every event that came before the
-   * error was delivered (and the application's replies went out).
-   */
-  onProtocolError(error: WebSocketError): void;
-  /** The protocol wants the transport closed now (RFC 6455 §7.1.1: the server closes TCP first). */
-  onEndTransport(): void;
-}
-
-/** Limits for received messages. */
-export interface ConnectionLimits {
-  /** Largest message in bytes, across fragments (1009 beyond). */
-  maxPayload: number;
-  /** Most frames per message (1009 beyond). */
-  maxFragments: number;
-}
+export type { ConnectionLimits, ConnectionListener } from "./connection_listener.ts";
 
 /**
  * One WebSocket connection from OPEN to CLOSED: the one state machine of the
@@ -82,7 +45,7 @@ export interface ConnectionLimits {
 export class Connection implements FrameSink {
   // Codec, role and limits, shared by the connections that share all three
   // (a server's): one slot here rather than three.
-  readonly #setup: Setup;
+  readonly #setup: ConnectionSetup;
   readonly #listener: ConnectionListener;
   #decoder: Decoder | undefined;
   readonly #encoder: Encoder;
@@ -275,12 +238,7 @@ export class Connection implements FrameSink {
   }
 
   #decoderNow(): Decoder {
-    const { codec, role, limits } = this.#setup;
-    return this.#decoder ??= codec.decoder({
-      role,
-      maxPayload: limits.maxPayload,
-      maxFragments: limits.maxFragments,
-    });
+    return this.#decoder ??= decoderFor(this.#setup);
   }
 
   // §5.5.1: no data after our close frame; nothing at all once the transport is gone.
@@ -309,21 +267,3 @@ export class Connection implements FrameSink {
 const STATE = 3;
 const CLOSE_SENT = 4;
 const STOPPED = 8;
-
-interface Setup {
-  readonly codec: Codec;
-  readonly role: Role;
-  readonly limits: ConnectionLimits;
-}
-
-// The last setup made for each codec: a server's connections all ask for
-// the same one. Weakly held: a codec of its own (permessage-deflate's) goes
-// with its connection.
-const setups = new WeakMap<Codec, Setup>();
-function setupOf(codec: Codec, role: Role, limits: ConnectionLimits): Setup {
-  const last = setups.get(codec);
-  if (last !== undefined && last.role === role && last.limits === limits) return last;
-  const setup = { codec, role, limits };
-  setups.set(codec, setup);
-  return setup;
-}

@@ -4,24 +4,22 @@
  * WebIDL has checked and converted their arguments, and the session's
  * events turned into DOM events on the socket. `websocket.ts` is the
  * interface (receivers, conversions, accessors) and holds one of these per
- * socket, so no engine method sits on `WebSocket.prototype`.
+ * socket, so no engine method sits on `WebSocket.prototype`. How a socket
+ * starts is beside it: a client's in `connect_socket.ts`, an accepted
+ * one's in `accept_socket.ts`.
  *
  * @example
  * ```ts
  * import { SocketCore } from "./socket_core.ts";
  * const target = new EventTarget();
- * const core = SocketCore.connect(target, "ws://127.0.0.1:8080", { protocols: ["chat"] });
- * target.addEventListener("open", () => core.send("hello"));
+ * const core = new SocketCore(target, "ws://127.0.0.1:8080/");
+ * console.log(core.readyState); // 0: connectSocket() or acceptSocket() goes on from here
  * ```
  * @module
  */
 
-import { connectClient, type WebSocketOptions } from "../client/connect.ts";
-import { runtimeLocation } from "../client/location.ts";
 import { checkCloseArguments } from "../protocol/close_codes.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
-import { normalizeProtocols } from "../protocol/subprotocols.ts";
-import { originOf, parseWebSocketUrl } from "../protocol/ws_url.ts";
 import type { Session } from "../session/session.ts";
 import {
   ON_CLOSE,
@@ -34,34 +32,17 @@ import {
 } from "../session/contract.ts";
 import { CloseEvent } from "./close_event.ts";
 import { errorEvent } from "./events.ts";
-import { toProtocols } from "./idl.ts";
 import { MessageEvent } from "./message_event.ts";
+import { messageOrigin } from "./message_origin.ts";
 import { bytesOf, sizeOf, toArrayBuffer } from "./message_data.ts";
 import { SafeListeners } from "./safe_events.ts";
 import { SendQueue } from "./send_order.ts";
+import { RareState } from "./rare_state.ts";
 import type { KeptRequest } from "./upgrade_info.ts";
 import type { NetAddress } from "../transport/types.ts";
 
 /** How `binaryType` presents binary messages. */
 export type BinaryType = "blob" | "arraybuffer";
-
-/** What the server hands over to make an accepted socket. */
-export interface AcceptedConnection {
-  /** The open session. */
-  session: Session;
-  /** The subprotocol chosen ("" for none). */
-  protocol: string;
-  /** The extensions agreed ("" for none). */
-  extensions: string;
-  /** The upgrade request, as kept. */
-  upgrade: KeptRequest;
-  /**
-   * Where the session's events go instead of the socket's own listeners (a
-   * server's handler object); the socket then fires no events, and the
-   * events must keep its state through {@link SocketCore.closed}.
-   */
-  events?: (core: SocketCore) => SessionEvents;
-}
 
 const nativeDispatch = EventTarget.prototype.dispatchEvent;
 
@@ -101,49 +82,17 @@ export class SocketCore implements SessionEvents {
   // What few sockets use, made on first use: a slot each would cost every idle one.
   #rare: RareState | undefined;
 
-  private constructor(target: EventTarget, url: string) {
+  /**
+   * A socket firing at `target`, CONNECTING until `connectSocket` or
+   * `acceptSocket` goes on; the latter gives `upgrade`, the request the
+   * server accepted.
+   */
+  constructor(target: EventTarget, url: string, upgrade?: KeptRequest) {
     this.target = target;
     this.url = url;
-  }
-
-  /**
-   * The WebSocket constructor's steps after WebIDL's conversions: resolve
-   * `href` (against the runtime's location, if any), check the protocols,
-   * and start connecting.
-   */
-  static connect(target: EventTarget, href: string, options: WebSocketOptions): SocketCore {
-    const listed = toProtocols(options.protocols);
-    const location = runtimeLocation();
-    const url = parseWebSocketUrl(href, location?.href);
-    const offered = normalizeProtocols(listed);
-    const core = new SocketCore(target, url.url);
-    const abort = core.#more().abort = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-    connectClient(url, offered, { ...options, signal, origin: location?.origin }, {
-      opened: (session, protocol, extensions) => {
-        if (core.readyState !== 0) return;
-        core.session = session;
-        core.readyState = 1;
-        core.protocol = protocol;
-        core.extensions = extensions;
-        core.fire(new Event("open"));
-      },
-      events: core,
-    }).then(() => core.#pump(), (error: WebSocketError) => core.#failConnecting(error));
-    return core;
-  }
-
-  /** The state of a socket the server accepted: OPEN from the start, and told the session's events. */
-  static accepted(target: EventTarget, accepted: AcceptedConnection): SocketCore {
-    const core = new SocketCore(target, accepted.upgrade.url);
-    core.readyState = 1;
-    core.protocol = accepted.protocol;
-    core.extensions = accepted.extensions;
-    core.session = accepted.session;
-    core.#fields = accepted.upgrade.fields;
-    core.#acceptedFrom = accepted.upgrade.remoteAddress;
-    accepted.session.setEvents(accepted.events?.(core) ?? core);
-    return core;
+    if (upgrade === undefined) return;
+    this.#fields = upgrade.fields;
+    this.#acceptedFrom = upgrade.remoteAddress;
   }
 
   /** On an accepted socket: its upgrade request (made when asked for). */
@@ -193,7 +142,7 @@ export class SocketCore implements SessionEvents {
     // A copy now: the caller may reuse its buffer before the queue drains.
     const queued = typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice();
     (this.#more().queue ??= new SendQueue()).push(queued);
-    this.#pump();
+    this.pump();
   }
 
   /** `close()` with its arguments converted. */
@@ -242,7 +191,7 @@ export class SocketCore implements SessionEvents {
       : this.binaryType === "arraybuffer"
       ? toArrayBuffer(data)
       : new Blob([data as Uint8Array<ArrayBuffer>]);
-    this.fire(new MessageEvent("message", { data: value, origin: originOfUrl(this.url) }));
+    this.fire(new MessageEvent("message", { data: value, origin: messageOrigin(this.url) }));
   }
 
   /** Session event: a pong, with the round-trip time when it answers our ping. */
@@ -290,17 +239,13 @@ export class SocketCore implements SessionEvents {
     return this.listeners ??= new SafeListeners(this.target);
   }
 
-  #more(): RareState {
-    return this.#rare ??= new RareState();
+  /** Client sockets: the controller that `close()` while CONNECTING aborts, made now. */
+  abortController(): AbortController {
+    return this.#more().abort = new AbortController();
   }
 
-  #failConnecting(error: WebSocketError): void {
-    this.readyState = 3;
-    this.fire(errorEvent(error));
-    queueMicrotask(() => this.fire(new CloseEvent("close", { code: 1006, reason: "", wasClean: false })));
-  }
-
-  #pump(): void {
+  /** Hand what was queued (behind a Blob, or while connecting) to the session, in order. */
+  pump(): void {
     const session = this.session;
     const rare = this.#rare;
     if (session === undefined || rare?.queue === undefined) return;
@@ -309,28 +254,8 @@ export class SocketCore implements SessionEvents {
       if (!session.send(payload)) rare.afterCloseBytes += size;
     });
   }
-}
 
-// The state of the few sockets that queue behind a Blob, send after close,
-// connect as clients or have their sends watched.
-class RareState {
-  // Client only: aborts the connection attempt (close() while CONNECTING).
-  abort: AbortController | undefined;
-  // Sent after close (or refused by the session): counted in bufferedAmount.
-  afterCloseBytes = 0;
-  // Only a Blob, or a send() behind one, waits here.
-  queue: SendQueue | undefined;
-  onSent: (() => void) | undefined;
-}
-
-// A message event's origin, without a slot per socket to cache it in: the
-// URL is serialized, so when it starts with the last origin found and a "/"
-// (where the authority of a special URL ends), that is its origin too. The
-// sockets of a server mostly share one, so this is one short comparison per
-// message; the URL is parsed only when the origin changes.
-let lastOrigin = "";
-function originOfUrl(url: string): string {
-  const origin = lastOrigin;
-  if (origin.length > 0 && url.charCodeAt(origin.length) === 0x2f && url.startsWith(origin)) return origin;
-  return lastOrigin = originOf(url);
+  #more(): RareState {
+    return this.#rare ??= new RareState();
+  }
 }

@@ -22,7 +22,9 @@ import type { NetAddress } from "../transport/types.ts";
 import type { Session } from "../session/session.ts";
 import { bytesOf, isBinary } from "./message_data.ts";
 import { clampUnsignedShort } from "../protocol/close_codes.ts";
-import { type AcceptedConnection, type BinaryType, SocketCore } from "./socket_core.ts";
+import type { BinaryType, SocketCore } from "./socket_core.ts";
+import { type AcceptedConnection, acceptSocket } from "./accept_socket.ts";
+import { connectSocket } from "./connect_socket.ts";
 import { restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
 import { defineInterface, isOptionsObject, toDOMString, toUSVString } from "./idl.ts";
 import { socketTopics, subscriptionsOf } from "../pubsub/socket_topics.ts";
@@ -30,7 +32,8 @@ import type { TopicData } from "../pubsub/topics.ts";
 
 export type { UpgradeInfo } from "./upgrade_info.ts";
 export type { WebSocketOptions } from "../client/connect.ts";
-export type { AcceptedConnection, BinaryType } from "./socket_core.ts";
+export type { BinaryType } from "./socket_core.ts";
+export type { AcceptedConnection } from "./accept_socket.ts";
 
 /**
  * A listener (or `on<type>` handler) for the WebSocket event `K`.
@@ -94,13 +97,13 @@ export class WebSocket extends EventTarget {
     if (arguments.length === 0) throw new TypeError("Cannot construct a WebSocket: a URL is required");
     super();
     if ((url as unknown) === ACCEPTED) {
-      this.#core = SocketCore.accepted(this, protocols as unknown as AcceptedConnection);
+      this.#core = acceptSocket(this, protocols as unknown as AcceptedConnection);
       return;
     }
     // WebIDL converts the arguments before the constructor's steps run.
     const href = toUSVString(url);
     const options = isOptionsObject(protocols) ? protocols as WebSocketOptions : { protocols };
-    this.#core = SocketCore.connect(this, href, options);
+    this.#core = connectSocket(this, href, options);
   }
 
   /** The URL, serialized. */

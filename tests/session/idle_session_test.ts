@@ -8,39 +8,14 @@ import { ON_CLOSE, ON_MESSAGE, type SessionEvents } from "../../src/session/cont
 import { loadCodec } from "../../src/codec/load.ts";
 import { Connection } from "../../src/protocol/connection.ts";
 import { DEFAULT_LIMITS } from "../../src/protocol/defaults.ts";
-import type { Transport, TransportSink } from "../../src/transport/types.ts";
 import { concat, frame, toHex } from "../_helpers/frames.ts";
-
-/** A transport that keeps what is written, with a queue length the test sets. */
-function holding(): {
-  transport: Transport & { writableLength: number };
-  written: Uint8Array[];
-  sink(): TransportSink;
-} {
-  const written: Uint8Array[] = [];
-  let sink: TransportSink | undefined;
-  const transport = {
-    capabilities: { lentBuffer: false },
-    remoteAddress: undefined,
-    writableLength: 0,
-    start: (given: TransportSink) => void (sink = given),
-    write(bytes: Uint8Array) {
-      written.push(bytes.slice());
-      return true;
-    },
-    pause: () => {},
-    resume: () => {},
-    end: () => {},
-    destroy: () => sink?.onClosed(),
-  };
-  return { transport, written, sink: () => sink! };
-}
+import { fakeTransport } from "../_helpers/fake_transport.ts";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe("an idle session", () => {
   it("reports nothing buffered and is drained at once before it ever sent a frame", async () => {
-    const { transport } = holding();
+    const { transport } = fakeTransport();
     const session = new Session(transport, {});
     session.open(await loadCodec(), "server", new Uint8Array(0));
     assert.equal(session.bufferedAmount, 0);
@@ -50,7 +25,7 @@ describe("an idle session", () => {
   });
 
   it("delivers the first message after idling, and counts its reply until the transport has it", async () => {
-    const { transport, written } = holding();
+    const { transport, written } = fakeTransport();
     const messages: unknown[] = [];
     const session: Session = new Session(transport, {
       [ON_MESSAGE]: (data) => {
@@ -78,7 +53,7 @@ describe("an idle session", () => {
   });
 
   it("closes cleanly when the peer's close frame is the first thing it reads", async () => {
-    const { transport, written, sink } = holding();
+    const { transport, written, sink } = fakeTransport();
     const closes: unknown[] = [];
     const events: SessionEvents = { [ON_CLOSE]: (code, reason, wasClean) => closes.push([code, reason, wasClean]) };
     const session = new Session(transport, events);
@@ -94,30 +69,8 @@ describe("an idle session", () => {
 });
 
 describe("reading held or corked first after idling", () => {
-  /** A transport that logs pause, resume, cork and uncork, and the writes between them. */
-  function logging(cork: boolean): { transport: Transport; log: string[]; sink(): TransportSink } {
-    const log: string[] = [];
-    let sink: TransportSink | undefined;
-    const transport: Transport = {
-      capabilities: { lentBuffer: false },
-      remoteAddress: undefined,
-      writableLength: 0,
-      start: (given: TransportSink) => void (sink = given),
-      write(bytes: Uint8Array) {
-        log.push(`write ${toHex(bytes)}`);
-        return true;
-      },
-      pause: () => void log.push("pause"),
-      resume: () => void log.push("resume"),
-      end: () => {},
-      destroy: () => sink?.onClosed(),
-      ...(cork ? { cork: () => void log.push("cork"), uncork: () => void log.push("uncork") } : {}),
-    };
-    return { transport, log, sink: () => sink! };
-  }
-
   it("pauses the transport when the owner holds reading before any event, and resumes it when released", async () => {
-    const { transport, log } = logging(false);
+    const { transport, log } = fakeTransport();
     const session = new Session(transport, {});
     session.open(await loadCodec(), "server", new Uint8Array(0));
     await tick();
@@ -132,7 +85,7 @@ describe("reading held or corked first after idling", () => {
   });
 
   it("keeps the owner's hold across a read delivered meanwhile", async () => {
-    const { transport, log } = logging(false);
+    const { transport, log } = fakeTransport();
     const messages: unknown[] = [];
     const session = new Session(transport, { [ON_MESSAGE]: (data) => void messages.push(data) });
     session.open(await loadCodec(), "server", new Uint8Array(0));
@@ -147,7 +100,7 @@ describe("reading held or corked first after idling", () => {
   });
 
   it("uncorks after the events of the first read, its replies inside the cork", async () => {
-    const { transport, log } = logging(true);
+    const { transport, log } = fakeTransport({ cork: true });
     const session: Session = new Session(transport, { [ON_MESSAGE]: (data) => void session.send(`re:${data}`) });
     session.open(await loadCodec(), "server", new Uint8Array(0));
     await tick();

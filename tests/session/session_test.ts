@@ -7,34 +7,15 @@ import { ON_CLOSE, ON_ERROR, ON_MESSAGE } from "../../src/session/contract.ts";
 import { loadCodec } from "../../src/codec/load.ts";
 import { resolveSessionOptions } from "../../src/session/options.ts";
 import { VirtualClock } from "../_helpers/virtual_clock.ts";
-import type { Transport, TransportSink } from "../../src/transport/types.ts";
 import { concat, frame, toHex } from "../_helpers/frames.ts";
+import { fakeTransport } from "../_helpers/fake_transport.ts";
 
-/** A transport that only logs; with `corks`, it offers cork/uncork. */
-function scripted(corks: boolean): { transport: Transport; log: string[] } {
-  const log: string[] = [];
-  const transport: Transport = {
-    capabilities: { lentBuffer: false },
-    remoteAddress: undefined,
-    writableLength: 0,
-    start: (_sink: TransportSink) => {},
-    write(bytes) {
-      // Server frames of these tests: 2-byte header, text payload.
-      log.push(`write ${new TextDecoder().decode(bytes.subarray(2))}`);
-      return true;
-    },
-    pause: () => {},
-    resume: () => {},
-    end: () => log.push("end"),
-    destroy: () => log.push("destroy"),
-    ...(corks ? { cork: () => log.push("cork"), uncork: () => log.push("uncork") } : {}),
-  };
-  return { transport, log };
-}
+/** Server frames of these tests: 2-byte header, text payload. */
+const showText = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(2));
 
 /** An open server session whose listener answers every message with "re:" and the message. */
 async function answering(corks: boolean): Promise<{ session: Session; log: string[] }> {
-  const { transport, log } = scripted(corks);
+  const { transport, log } = fakeTransport({ cork: corks, show: showText });
   const session: Session = new Session(transport, {
     [ON_MESSAGE]: (data) => session.send(`re:${data}`),
   });
@@ -55,10 +36,12 @@ describe("Session", () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     // The first message is delivered at once, inside the first data() call;
     // each read's replies are let go as soon as its own messages are delivered.
+    // A read arriving behind one still being delivered pauses reading until all are.
     assert.deepEqual(log, [
       "cork",
       "write re:a",
       "cork",
+      "pause",
       "cork",
       "write re:b",
       "uncork",
@@ -66,6 +49,7 @@ describe("Session", () => {
       "uncork",
       "write re:d",
       "uncork",
+      "resume",
     ]);
   });
 
@@ -79,26 +63,7 @@ describe("Session", () => {
 
 describe("Session failures", () => {
   it("the first failure wins: a full send buffer is not replaced by a protocol error that follows", async () => {
-    const log: string[] = [];
-    let queued = 0;
-    let sink: TransportSink | undefined;
-    const transport: Transport = {
-      capabilities: { lentBuffer: false },
-      remoteAddress: undefined,
-      get writableLength() {
-        return queued;
-      },
-      start: (given) => sink = given,
-      write(bytes) {
-        queued += bytes.length;
-        log.push(`write ${toHex(bytes.subarray(0, 4))}`);
-        return false;
-      },
-      pause: () => {},
-      resume: () => {},
-      end: () => log.push("end"),
-      destroy: () => log.push("destroy"),
-    };
+    const { transport, log, sink } = fakeTransport({ holdWrites: true, show: (bytes) => toHex(bytes.subarray(0, 4)) });
     const seen: string[] = [];
     const session = new Session(transport, {
       [ON_ERROR]: (error) => seen.push(`error ${(error as { code?: string }).code}`),
@@ -107,8 +72,8 @@ describe("Session failures", () => {
     session.open(await loadCodec(), "server", new Uint8Array(0));
     session.send("more than four bytes");
     // The peer's next frame breaks the protocol (a reserved opcode): it must not take over.
-    sink!.onData(frame({ opcode: 3, mask: true }));
-    sink!.onClosed();
+    sink().onData(frame({ opcode: 3, mask: true }));
+    sink().onClosed();
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(seen, ["error WS_ERR_BUFFER_FULL", "close 1006 false"]);
     assert.deepEqual(log, ["write 81 14 6d 6f", "write 88 27 03 f0", "end"], "one close frame: 1008");
@@ -118,25 +83,8 @@ describe("Session failures", () => {
 describe("Session timers on a virtual clock", () => {
   /** An open server session over a logging transport; time moves only by `clock.advance`. */
   async function timed(options: Parameters<typeof resolveSessionOptions>[0]) {
-    const log: string[] = [];
-    let sink: TransportSink | undefined;
-    const transport: Transport = {
-      capabilities: { lentBuffer: false },
-      remoteAddress: undefined,
-      writableLength: 0,
-      start: (given) => sink = given,
-      write(bytes) {
-        log.push(`write ${toHex(bytes.subarray(0, 2))}`);
-        return true;
-      },
-      pause: () => {},
-      resume: () => {},
-      end: () => log.push("end"),
-      destroy: () => {
-        log.push("destroy");
-        sink?.onClosed();
-      },
-    };
+    // These tests watch the wire: reading held while a read is delivered is not their subject.
+    const { transport, log, sink } = fakeTransport({ logReading: false, show: (bytes) => toHex(bytes.subarray(0, 2)) });
     const seen: string[] = [];
     const clock = new VirtualClock();
     const session = new Session(
@@ -149,7 +97,7 @@ describe("Session timers on a virtual clock", () => {
       clock,
     );
     session.open(await loadCodec(), "server", new Uint8Array(0));
-    return { session, log, seen, clock, sink: () => sink! };
+    return { session, log, seen, clock, sink };
   }
 
   it("idleTimeout: a silent peer is pinged after the timeout, and dropped when it stays silent (1006)", async () => {

@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { serve, WebSocket } from "../../src/mod.ts";
 import { once } from "../_helpers/events.ts";
+import { messageOrigin } from "../../src/websocket/message_origin.ts";
 
 describe("MessageEvent.origin", () => {
   it("is each socket's own origin when sockets of different origins take turns", async () => {
@@ -43,5 +44,22 @@ describe("MessageEvent.origin", () => {
       for (const ws of sockets) ws.close();
       await Promise.all([one.shutdown(), two.shutdown()]);
     }
+  });
+});
+
+describe("messageOrigin", () => {
+  it("serializes scheme, host and a non-default port, never path, query or credentials", () => {
+    assert.equal(messageOrigin("ws://user:pw@127.0.0.1:8080/chat?x=1"), "ws://127.0.0.1:8080");
+    assert.equal(messageOrigin("wss://example.com:443/"), "wss://example.com");
+    assert.equal(messageOrigin("ws://[::1]:9000/a"), "ws://[::1]:9000");
+  });
+
+  it("tells apart a host that only begins like the origin found before", () => {
+    assert.equal(messageOrigin("ws://127.0.0.1:80/"), "ws://127.0.0.1");
+    // Starts with "ws://127.0.0.1" but the authority goes on: its own origin.
+    assert.equal(messageOrigin("ws://127.0.0.10/"), "ws://127.0.0.10");
+    assert.equal(messageOrigin("ws://127.0.0.1:8080/"), "ws://127.0.0.1:8080");
+    assert.equal(messageOrigin("ws://127.0.0.1/"), "ws://127.0.0.1");
+    assert.equal(messageOrigin("ws://127.0.0.1/x"), "ws://127.0.0.1");
   });
 });
