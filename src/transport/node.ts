@@ -18,6 +18,7 @@ import * as net from "node:net";
 import process from "node:process";
 import * as tls from "node:tls";
 import { framePool } from "../bytes/frame_pool.ts";
+import { adoptWithOnread, type OnRead } from "./node_server_reads.ts";
 import { connectThroughTunnel } from "./node_tunnel.ts";
 import type {
   ConnectOptions,
@@ -53,10 +54,14 @@ class NodeTransport implements Transport {
   #pendingError: Error | undefined;
   #lent: Uint8Array = SPARE;
   #corked = false;
+  // Reads land in SPARE, shared by every such socket, and are copied out at
+  // once: an idle server connection then holds no read region of its own.
+  readonly #spareReads: boolean;
 
-  constructor(socket: net.Socket, lentBuffer: boolean) {
+  constructor(socket: net.Socket, lentBuffer: boolean, spareReads = false) {
     this.#socket = socket;
-    this.capabilities = lentBuffer ? LENT : OWN_BUFFERS;
+    this.capabilities = lentBuffer && !spareReads ? LENT : OWN_BUFFERS;
+    this.#spareReads = spareReads;
     socket.setNoDelay(true);
     void this.remoteAddress;
     (socket as OwnedSocket)[OWNER] = this;
@@ -106,7 +111,7 @@ class NodeTransport implements Transport {
 
   start(sink: TransportSink): void {
     this.#sink = sink;
-    if (!this.capabilities.lentBuffer) this.#socket.on("data", NodeTransport.#onData);
+    if (!this.capabilities.lentBuffer && !this.#spareReads) this.#socket.on("data", NodeTransport.#onData);
     // A socket that carried a proxy's CONNECT exchange waits paused for its reader.
     if (this.#socket.isPaused()) this.#socket.resume();
     this.#socket.on("end", NodeTransport.#onEnd);
@@ -127,7 +132,7 @@ class NodeTransport implements Transport {
    * read (and once at connect, before `start`): remember which it was.
    */
   buffer(): Uint8Array {
-    this.#lent = this.#sink?.buffer() ?? SPARE;
+    this.#lent = this.#spareReads ? SPARE : this.#sink?.buffer() ?? SPARE;
     return this.#lent;
   }
 
@@ -243,16 +248,31 @@ function connect(options: ConnectOptions): Promise<Transport> {
   });
 }
 
+/** A transport for a socket accepted paused, reading into SPARE where this Node allows. */
+function withSpareReads(accepted: net.Socket): NodeTransport {
+  const made: { transport?: NodeTransport } = {};
+  const onread: OnRead = {
+    buffer: () => SPARE,
+    callback: (n) => {
+      made.transport?.read(n);
+      return true;
+    },
+  };
+  const socket = adoptWithOnread(accepted, onread);
+  if (socket === undefined) return new NodeTransport(accepted, false);
+  return made.transport = new NodeTransport(socket, true, true);
+}
+
 async function listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener> {
   const handler = (socket: net.Socket) => {
     // The session answers a peer's FIN itself (a plain HTTP answer may still
     // be on its way), as on Deno and Bun, and as node:http's sockets allow.
     socket.allowHalfOpen = true;
-    onConnection(new NodeTransport(socket, false));
+    onConnection(options.tls ? new NodeTransport(socket, false) : withSpareReads(socket));
   };
   const server: net.Server = options.tls
     ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, handler)
-    : net.createServer(handler);
+    : net.createServer({ pauseOnConnect: true }, handler);
   // A failed TLS handshake must not crash the process.
   server.on("tlsClientError", () => {});
   await new Promise<void>((resolve, reject) => {
