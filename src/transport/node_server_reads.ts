@@ -60,7 +60,9 @@ export function adoptWithOnread(accepted: net.Socket, onread: OnRead): net.Socke
   ) return undefined;
   let socket: WithHandle;
   try {
-    socket = new net.Socket({ handle, allowHalfOpen: true, pauseOnCreate: true, onread } as net.SocketConstructorOpts);
+    socket = new net.Socket(
+      { handle, allowHalfOpen: true, pauseOnCreate: true, onread } as unknown as net.SocketConstructorOpts,
+    );
   } catch {
     return undefined;
   }
