@@ -18,7 +18,7 @@ import * as net from "node:net";
 import process from "node:process";
 import * as tls from "node:tls";
 import { framePool } from "../bytes/frame_pool.ts";
-import { adoptWithOnread, type OnRead } from "./node_server_reads.ts";
+import { adoptWithOnread, type OnRead, SHARED_READS_PAY } from "./node_server_reads.ts";
 import { connectThroughTunnel } from "./node_tunnel.ts";
 import type {
   ConnectOptions,
@@ -268,11 +268,12 @@ async function listen(options: ListenOptions, onConnection: (transport: Transpor
     // The session answers a peer's FIN itself (a plain HTTP answer may still
     // be on its way), as on Deno and Bun, and as node:http's sockets allow.
     socket.allowHalfOpen = true;
-    onConnection(options.tls ? new NodeTransport(socket, false) : withSpareReads(socket));
+    onConnection(shared ? withSpareReads(socket) : new NodeTransport(socket, false));
   };
+  const shared = options.tls === undefined && SHARED_READS_PAY;
   const server: net.Server = options.tls
     ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, handler)
-    : net.createServer({ pauseOnConnect: true }, handler);
+    : net.createServer({ pauseOnConnect: shared }, handler);
   // A failed TLS handshake must not crash the process.
   server.on("tlsClientError", () => {});
   await new Promise<void>((resolve, reject) => {

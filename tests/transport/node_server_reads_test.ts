@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { connect, createServer, type Socket } from "node:net";
 import type { Transport, TransportSink } from "../../src/transport/types.ts";
-import { adoptWithOnread } from "../../src/transport/node_server_reads.ts";
+import { adoptWithOnread, SHARED_READS_PAY } from "../../src/transport/node_server_reads.ts";
 
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
 const onNode = g.Bun === undefined && g.Deno === undefined;
@@ -131,9 +131,11 @@ describe("Node server sockets reading into a shared buffer", () => {
       }
       for (const r of recorders) await r.until(() => r.bytes >= SIZE);
       for (let i = 0; i < 3; i++) assert.deepEqual(recorders[i].received(), sent[i], `connection ${i}`);
-      // The point of it: dozens of reads, no fresh ArrayBuffer for any of them.
+      // The point of it: dozens of reads, no fresh ArrayBuffer for any of them
+      // (on the Nodes where that pays; the others keep one per read).
       const buffers = new Set(recorders.flatMap((r) => [...r.buffers]));
-      assert.equal(buffers.size, 1);
+      if (SHARED_READS_PAY) assert.equal(buffers.size, 1);
+      else assert.ok(buffers.size > 1);
     } finally {
       for (const client of clients) client.destroy();
       await close();
@@ -208,6 +210,35 @@ describe("Node server sockets reading into a shared buffer", () => {
 
 describe("adoptWithOnread", () => {
   const onread = { buffer: () => new Uint8Array(16), callback: () => true };
+
+  it("takes a socket accepted paused: its reads land in the lent buffer, in order", { skip: NODE_ONLY }, async () => {
+    const lent = new Uint8Array(7);
+    let text = "";
+    const all = pattern(1000, 9).map((b) => 97 + (b % 26));
+    const got = new Promise<string>((resolve) => {
+      const server = createServer({ pauseOnConnect: true }, (accepted) => {
+        const socket = adoptWithOnread(accepted, {
+          buffer: () => lent,
+          callback: (n) => {
+            text += new TextDecoder().decode(lent.subarray(0, n));
+            if (text.length === all.length) {
+              resolve(text);
+              socket?.destroy();
+              server.close();
+            }
+            return true;
+          },
+        });
+        assert.ok(socket !== undefined);
+        socket.resume();
+      });
+      server.listen(0, "127.0.0.1", () => {
+        const client = connect((server.address() as { port: number }).port, "127.0.0.1", () => client.end(all));
+        client.on("error", () => {});
+      });
+    });
+    assert.equal(await got, new TextDecoder().decode(all));
+  });
 
   it("refuses a socket without a handle", () => {
     const socket = new (class {
