@@ -248,19 +248,19 @@ function connect(options: ConnectOptions): Promise<Transport> {
   });
 }
 
+// One for every accepted socket: Node calls it on the socket, which names its transport.
+const SPARE_READS: OnRead = {
+  buffer: () => SPARE,
+  callback(n) {
+    (this as OwnedSocket)[OWNER]?.read(n);
+    return true;
+  },
+};
+
 /** A transport for a socket accepted paused, reading into SPARE where this Node allows. */
 function withSpareReads(accepted: net.Socket): NodeTransport {
-  const made: { transport?: NodeTransport } = {};
-  const onread: OnRead = {
-    buffer: () => SPARE,
-    callback: (n) => {
-      made.transport?.read(n);
-      return true;
-    },
-  };
-  const socket = adoptWithOnread(accepted, onread);
-  if (socket === undefined) return new NodeTransport(accepted, false);
-  return made.transport = new NodeTransport(socket, true, true);
+  const socket = adoptWithOnread(accepted, SPARE_READS);
+  return socket === undefined ? new NodeTransport(accepted, false) : new NodeTransport(socket, true, true);
 }
 
 async function listen(options: ListenOptions, onConnection: (transport: Transport) => void): Promise<Listener> {
