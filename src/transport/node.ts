@@ -112,7 +112,12 @@ class NodeTransport implements Transport {
   start(sink: TransportSink): void {
     this.#sink = sink;
     if (!this.capabilities.lentBuffer && !this.#spareReads) this.#socket.on("data", NodeTransport.#onData);
-    // A socket that carried a proxy's CONNECT exchange waits paused for its reader.
+    // A socket that carried a proxy's CONNECT exchange waits paused for its
+    // reader, and an accepted one with spare reads was made paused. That one
+    // starts reading through read(0), as Node's own onread sockets do: the
+    // stream then counts a read as under way, so the read(0) that resume()
+    // leaves for the next tick cannot restart a read paused in between.
+    if (this.#spareReads) this.#socket.read(0);
     if (this.#socket.isPaused()) this.#socket.resume();
     this.#socket.on("end", NodeTransport.#onEnd);
     this.#socket.on("drain", NodeTransport.#onDrain);

@@ -166,6 +166,26 @@ describe("Node server sockets reading into a shared buffer", () => {
     }
   });
 
+  it("paused in the same turn as start, it reads nothing until resumed", { skip: NODE_ONLY }, async () => {
+    const { listener, next, close } = await nodeServer();
+    const client = await dial(listener.address.port);
+    try {
+      const transport = await next(1);
+      const r = recorder();
+      transport.start(r.sink);
+      transport.pause();
+      client.write("held");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(r.bytes, 0, "no read while paused");
+      transport.resume();
+      await r.until(() => r.bytes === 4);
+      assert.equal(new TextDecoder().decode(r.received()), "held");
+    } finally {
+      client.destroy();
+      await close();
+    }
+  });
+
   it("a peer's FIN leaves our side open to answer; then both close", { skip: NODE_ONLY }, async () => {
     const { listener, next, close } = await nodeServer();
     const client = await dial(listener.address.port);
