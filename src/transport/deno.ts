@@ -114,9 +114,10 @@ class DenoTransport implements Transport {
           if (this.#writeEnded) this.#finish();
           break;
         }
-        this.#regions.landed(n);
         if (own === undefined) sink.onRead(n);
         else sink.onData(region.subarray(0, n));
+        // After delivery: a bulk buffer given up here may be read into by another connection.
+        this.#regions.landed(n);
       }
     } catch (error) {
       this.#finish(error as Error);

@@ -12,7 +12,10 @@
  *   a Deno echo server measured 30% less CPU per 1 MiB message (16% at
  *   64 KiB) with the copy and 4 reads.
  *
- * The bulk buffer goes once the connection is quiet again.
+ * The bulk buffer goes once the connection is quiet again, to a few spares
+ * the process keeps: a connection echoing 1 MiB messages one at a time goes
+ * quiet after each one, and a fresh 256 KiB buffer per message was 1.6% of
+ * the server's time in its own allocation alone, more in page faults.
  *
  * @example
  * ```ts
@@ -31,6 +34,11 @@ export const QUIET_READ_SIZE = 2048;
 export const BULK_MIN = 64 * 1024;
 /** The bulk buffer's size: a quarter of a 1 MiB message per read. */
 export const BULK_READ_SIZE = 256 * 1024;
+/** How many bulk buffers quiet connections leave for others (1 MiB). */
+export const MAX_SPARES = 4;
+
+// Shared by every connection: a buffer here is nobody's, its last bytes delivered.
+const spares: Uint8Array[] = [];
 
 /**
  * One connection's choice of read buffer.
@@ -55,12 +63,17 @@ export class ReadRegions {
     const last = this.#last;
     if (last < QUIET_READ_SIZE) return this.#quiet ??= new Uint8Array(QUIET_READ_SIZE);
     if (last < BULK_MIN) return undefined;
-    return this.#bulk ??= new Uint8Array(BULK_READ_SIZE);
+    return this.#bulk ??= spares.pop() ?? new Uint8Array(BULK_READ_SIZE);
   }
 
-  /** The last read brought `n` bytes. */
+  /**
+   * The last read brought `n` bytes, and they were delivered: its buffer
+   * may go to another connection now.
+   */
   landed(n: number): void {
     this.#last = n;
-    if (n < QUIET_READ_SIZE) this.#bulk = undefined;
+    if (n >= QUIET_READ_SIZE || this.#bulk === undefined) return;
+    if (spares.length < MAX_SPARES) spares.push(this.#bulk);
+    this.#bulk = undefined;
   }
 }

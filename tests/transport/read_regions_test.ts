@@ -1,6 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { BULK_MIN, BULK_READ_SIZE, QUIET_READ_SIZE, ReadRegions } from "../../src/transport/read_regions.ts";
+import {
+  BULK_MIN,
+  BULK_READ_SIZE,
+  MAX_SPARES,
+  QUIET_READ_SIZE,
+  ReadRegions,
+} from "../../src/transport/read_regions.ts";
 
 describe("ReadRegions", () => {
   it("starts quiet: a small buffer of its own, the same one each time", () => {
@@ -35,15 +41,34 @@ describe("ReadRegions", () => {
     assert.equal(regions.own(), bulk);
   });
 
-  it("a quiet read drops the bulk buffer: an idle connection holds only the small one", () => {
+  it("a quiet read gives the bulk buffer up: an idle connection holds only the small one", () => {
     const regions = new ReadRegions();
     regions.landed(BULK_MIN);
     const bulk = regions.own();
     regions.landed(1);
     assert.equal(regions.own()?.length, QUIET_READ_SIZE);
-    regions.landed(BULK_MIN);
-    const next = regions.own();
-    assert.equal(next?.length, BULK_READ_SIZE);
-    assert.notEqual(next, bulk);
+    // Given up to the spares: the next connection with bulk data reads into it.
+    const other = new ReadRegions();
+    other.landed(BULK_MIN);
+    assert.equal(other.own(), bulk);
+  });
+
+  it("keeps at most MAX_SPARES buffers given up", () => {
+    const count = MAX_SPARES + 2;
+    const held = Array.from({ length: count }, () => {
+      const regions = new ReadRegions();
+      regions.landed(BULK_MIN);
+      return { regions, bulk: regions.own()! };
+    });
+    assert.equal(new Set(held.map((h) => h.bulk)).size, count);
+    for (const h of held) h.regions.landed(0);
+    const given = new Set(held.map((h) => h.bulk));
+    let reused = 0;
+    for (let i = 0; i < count; i++) {
+      const regions = new ReadRegions();
+      regions.landed(BULK_READ_SIZE);
+      if (given.has(regions.own()!)) reused++;
+    }
+    assert.equal(reused, MAX_SPARES);
   });
 });
