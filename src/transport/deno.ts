@@ -1,9 +1,8 @@
 /**
  * The Deno adapter (`Deno.connect`, `Deno.connectTls`, `Deno.listen`,
  * `Deno.listenTls`). A busy connection reads straight into codec memory
- * (`conn.read(view)`); a quiet one waits in a small buffer of its own, since
- * a read pending on a 64 KiB region of codec memory costs about 14 KiB of
- * RSS, and a server holds many quiet connections. Writes are queued behind
+ * (`conn.read(view)`); a quiet one, or one receiving bulk data, reads into a
+ * buffer of its own (see `read_regions.ts`). Writes are queued behind
  * one write loop because `conn.write` is async and may write only part of a
  * buffer.
  *
@@ -20,11 +19,10 @@
 import { framePool } from "../bytes/frame_pool.ts";
 import { abortable } from "./abortable.ts";
 import { connectThroughTunnel } from "./deno_tunnel.ts";
+import { ReadRegions } from "./read_regions.ts";
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
 
 const HIGH_WATER_MARK = 64 * 1024;
-// A read that fills this buffer means traffic: the next one goes to codec memory.
-const QUIET_READ_SIZE = 2048;
 
 class DenoTransport implements Transport {
   readonly capabilities = { lentBuffer: true };
@@ -40,9 +38,7 @@ class DenoTransport implements Transport {
   #needDrain = false;
   #readEnded = false;
   #writeEnded = false;
-  #quietBuffer: Uint8Array | undefined;
-  // Kept across a pause: a busy connection paused for backpressure is still busy when it resumes.
-  #busy = false;
+  readonly #regions = new ReadRegions();
   #corked = false;
 
   constructor(conn: Deno.Conn) {
@@ -109,8 +105,8 @@ class DenoTransport implements Transport {
     const sink = this.#sink!;
     try {
       while (!this.#paused && !this.#closed) {
-        const busy = this.#busy;
-        const region = busy ? sink.buffer() : this.#quietBuffer ??= new Uint8Array(QUIET_READ_SIZE);
+        const own = this.#regions.own();
+        const region = own ?? sink.buffer();
         const n = await this.#conn.read(region);
         if (n === null) {
           this.#readEnded = true;
@@ -118,9 +114,10 @@ class DenoTransport implements Transport {
           if (this.#writeEnded) this.#finish();
           break;
         }
-        if (busy) sink.onRead(n);
+        if (own === undefined) sink.onRead(n);
         else sink.onData(region.subarray(0, n));
-        this.#busy = n >= QUIET_READ_SIZE;
+        // After delivery: a bulk buffer given up here may be read into by another connection.
+        this.#regions.landed(n);
       }
     } catch (error) {
       this.#finish(error as Error);

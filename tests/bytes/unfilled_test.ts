@@ -27,6 +27,25 @@ describe("allocUnfilled", () => {
     assert.equal(b[0], 2);
   });
 
+  it("on Deno, does not touch Buffer (it zeroes anyway, and loads the Node compatibility layer)", async () => {
+    if ((globalThis as { Deno?: unknown }).Deno === undefined) return;
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, "Buffer");
+    let touched = 0;
+    Object.defineProperty(globalThis, "Buffer", {
+      configurable: true,
+      get: () => (touched++, undefined),
+    });
+    try {
+      // A fresh instance of the module, so its allocator is chosen again under the trap.
+      const fresh = await import(`../../src/bytes/unfilled.ts?deno-probe=${Date.now()}`);
+      assert.equal(fresh.allocUnfilled(65_550).length, 65_550);
+    } finally {
+      if (descriptor === undefined) delete (globalThis as { Buffer?: unknown }).Buffer;
+      else Object.defineProperty(globalThis, "Buffer", descriptor);
+    }
+    assert.equal(touched, 0);
+  });
+
   it("zeroes small arrays as before", () => {
     assert.ok(allocUnfilled(UNFILLED_MIN - 1).every((byte) => byte === 0));
   });
