@@ -27,6 +27,7 @@ import type {
 
 import { ByteQueue } from "../bytes/byte_queue.ts";
 import { framePool, MIN_POOLED } from "../bytes/frame_pool.ts";
+import { isBorrowed } from "../bytes/in_place_frames.ts";
 import { abortable } from "./abortable.ts";
 import { connectThroughTunnel } from "./bun_tunnel.ts";
 import { Bun, type BunHandlers, type BunSocket, type BunSocketOwner } from "./bun_api.ts";
@@ -89,16 +90,18 @@ class BunTransport implements Transport, BunSocketOwner {
 
   write(bytes: Uint8Array): boolean {
     if ((this.#flags & (CLOSED | ENDING)) !== 0) return false;
+    // Over the application's bytes: written or copied before returning (see bytes/in_place_frames.ts).
+    const borrowed = isBorrowed(bytes);
     if (this.#queued > 0) {
       // What this turn batched was written before: it goes ahead of these bytes.
       if (this.#batch !== undefined && this.#batch.length > 0) this.#flush(false);
-      this.#enqueue(bytes);
+      this.#enqueue(borrowed ? bytes.slice() : bytes);
       return false;
     }
-    if (bytes.length > JOIN_LIMIT) {
+    if (borrowed || bytes.length > JOIN_LIMIT) {
       // Large frames gain nothing from waiting: out now, behind what this turn wrote before.
       this.#flush(false);
-      this.#send(bytes);
+      this.#send(bytes, borrowed);
       return this.#queued === 0;
     }
     const batch = this.#batch ??= new ByteQueue();
@@ -137,17 +140,17 @@ class BunTransport implements Transport, BunSocketOwner {
     if ((this.#flags & ENDING) !== 0) this.#shutdown();
   }
 
-  #send(bytes: Uint8Array): void {
+  #send(bytes: Uint8Array, borrowed = false): void {
     if (this.#queued === 0) {
       const n = this.#socket.write(bytes);
       if (n >= bytes.length) {
         // Only a whole frame of MIN_POOLED bytes or more can be a lent one.
-        if (bytes.length >= MIN_POOLED) framePool.give(bytes);
+        if (bytes.length >= MIN_POOLED && !borrowed) framePool.give(bytes);
         return;
       }
       bytes = bytes.subarray(Math.max(n, 0));
     }
-    this.#enqueue(bytes);
+    this.#enqueue(borrowed ? bytes.slice() : bytes);
   }
 
   // Bun keeps nothing it could not write.
@@ -177,12 +180,10 @@ class BunTransport implements Transport, BunSocketOwner {
 
   // Called by the handlers below.
 
+  // Bun makes a fresh buffer for every read and keeps no reference to it: the sink may keep it.
   onData(data: Uint8Array): void {
-    if (this.#sink) this.#sink.onData(data);
-    else {
-      const copy = data.slice();
-      this.#replayLater((sink) => sink.onData(copy));
-    }
+    if (this.#sink) this.#sink.onData(data, true);
+    else this.#replayLater((sink) => sink.onData(data, true));
   }
 
   onDrain(): void {

@@ -1,0 +1,204 @@
+// Large binary messages kept in the read they came in (a read the transport
+// gives away), and sent on from there: RFC 6455 §5.2/§5.3 bytes either way,
+// the message unmasked exactly, the bytes around it (other messages) untouched.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { instantiateCore } from "../../src/codec/load.ts";
+import { createWasmCodec } from "../../src/codec/wasm_codec.ts";
+import type { FrameSink } from "../../src/codec/mod.ts";
+import { hasHeaderRoom, IN_PLACE_MIN, isBorrowed } from "../../src/bytes/in_place_frames.ts";
+import { concat, frame } from "../_helpers/frames.ts";
+
+const codec = createWasmCodec(await instantiateCore());
+const KEY = Uint8Array.of(0x37, 0xfa, 0x21, 0x3d);
+
+function pattern(length: number, seed = 7): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
+}
+
+interface Piece {
+  /** The array the decoder handed over (a view of WASM memory is valid only during the call). */
+  view: Uint8Array;
+  /** Its bytes at the time. */
+  bytes: Uint8Array;
+  text: boolean;
+  first: boolean;
+  last: boolean;
+}
+
+/** Records every piece with the array itself (not a copy), to tell views from copies. */
+function sink(): FrameSink & { pieces: Piece[]; errors: string[] } {
+  const pieces: Piece[] = [];
+  const errors: string[] = [];
+  return {
+    pieces,
+    errors,
+    onData: (view, text, first, last) => void pieces.push({ view, bytes: view.slice(), text, first, last }),
+    onControl: () => {},
+    onError: (code) => void errors.push(code),
+  };
+}
+
+/** The messages the pieces make. */
+function messages(pieces: Piece[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let open: Uint8Array[] = [];
+  for (const piece of pieces) {
+    if (piece.first) open = [];
+    open.push(piece.bytes);
+    if (piece.last) out.push(concat(open));
+  }
+  return out;
+}
+
+const binary = (payload: Uint8Array, extra: Partial<Parameters<typeof frame>[0]> = {}) =>
+  frame({ opcode: 2, payload, mask: KEY, ...extra });
+
+function serverDecoder() {
+  return codec.decoder({ role: "server", maxPayload: 1 << 24, maxFragments: 100 });
+}
+
+describe("in-place messages: decoding an owned read", () => {
+  for (const length of [IN_PLACE_MIN, 65535, 65536, 100_000, 200_000]) {
+    it(`a ${length}-byte binary message whole in the read is a view of it, unmasked`, () => {
+      const payload = pattern(length);
+      const read = binary(payload);
+      const recorded = sink();
+      serverDecoder().push(read, recorded, true);
+      assert.equal(recorded.pieces.length, 1);
+      const [piece] = recorded.pieces;
+      assert.deepEqual([piece.first, piece.last, piece.text], [true, true, false]);
+      assert.deepEqual(piece.view, payload);
+      assert.equal(piece.view.buffer, read.buffer, "kept in the read");
+      assert.equal(piece.view.byteOffset, read.length - length, "right behind its header");
+      assert.ok(hasHeaderRoom(piece.view));
+    });
+  }
+
+  it("without `owned` the same read gives a message of its own", () => {
+    const payload = pattern(70_000);
+    const read = binary(payload);
+    const recorded = sink();
+    serverDecoder().push(read, recorded);
+    assert.deepEqual(messages(recorded.pieces), [payload]);
+    for (const piece of recorded.pieces) assert.notEqual(piece.view.buffer, read.buffer);
+    assert.equal(recorded.pieces.some((piece) => hasHeaderRoom(piece.view)), false);
+  });
+
+  it("two messages and a ping in one read: each message in place, the bytes between untouched", () => {
+    const a = pattern(40_000, 1);
+    const b = pattern(30_000, 2);
+    const ping = frame({ opcode: 9, payload: "p", mask: KEY });
+    const read = concat([binary(a), ping, binary(b)]);
+    const recorded = sink();
+    serverDecoder().push(read, recorded, true);
+    assert.deepEqual(messages(recorded.pieces), [a, b]);
+    const [first, second] = recorded.pieces.map((piece) => piece.view);
+    assert.equal(first.buffer, read.buffer);
+    assert.equal(second.buffer, read.buffer);
+    // The ping frame between them is as it came.
+    const pingAt = first.byteOffset + first.length;
+    assert.deepEqual(read.subarray(pingAt, pingAt + ping.length), ping);
+  });
+
+  it("not in place: text, a fragmented message, a small one, one under a quarter of the read", () => {
+    const text = frame({ opcode: 1, payload: "é".repeat(20_000), mask: KEY });
+    const part1 = binary(pattern(20_000, 3), { fin: false });
+    const part2 = frame({ opcode: 0, payload: pattern(20_000, 4), mask: KEY });
+    const small = binary(pattern(IN_PLACE_MIN - 1, 5));
+    const read = concat([text, part1, part2, small]);
+    const recorded = sink();
+    serverDecoder().push(read, recorded, true);
+    assert.deepEqual(messages(recorded.pieces), [
+      new TextEncoder().encode("é".repeat(20_000)),
+      concat([pattern(20_000, 3), pattern(20_000, 4)]),
+      pattern(IN_PLACE_MIN - 1, 5),
+    ]);
+    for (const piece of recorded.pieces) assert.notEqual(piece.view.buffer, read.buffer);
+    // 20,000 bytes in a read of 90,000: kept alone it would hold 4.5 times its size.
+    const large = pattern(20_000, 6);
+    const wide = concat([binary(large), ...Array(7).fill(binary(pattern(10_000, 6)))]);
+    const wideRecorded = sink();
+    serverDecoder().push(wide, wideRecorded, true);
+    assert.deepEqual(messages(wideRecorded.pieces)[0], large);
+    assert.notEqual(wideRecorded.pieces[0].view.buffer, wide.buffer);
+  });
+
+  it("a frame that goes on past the read is delivered in pieces, across reads, exactly", () => {
+    const payload = pattern(150_000, 8);
+    const bytes = binary(payload);
+    for (const cut of [1, 5, 14, 70_000, bytes.length - 1]) {
+      const recorded = sink();
+      const decoder = serverDecoder();
+      decoder.push(bytes.slice(0, cut), recorded, true);
+      decoder.push(bytes.slice(cut), recorded, true);
+      assert.deepEqual(messages(recorded.pieces), [payload], `cut at ${cut}`);
+    }
+  });
+
+  it("a frame that breaks the protocol after an in-place message: the message, then the error", () => {
+    const payload = pattern(20_000, 9);
+    const read = concat([binary(payload), frame({ opcode: 3, mask: KEY })]);
+    const recorded = sink();
+    serverDecoder().push(read, recorded, true);
+    assert.deepEqual(messages(recorded.pieces), [payload]);
+    assert.deepEqual(recorded.errors, ["WS_ERR_INVALID_OPCODE"]);
+  });
+});
+
+describe("in-place messages: sending one on (server role)", () => {
+  it("frames the message where it lies: header per §5.2, unmasked, the payload unchanged", () => {
+    for (const length of [IN_PLACE_MIN, 65535, 65536, 100_000]) {
+      const payload = pattern(length, 10);
+      const read = binary(payload);
+      const recorded = sink();
+      serverDecoder().push(read, recorded, true);
+      const message = recorded.pieces[0].view;
+      const sent = codec.encoder("server").encode(2, message);
+      const header = length < 65536
+        ? [0x82, 126, length >> 8, length & 0xff]
+        : [0x82, 127, 0, 0, 0, 0, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff];
+      assert.deepEqual([...sent.subarray(0, header.length)], header, `length ${length}`);
+      assert.deepEqual(sent.subarray(header.length), payload);
+      assert.equal(sent.buffer, read.buffer, "no copy");
+      assert.equal(sent.byteOffset + header.length, message.byteOffset);
+      assert.ok(isBorrowed(sent));
+      assert.deepEqual(message, payload, "the message itself is unchanged");
+    }
+  });
+
+  it("the message before it in the same read keeps its bytes", () => {
+    const a = pattern(30_000, 11);
+    const b = pattern(30_000, 12);
+    const read = concat([binary(a), binary(b)]);
+    const recorded = sink();
+    serverDecoder().push(read, recorded, true);
+    const [first, second] = recorded.pieces.map((piece) => piece.view);
+    codec.encoder("server").encode(2, second);
+    codec.encoder("server").encode(2, first);
+    assert.deepEqual(first, a);
+    assert.deepEqual(second, b);
+  });
+
+  it("copies: a view made of the message, a client's (masked) frame, a fragment's continuation", () => {
+    const payload = pattern(40_000, 13);
+    const read = binary(payload);
+    const recorded = sink();
+    serverDecoder().push(read, recorded, true);
+    const message = recorded.pieces[0].view;
+    const ownView = message.subarray(0);
+    for (
+      const sent of [
+        codec.encoder("server").encode(2, ownView),
+        codec.encoder("client").encode(2, message),
+      ]
+    ) {
+      assert.notEqual(sent.buffer, read.buffer);
+      assert.equal(isBorrowed(sent), false);
+    }
+    // A server frame of another opcode or without FIN is still exact.
+    const continuation = codec.encoder("server").encode(0, message, false);
+    assert.deepEqual([...continuation.subarray(0, 4)], [0x00, 126, 40_000 >> 8, 40_000 & 0xff]);
+    assert.deepEqual(continuation.subarray(4), payload);
+  });
+});
