@@ -7,7 +7,9 @@ import { instantiateCore } from "../../src/codec/load.ts";
 import { createWasmCodec } from "../../src/codec/wasm_codec.ts";
 import type { FrameSink } from "../../src/codec/mod.ts";
 import { hasHeaderRoom, IN_PLACE_MIN, isBorrowed } from "../../src/bytes/in_place_frames.ts";
-import { concat, frame } from "../_helpers/frames.ts";
+import { chunkRandomly, concat, frame, rng } from "../_helpers/frames.ts";
+import { createReferenceCodec } from "../_helpers/reference_codec.ts";
+import { Recorder } from "../_helpers/recorder.ts";
 
 const codec = createWasmCodec(await instantiateCore());
 const KEY = Uint8Array.of(0x37, 0xfa, 0x21, 0x3d);
@@ -202,3 +204,77 @@ describe("in-place messages: sending one on (server role)", () => {
     assert.deepEqual(continuation.subarray(4), payload);
   });
 });
+
+/**
+ * Frames as a client sends them (masked), around the in-place sizes: binary
+ * and text, whole and fragmented, pings between, now and then a frame that
+ * breaks the rules (unmasked, too long, invalid UTF-8).
+ */
+function clientStream(random: () => number): Uint8Array {
+  const frames: Uint8Array[] = [];
+  const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
+  const sizes = [0, 100, IN_PLACE_MIN - 1, IN_PLACE_MIN, 20_000, 65_535, 65_536, 70_000, 200_000];
+  for (let n = 1 + Math.floor(random() * 6); n > 0; n--) {
+    const roll = random();
+    if (roll < 0.8) {
+      const text = random() < 0.2;
+      const pieces = random() < 0.8 ? 1 : 2;
+      for (let i = 0; i < pieces; i++) {
+        const size = pick(sizes);
+        const payload = text
+          ? new TextEncoder().encode("é".repeat(size >> 1))
+          : Uint8Array.from({ length: size }, (_, j) => (j * 31 + size + i + n) & 0xff);
+        frames.push(frame({ opcode: i > 0 ? 0 : text ? 1 : 2, fin: i === pieces - 1, payload, mask: true }));
+      }
+    } else if (roll < 0.9) {
+      frames.push(frame({ opcode: 9, payload: "ping", mask: true }));
+    } else if (roll < 0.94) {
+      frames.push(frame({ opcode: 2, payload: new Uint8Array(pick(sizes)) }));
+    } else if (roll < 0.97) {
+      frames.push(frame({ opcode: 2, payload: new Uint8Array(400_000), mask: true }));
+    } else {
+      const bad = new TextEncoder().encode("a".repeat(pick(sizes)) + "b");
+      bad[bad.length - 1] = 0xff;
+      frames.push(frame({ opcode: 1, payload: bad, mask: true }));
+    }
+  }
+  return concat(frames);
+}
+
+describe("differential: owned reads against the TypeScript reference", () => {
+  it("100 seeded client streams, chunked from 1 byte to 300 KiB and given away, reach the same verdict", () => {
+    const reference = createReferenceCodec();
+    const random = rng(17);
+    const limits = { role: "server", maxPayload: 300_000, maxFragments: 6 } as const;
+    let inPlace = 0;
+    for (let i = 0; i < 100; i++) {
+      const stream = clientStream(random);
+      const chunks = chunkRandomly(stream, random, [1, 5000, 70_000, 150_000, 300_000][Math.floor(random() * 5)]);
+      const got = new Recorder(), want = new Recorder();
+      const decoder = codec.decoder(limits);
+      // Each read a buffer of its own, as Bun gives them: the decoder may unmask into it.
+      for (const chunk of chunks) {
+        const read = chunk.slice();
+        decoder.push(read, {
+          onData: (view, text, first, last, remaining, compressed) => {
+            if (view.buffer === read.buffer) inPlace++;
+            got.onData(view, text, first, last, remaining, compressed);
+          },
+          onControl: (opcode, payload) => got.onControl(opcode, payload),
+          onError: (code) => got.onError(code),
+        }, true);
+      }
+      decoder.dispose();
+      reference.decoder(limits).push(stream, want);
+      assert.deepEqual(got.events.map(digest), want.events.map(digest), `stream ${i}`);
+    }
+    assert.ok(inPlace > 20, `${inPlace} messages were kept in their read`);
+  });
+});
+
+function digest(event: Recorder["events"][number]): unknown {
+  if (event.kind === "error") return event;
+  let hash = 2166136261;
+  for (const byte of event.bytes) hash = Math.imul(hash ^ byte, 16777619);
+  return { ...event, bytes: `${event.bytes.length} bytes, hash ${hash >>> 0}` };
+}
