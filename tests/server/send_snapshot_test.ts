@@ -6,7 +6,6 @@
 // On Bun such a message is kept in the read it came in and echoed from there.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
 import { concat, frame } from "../_helpers/frames.ts";
 import { upgraded, withServer } from "../_helpers/handler_server.ts";
 
