@@ -31,10 +31,12 @@ export { IN_PLACE_MIN } from "../bytes/in_place_frames.ts";
  *
  * @example
  * ```ts
+ * import type { FrameSink } from "./mod.ts";
  * declare const reader: InPlaceReader;
  * declare const memory: Uint8Array;
  * // a whole binary message of 20,000 bytes at WASM address 1024, region at 1000:
- * reader.piece(memory, 1024, 21_024, 1000, 3, 0, true); // the message, a view of the read
+ * declare const sink: FrameSink;
+ * reader.piece(sink, memory, 1024, 21_024, 1000, 3, 0, true); // the message, a view of the read
  * ```
  */
 export class InPlaceReader {
@@ -55,9 +57,11 @@ export class InPlaceReader {
    * message once its last piece came, `null` for a piece taken to gather,
    * or `undefined` when the piece is not this reader's (deliver it as usual).
    * `remaining` is what the frame still holds after it, `fin` whether the
-   * frame ends its message.
+   * frame ends its message; `sink` takes what was gathered should the
+   * pieces ever not follow one another.
    */
   piece(
+    sink: FrameSink,
     memory: Uint8Array,
     pointer: number,
     end: number,
@@ -74,8 +78,12 @@ export class InPlaceReader {
       if (total < IN_PLACE_MIN || total * 4 < read.length || at + total > read.length) return undefined;
       this.#start = this.#next = at;
     }
-    // The frame lies whole in the read, so its pieces come in order: anything else is a bug.
-    if (at !== this.#next) throw new Error("Cannot gather a message in place: its pieces are not contiguous");
+    // The frame lies whole in the read, so its pieces follow one another. Were one ever
+    // elsewhere, what was gathered goes on as a first piece and this one as usual.
+    if (at !== this.#next) {
+      this.finish(sink);
+      return undefined;
+    }
     read.set(memory.subarray(pointer, end), at);
     this.#next = at + (end - pointer);
     if ((flags & abi.PIECE_LAST) === 0) return null;
@@ -86,8 +94,8 @@ export class InPlaceReader {
   }
 
   /**
-   * The read ends: a message still gathered (the decoder died before its
-   * end) goes to `sink` as a first piece, as it would have without this reader.
+   * A message still gathered (the read ended, or the decoder died, before
+   * its end) goes to `sink` as a first piece, as it would have without this reader.
    */
   finish(sink: FrameSink): void {
     if (this.#start < 0) return;

@@ -215,6 +215,7 @@ export class WasmDecoder implements Decoder {
 
   /** A binary piece of an owned read: see {@link InPlaceReader.piece}. */
   #gather(
+    sink: FrameSink,
     flags: number,
     pointer: number,
     end: number,
@@ -224,7 +225,7 @@ export class WasmDecoder implements Decoder {
     // A first piece that is not the last ends the parsed input, so the state is still at its frame.
     const fin = (flags & abi.PIECE_LAST) !== 0 ||
       (remaining > 0 && (this.#memory.view.getUint32(this.#state + abi.STATE_FRAME, true) & abi.FRAME_FIN) !== 0);
-    return this.#inPlace!.piece(this.#memory.u8, pointer, end, region, flags, remaining, fin);
+    return this.#inPlace!.piece(sink, this.#memory.u8, pointer, end, region, flags, remaining, fin);
   }
 
   #deliver(table: number, count: number, sink: FrameSink, region: number): void {
@@ -244,7 +245,7 @@ export class WasmDecoder implements Decoder {
       if (kind === abi.KIND_DATA) {
         const flags = word >>> abi.DESC_FLAGS_SHIFT;
         if (this.#inPlace !== undefined && (flags & (abi.PIECE_TEXT | abi.PIECE_COMPRESSED)) === 0) {
-          const message = this.#gather(flags, pointer, end, region, view.getUint32(d + abi.DESC_REMAINING, true));
+          const message = this.#gather(sink, flags, pointer, end, region, view.getUint32(d + abi.DESC_REMAINING, true));
           if (message === null) continue;
           if (message !== undefined) {
             sink.onData(message, false, true, true, 0, false);

@@ -7,6 +7,8 @@ import { instantiateCore } from "../../src/codec/load.ts";
 import { createWasmCodec } from "../../src/codec/wasm_codec.ts";
 import type { FrameSink } from "../../src/codec/mod.ts";
 import { hasHeaderRoom, IN_PLACE_MIN, isBorrowed } from "../../src/bytes/in_place_frames.ts";
+import { InPlaceReader } from "../../src/codec/in_place.ts";
+import { PIECE_FIRST, PIECE_LAST } from "../../src/codec/abi.ts";
 import { chunkRandomly, concat, frame, rng } from "../_helpers/frames.ts";
 import { createReferenceCodec } from "../_helpers/reference_codec.ts";
 import { Recorder } from "../_helpers/recorder.ts";
@@ -145,6 +147,27 @@ describe("in-place messages: decoding an owned read", () => {
     serverDecoder().push(read, recorded, true);
     assert.deepEqual(messages(recorded.pieces), [payload]);
     assert.deepEqual(recorded.errors, ["WS_ERR_INVALID_OPCODE"]);
+  });
+});
+
+describe("InPlaceReader", () => {
+  it("a piece that does not follow the one before: what was gathered goes on as a first piece, nothing lost", () => {
+    const read = new Uint8Array(40_000);
+    const memory = pattern(50_000, 14);
+    const reader = new InPlaceReader(read);
+    const recorded = sink();
+    // First 10,000 bytes of a 30,000-byte frame, parsed from a region at memory offset 0.
+    assert.equal(reader.piece(recorded, memory, 100, 10_100, 100, PIECE_FIRST, 20_000, true), null);
+    // The next piece claims to lie 5 bytes further on than the gathered bytes end.
+    assert.equal(reader.piece(recorded, memory, 10_105, 20_105, 100, 0, 10_000, true), undefined);
+    assert.equal(recorded.pieces.length, 1);
+    const [gathered] = recorded.pieces;
+    assert.deepEqual([gathered.first, gathered.last, gathered.text], [true, false, false]);
+    assert.deepEqual(gathered.bytes, memory.subarray(100, 10_100));
+    // Nothing is held any more: a later last piece is not the reader's.
+    assert.equal(reader.piece(recorded, memory, 20_105, 30_105, 100, PIECE_LAST, 0, true), undefined);
+    reader.finish(recorded);
+    assert.equal(recorded.pieces.length, 1);
   });
 });
 
