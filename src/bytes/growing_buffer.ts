@@ -61,18 +61,10 @@ export class GrowingBuffer {
     this.#length = needed;
   }
 
-  /**
-   * Drop everything, keeping room for `capacity` bytes, and `front` bytes
-   * (zeroed) before them in the same `ArrayBuffer`, outside the view: what
-   * `take()` hands out when exactly full then starts `front` bytes in.
-   */
-  reset(capacity = 0, front = 0): void {
+  /** Drop everything, keeping room for `capacity` bytes. */
+  reset(capacity = 0): void {
     // Not zeroed: a message buffer sized in advance is written over in full before take().
-    if (capacity > 0 && front > 0) {
-      const whole = allocUnfilled(front + capacity);
-      whole.fill(0, 0, front);
-      this.#bytes = whole.subarray(front);
-    } else this.#bytes = capacity > 0 ? allocUnfilled(capacity) : EMPTY;
+    this.#bytes = capacity > 0 ? allocUnfilled(capacity) : EMPTY;
     this.#length = 0;
   }
 

@@ -15,11 +15,6 @@
  */
 
 import { GrowingBuffer } from "../bytes/growing_buffer.ts";
-import { IN_PLACE_MIN, markHeaderRoom } from "../bytes/in_place_frames.ts";
-
-// Room for the largest unmasked frame header (10 bytes), kept a multiple of 8
-// so the message's offset suits any typed array view of it.
-const HEADER_ROOM = 16;
 
 // Validation already happened in the codec, so decoding cannot fail; the
 // default (BOM-stripping) decoder is the WHATWG "UTF-8 decode".
@@ -52,9 +47,6 @@ export class MessageAssembler {
   /**
    * Add one piece; `first`/`last` mark the message boundaries; `frameRemaining`
    * (bytes of the current frame still to come) sizes the buffer in one go.
-   * `headerRoom`: a large binary message gets room for a frame header in
-   * front of it, in its buffer, so sending it on needs no copy (see
-   * `bytes/in_place_frames.ts`); for owners that take views, not exact buffers.
    * Returns the message once its last piece arrived.
    */
   add(
@@ -63,22 +55,13 @@ export class MessageAssembler {
     first: boolean,
     last: boolean,
     frameRemaining = 0,
-    headerRoom = false,
   ): string | Uint8Array | undefined {
     if (first && last) return MessageAssembler.whole(view, text);
-    if (first) {
-      // Bounded: the decoder already refused frames longer than maxPayload.
-      const size = view.length + Math.min(frameRemaining, 1 << 30);
-      this.#buffer.reset(size, headerRoom && !text && size >= IN_PLACE_MIN ? HEADER_ROOM : 0);
-    }
+    // Bounded: the decoder already refused frames longer than maxPayload.
+    if (first) this.#buffer.reset(view.length + Math.min(frameRemaining, 1 << 30));
     if (view.length > 0) this.#buffer.append(view);
     if (!last) return undefined;
-    if (!text) {
-      const message = this.#buffer.take();
-      // Still in the buffer made with room (a message longer than its first frame was moved).
-      if (message.byteOffset === HEADER_ROOM) markHeaderRoom(message);
-      return message;
-    }
+    if (!text) return this.#buffer.take();
     const message = decoder.decode(this.#buffer.view);
     this.#buffer.reset();
     return message;

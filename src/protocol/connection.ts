@@ -150,20 +150,9 @@ export class Connection implements FrameSink {
     this.#decoderNow().commit(n, this);
   }
 
-  /**
-   * Bytes read into a buffer the transport owns, or gives away when `owned`
-   * (see {@link Decoder.push}): then large binary messages come as views,
-   * in their read or with room for a frame header in front of them.
-   */
+  /** Bytes read into a buffer the transport owns, or gives away when `owned` (see {@link Decoder.push}). */
   push(bytes: Uint8Array, owned = false): void {
-    if (bytes.length === 0) return;
-    if (!owned) return this.#decoderNow().push(bytes, this);
-    this.#bits |= OWNED_READ;
-    try {
-      this.#decoderNow().push(bytes, this, true);
-    } finally {
-      this.#bits &= ~OWNED_READ;
-    }
+    if (bytes.length > 0) this.#decoderNow().push(bytes, this, owned);
   }
 
   /** Send a text message. Returns false (and sends nothing) once a close frame was sent or the transport is gone. */
@@ -250,14 +239,7 @@ export class Connection implements FrameSink {
     // A whole binary message is ours already (see FrameSink): no second copy.
     const message = first && last
       ? (text ? MessageAssembler.whole(view, true) : view)
-      : (this.#assembler ??= new MessageAssembler()).add(
-        view,
-        text,
-        first,
-        last,
-        frameRemaining,
-        (this.#bits & OWNED_READ) !== 0,
-      );
+      : (this.#assembler ??= new MessageAssembler()).add(view, text, first, last, frameRemaining);
     if (message !== undefined && (this.#bits & STOPPED) === 0) this.#listener.onMessage(message);
   }
 
@@ -327,8 +309,6 @@ export class Connection implements FrameSink {
 const STATE = 3;
 const CLOSE_SENT = 4;
 const STOPPED = 8;
-// Set while an owned read is parsed (see Connection.push).
-const OWNED_READ = 16;
 
 interface Setup {
   readonly codec: Codec;

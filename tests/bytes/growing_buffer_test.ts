@@ -33,23 +33,4 @@ describe("GrowingBuffer", () => {
     }
     assert.ok(seen.size <= 10, `${seen.size} backing arrays for 100,000 appends`);
   });
-
-  it("reset(capacity, front): the bytes in front are zeroed, outside the view, and stay when full", () => {
-    const buffer = new GrowingBuffer();
-    for (const size of [16, 20_000, 100_000]) {
-      buffer.reset(size, 16);
-      buffer.append(new Uint8Array(size).fill(0xab));
-      const taken = buffer.take();
-      assert.equal(taken.length, size);
-      assert.equal(taken.byteOffset, 16);
-      assert.equal(taken.buffer.byteLength, size + 16);
-      assert.deepEqual([...new Uint8Array(taken.buffer, 0, 16)], new Array(16).fill(0), "no unwritten byte reachable");
-      assert.ok(taken.every((byte) => byte === 0xab));
-    }
-    // Outgrown: the message moves to a buffer of its own, at offset 0.
-    buffer.reset(4, 16);
-    buffer.append(new Uint8Array(10).fill(1));
-    const grown = buffer.take();
-    assert.deepEqual([grown.byteOffset, grown.length], [0, 10]);
-  });
 });

@@ -1,7 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MessageAssembler } from "../../src/protocol/assembler.ts";
-import { hasHeaderRoom, IN_PLACE_MIN } from "../../src/bytes/in_place_frames.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -76,43 +75,5 @@ describe("RFC 6455 §5.4 fragments → messages", () => {
     }
     assert.equal(result?.length, 100_000);
     assert.ok(result?.every((b) => b === 5));
-  });
-
-  it("headerRoom: a large binary message gets 16 zeroed bytes in front of it in its buffer, and is marked", () => {
-    const assembler = new MessageAssembler();
-    const payload = Uint8Array.from({ length: IN_PLACE_MIN + 100 }, (_, i) => i & 0xff);
-    assembler.add(payload.subarray(0, 1000), false, true, false, payload.length - 1000, true);
-    const message = assembler.add(payload.subarray(1000), false, false, true, 0, true) as Uint8Array;
-    assert.deepEqual(message, payload);
-    assert.equal(message.byteOffset, 16);
-    assert.equal(message.buffer.byteLength, payload.length + 16);
-    assert.deepEqual([...new Uint8Array(message.buffer, 0, 16)], new Array(16).fill(0));
-    assert.ok(hasHeaderRoom(message));
-  });
-
-  it("headerRoom: none for text, a small message, without the flag, or one longer than its first frame", () => {
-    const assembler = new MessageAssembler();
-    const big = new Uint8Array(IN_PLACE_MIN + 10).fill(0x61);
-    const cases: Array<[Uint8Array, boolean, boolean]> = [
-      [big, true, true], // text
-      [new Uint8Array(IN_PLACE_MIN - 1).fill(1), false, true], // small
-      [big, false, false], // not asked for
-    ];
-    for (const [piece, text, room] of cases) {
-      assembler.add(piece.subarray(0, 10), text, true, false, piece.length - 10, room);
-      const message = assembler.add(piece.subarray(10), text, false, true, 0, room);
-      if (text) assert.equal(message, "a".repeat(big.length));
-      else {
-        assert.deepEqual(message, piece);
-        assert.equal((message as Uint8Array).byteOffset, 0);
-        assert.equal(hasHeaderRoom(message as Uint8Array), false);
-      }
-    }
-    // Two frames: room was made for the first only; the message that outgrew it has its own buffer.
-    assembler.add(big, false, true, false, 0, true);
-    const joined = assembler.add(big, false, false, true, 0, true) as Uint8Array;
-    assert.equal(joined.length, big.length * 2);
-    assert.ok(joined.every((byte) => byte === 0x61));
-    assert.equal(hasHeaderRoom(joined), false);
   });
 });

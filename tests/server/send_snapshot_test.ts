@@ -40,7 +40,7 @@ function frames(bytes: Uint8Array): Array<{ first: number; masked: boolean; payl
 }
 
 describe("send() takes a snapshot of its data", () => {
-  // 64 KiB messages mostly lie whole in a read; 1 MiB ones span reads and are assembled.
+  // 64 KiB messages often lie whole in a read; 1 MiB ones span reads and are assembled.
   for (const [SIZE, COUNT] of [[64 * 1024, 128], [1024 * 1024, 12]]) {
     it(`${COUNT} echoed ${SIZE}-byte messages, each overwritten right after send() while the peer does not read`, async () => {
       let handled = 0;
@@ -87,7 +87,8 @@ describe("send() takes a snapshot of its data", () => {
         }
         await done;
         assert.ok(backedUp, "the echoes queued behind the unread socket");
-        if ("Bun" in globalThis) {
+        // On Bun, 64 KiB messages lie whole in a read now and then; 1 MiB ones never do.
+        if ("Bun" in globalThis && SIZE < 1024 * 1024) {
           assert.ok(inPlace > 0, "some messages were kept in their read");
           assert.ok(inPlaceQueued > 0, "some of those were echoed while the socket was backed up");
         }
