@@ -4,8 +4,7 @@
  * message whose one frame lies whole in that read is unmasked back into it,
  * where its masked bytes were, and handed over as a view of it: no array is
  * made for it, and the garbage collector, which runs on bytes allocated,
- * runs half as often. The header it came with stays in front of it, so an
- * echo can be framed there too (see `bytes/in_place_frames.ts`).
+ * runs half as often.
  *
  * A message must be large ({@link IN_PLACE_MIN}) and at least a quarter of
  * the read, so a kept message does not hold a much larger buffer alive.
@@ -21,10 +20,18 @@
  */
 
 import * as abi from "./abi.ts";
-import { IN_PLACE_MIN, markHeaderRoom } from "../bytes/in_place_frames.ts";
 import type { FrameSink } from "./mod.ts";
 
-export { IN_PLACE_MIN } from "../bytes/in_place_frames.ts";
+/**
+ * Messages shorter than this are copied out as before: making an array of
+ * their own costs little, and keeping them would hold their read.
+ *
+ * @example
+ * ```ts
+ * new Uint8Array(IN_PLACE_MIN).length; // 16384
+ * ```
+ */
+export const IN_PLACE_MIN = 16 * 1024;
 
 /**
  * One owned read being parsed, and the message gathered in it, if any.
@@ -89,7 +96,6 @@ export class InPlaceReader {
     if ((flags & abi.PIECE_LAST) === 0) return null;
     const message = read.subarray(this.#start, this.#next);
     this.#start = -1;
-    markHeaderRoom(message);
     return message;
   }
 

@@ -1,6 +1,6 @@
 /**
  * An encoder over the WASM core. Server frames are copied behind their
- * header, except a received message sent on, framed where it lies; client frames are masked with fresh keys, by a JS loop when short
+ * header; client frames are masked with fresh keys, by a JS loop when short
  * and through WASM memory when long. Encoders hold no per-connection state.
  *
  * @example
@@ -14,7 +14,6 @@
 
 import * as abi from "./abi.ts";
 import { copyInto } from "../bytes/small_copy.ts";
-import { hasHeaderRoom, markBorrowed } from "../bytes/in_place_frames.ts";
 import type { Encoder } from "./mod.ts";
 import type { WasmMemory } from "./wasm_memory.ts";
 import type { JsMasker, MaskKeys } from "./mask_keys.ts";
@@ -68,7 +67,6 @@ export class WasmEncoder implements Encoder {
     const masked = this.#keys !== undefined;
     const key = masked ? this.#keys!.next() : 0;
     const headerLength = (length < 126 ? 2 : length < 65536 ? 4 : 10) + (masked ? 4 : 0);
-    if (!masked && hasHeaderRoom(payload)) return inPlaceFrame(payload, first, headerLength);
     const frame = this.#slab.take(headerLength + length);
     writeHeader(frame, first, length, masked, key);
     if (!masked) {
@@ -104,18 +102,6 @@ export class WasmEncoder implements Encoder {
 }
 
 const textEncoder = new TextEncoder();
-
-/**
- * A received message sent on where it lies: its header goes in the bytes
- * its received header held (see `bytes/in_place_frames.ts`), and the frame
- * is borrowed, so the transport writes or copies it before `write` returns.
- */
-function inPlaceFrame(payload: Uint8Array, first: number, headerLength: number): Uint8Array {
-  const frame = new Uint8Array(payload.buffer, payload.byteOffset - headerLength, headerLength + payload.length);
-  writeHeader(frame, first, payload.length, false, 0);
-  markBorrowed(frame);
-  return frame;
-}
 
 /** Write a frame header at the start of `frame` (RFC 6455 §5.2). */
 function writeHeader(frame: Uint8Array, first: number, length: number, masked: boolean, key: number): void {

@@ -76,8 +76,7 @@ export interface WebSocketHandlers<T = undefined> {
    * A whole message: a `string` for text, for binary a `Uint8Array` the
    * application owns. A large one may be a view of the buffer it was read
    * into, which other messages read with it share: write within the view
-   * only, and mind `byteOffset` when reaching for `.buffer`. Sending that
-   * very array on (an echo, a relay) frames it where it lies, without a copy.
+   * only, and mind `byteOffset` when reaching for `.buffer`.
    */
   message?(ws: ServerWebSocket<T>, data: string | Uint8Array): unknown;
   /**

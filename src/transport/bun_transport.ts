@@ -21,7 +21,6 @@ import type { Transport, TransportCapabilities, TransportSink } from "./types.ts
 
 import { ByteQueue } from "../bytes/byte_queue.ts";
 import { framePool, MIN_POOLED } from "../bytes/frame_pool.ts";
-import { isBorrowed } from "../bytes/in_place_frames.ts";
 import type { BunSocket, BunSocketOwner } from "./bun_api.ts";
 
 // A turn's frames are joined into writes of at most this size; a larger frame goes out as it is.
@@ -92,18 +91,16 @@ export class BunTransport implements Transport, BunSocketOwner {
 
   write(bytes: Uint8Array): boolean {
     if ((this.#flags & (CLOSED | ENDING)) !== 0) return false;
-    // Over the application's bytes: written or copied before returning (see bytes/in_place_frames.ts).
-    const borrowed = isBorrowed(bytes);
     if (this.#queued > 0) {
       // What this turn batched was written before: it goes ahead of these bytes.
       if (this.#batch !== undefined && this.#batch.length > 0) this.#flush(false);
-      this.#enqueue(borrowed ? bytes.slice() : bytes);
+      this.#enqueue(bytes);
       return false;
     }
-    if (borrowed || bytes.length > JOIN_LIMIT) {
+    if (bytes.length > JOIN_LIMIT) {
       // Large frames gain nothing from waiting: out now, behind what this turn wrote before.
       this.#flush(false);
-      this.#send(bytes, borrowed);
+      this.#send(bytes);
       return this.#queued === 0;
     }
     const batch = this.#batch ??= new ByteQueue();
@@ -142,17 +139,17 @@ export class BunTransport implements Transport, BunSocketOwner {
     if ((this.#flags & ENDING) !== 0) this.#shutdown();
   }
 
-  #send(bytes: Uint8Array, borrowed = false): void {
+  #send(bytes: Uint8Array): void {
     if (this.#queued === 0) {
       const n = this.#socket.write(bytes);
       if (n >= bytes.length) {
         // Only a whole frame of MIN_POOLED bytes or more can be a lent one.
-        if (bytes.length >= MIN_POOLED && !borrowed) framePool.give(bytes);
+        if (bytes.length >= MIN_POOLED) framePool.give(bytes);
         return;
       }
       bytes = bytes.subarray(Math.max(n, 0));
     }
-    this.#enqueue(borrowed ? bytes.slice() : bytes);
+    this.#enqueue(bytes);
   }
 
   // Bun keeps nothing it could not write.

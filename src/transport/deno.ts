@@ -18,7 +18,6 @@
  */
 
 import { framePool } from "../bytes/frame_pool.ts";
-import { isBorrowed } from "../bytes/in_place_frames.ts";
 import { abortable } from "./abortable.ts";
 import { connectThroughTunnel } from "./deno_tunnel.ts";
 import type { ConnectOptions, Listener, ListenOptions, RuntimeNet, Transport, TransportSink } from "./types.ts";
@@ -68,8 +67,6 @@ class DenoTransport implements Transport {
 
   write(bytes: Uint8Array): boolean {
     if (this.#closed || this.#ending) return false;
-    // Queued until a write op takes it: a frame over the application's bytes is copied.
-    if (isBorrowed(bytes)) bytes = bytes.slice();
     this.#queue.push(bytes);
     this.#queued += bytes.length;
     // Each write op is an async round trip into the runtime: while corked, writes wait to share one.

@@ -17,7 +17,6 @@
 import * as net from "node:net";
 import process from "node:process";
 import * as tls from "node:tls";
-import { isBorrowed } from "../bytes/in_place_frames.ts";
 import { framePool } from "../bytes/frame_pool.ts";
 import { connectThroughTunnel } from "./node_tunnel.ts";
 import type {
@@ -135,9 +134,6 @@ class NodeTransport implements Transport {
   write(bytes: Uint8Array): boolean {
     const socket = this.#socket;
     if (socket.destroyed || socket.writableEnded) return false;
-    // Node keeps what it writes until it leaves: a frame over the application's bytes (a
-    // message Bun's adapter gave, sent on from a node:http socket in the same process) is copied.
-    if (isBorrowed(bytes)) bytes = bytes.slice();
     // Everything written in one turn of the event loop leaves in one writev:
     // a read full of small messages answers with one syscall, not one each.
     const lent = framePool.lent(bytes);

@@ -3,7 +3,7 @@
 // the bytes around it in its buffer) while the peer does not read, so the
 // echoes queue behind partial writes: the peer must still receive every
 // message as it was sent, framed per RFC 6455 §5.2 (unmasked, FIN, binary).
-// On Bun such a message is kept in the read it came in and echoed from there.
+// On Bun a 64 KiB message is often kept in the read it came in, a view of it.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { concat, frame } from "../_helpers/frames.ts";
@@ -58,7 +58,7 @@ describe("send() takes a snapshot of its data", () => {
             // The message is the application's: overwritten at once.
             bytes.fill(0xee);
             if (ws.bufferedAmount > queuedBefore && queuedBefore > 0) backedUp = true;
-            // A view of a larger buffer: kept in the read it came in (Bun), and echoed from there.
+            // A view of a larger buffer: kept in the read it came in (Bun).
             if (bytes.byteLength < bytes.buffer.byteLength) {
               inPlace++;
               if (ws.bufferedAmount > 0) inPlaceQueued++;
