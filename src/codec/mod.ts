@@ -159,8 +159,12 @@ export interface Decoder {
   reserve(min?: number): Uint8Array;
   /** Parse `n` bytes that were written at the start of the last reserved region. */
   commit(n: number, sink: FrameSink): void;
-  /** Copy `bytes` in and parse them. */
-  push(bytes: Uint8Array, sink: FrameSink): void;
+  /**
+   * Copy `bytes` in and parse them. `owned`: the caller gives `bytes` away
+   * (nobody else holds or reuses them), so a large binary message may be
+   * handed to the sink as a view of them rather than a copy.
+   */
+  push(bytes: Uint8Array, sink: FrameSink, owned?: boolean): void;
   /** Allow RSV1 from now on (an extension was negotiated after creation). */
   setAllowRsv1(allow: boolean): void;
   /** Release the decoder's memory; it must not be used afterwards. */

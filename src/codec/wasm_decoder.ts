@@ -24,6 +24,7 @@ import { frameErrorOf } from "./frame_errors.ts";
 import { type Decoder, type DecoderOptions, type FrameSink, MAX_FRAGMENTS, MAX_PAYLOAD } from "./mod.ts";
 import type { WasmMemory } from "./wasm_memory.ts";
 import { READ_SIZE, type WasmExports } from "./wasm_exports.ts";
+import { IN_PLACE_MIN, InPlaceReader } from "./in_place.ts";
 
 // Shorter runs of payload are cheaper to copy into WASM memory than to check for.
 const PASS_THROUGH_MIN = 4096;
@@ -59,6 +60,8 @@ export class WasmDecoder implements Decoder {
   #flags: number;
   #depth = 0;
   #dead = false;
+  // The owned read being pushed, while it is.
+  #inPlace: InPlaceReader | undefined;
 
   /** A decoder on `memory`, borrowing descriptor tables from the codec's shared `tables`. */
   constructor(wasm: WasmExports, memory: WasmMemory, tables: number[], options: DecoderOptions) {
@@ -93,15 +96,26 @@ export class WasmDecoder implements Decoder {
   /**
    * Bytes from a buffer the transport owns: copied in, a read's worth at a
    * time, except the middle of a long frame that needs nothing from WASM.
+   * `owned`: the caller gives `bytes` away (nobody else holds or reuses
+   * them), so a large binary message may be kept in them (see `in_place.ts`).
    */
-  push(bytes: Uint8Array, sink: FrameSink): void {
+  push(bytes: Uint8Array, sink: FrameSink, owned = false): void {
     let offset = bytes.length > PASS_THROUGH_MIN ? this.#passThrough(bytes, sink) : 0;
-    while (offset < bytes.length && !this.#dead) {
-      const end = Math.min(offset + READ_SIZE, bytes.length);
-      this.reserve().set(offset === 0 && end === bytes.length ? bytes : bytes.subarray(offset, end));
-      this.commit(end - offset, sink);
-      offset = end;
+    // Only a read that may hold a large message is worth watching.
+    const inPlace = owned && bytes.length >= IN_PLACE_MIN ? new InPlaceReader(bytes) : undefined;
+    this.#inPlace = inPlace;
+    try {
+      while (offset < bytes.length && !this.#dead) {
+        const end = Math.min(offset + READ_SIZE, bytes.length);
+        this.reserve().set(offset === 0 && end === bytes.length ? bytes : bytes.subarray(offset, end));
+        if (inPlace !== undefined) inPlace.base = offset;
+        this.commit(end - offset, sink);
+        offset = end;
+      }
+    } finally {
+      this.#inPlace = undefined;
     }
+    inPlace?.finish(sink);
   }
 
   /**
@@ -174,7 +188,7 @@ export class WasmDecoder implements Decoder {
       while (offset < length && !this.#dead) {
         const count = this.#wasm.decode(state, input + offset, length - offset, table);
         offset += this.#memory.view.getUint32(state + abi.STATE_CONSUMED, true);
-        this.#deliver(table, count, sink);
+        this.#deliver(table, count, sink, input);
       }
     } finally {
       tables.push(table);
@@ -199,7 +213,22 @@ export class WasmDecoder implements Decoder {
       view.getUint32(state + abi.STATE_MESSAGE_OPCODE, true) === 0;
   }
 
-  #deliver(table: number, count: number, sink: FrameSink): void {
+  /** A binary piece of an owned read: see {@link InPlaceReader.piece}. */
+  #gather(
+    sink: FrameSink,
+    flags: number,
+    pointer: number,
+    end: number,
+    region: number,
+    remaining: number,
+  ): Uint8Array | null | undefined {
+    // A first piece that is not the last ends the parsed input, so the state is still at its frame.
+    const fin = (flags & abi.PIECE_LAST) !== 0 ||
+      (remaining > 0 && (this.#memory.view.getUint32(this.#state + abi.STATE_FRAME, true) & abi.FRAME_FIN) !== 0);
+    return this.#inPlace!.piece(sink, this.#memory.u8, pointer, end, region, flags, remaining, fin);
+  }
+
+  #deliver(table: number, count: number, sink: FrameSink, region: number): void {
     for (let i = 0; i < count; i++) {
       // Re-read the views each time: a sink call may have grown memory.
       const view = this.#memory.view;
@@ -215,6 +244,15 @@ export class WasmDecoder implements Decoder {
       const end = pointer + view.getUint32(d + abi.DESC_LENGTH, true);
       if (kind === abi.KIND_DATA) {
         const flags = word >>> abi.DESC_FLAGS_SHIFT;
+        if (this.#inPlace !== undefined && (flags & (abi.PIECE_TEXT | abi.PIECE_COMPRESSED)) === 0) {
+          const message = this.#gather(sink, flags, pointer, end, region, view.getUint32(d + abi.DESC_REMAINING, true));
+          if (message === null) continue;
+          if (message !== undefined) {
+            sink.onData(message, false, true, true, 0, false);
+            if (this.#dead) return;
+            continue;
+          }
+        }
         // A whole binary message is the sink's to keep: one slice, where a view and a copy of it would be two arrays.
         const bytes = (flags & WHOLE_BINARY_MASK) === WHOLE_BINARY
           ? copyOf(this.#memory.u8, pointer, end)

@@ -113,9 +113,9 @@ export class Connection implements FrameSink {
     this.#decoderNow().commit(n, this);
   }
 
-  /** Bytes read into a buffer the transport owns. */
-  push(bytes: Uint8Array): void {
-    if (bytes.length > 0) this.#decoderNow().push(bytes, this);
+  /** Bytes read into a buffer the transport owns, or gives away when `owned` (see {@link Decoder.push}). */
+  push(bytes: Uint8Array, owned = false): void {
+    if (bytes.length > 0) this.#decoderNow().push(bytes, this, owned);
   }
 
   /** Send a text message. Returns false (and sends nothing) once a close frame was sent or the transport is gone. */

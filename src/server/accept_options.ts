@@ -72,7 +72,12 @@ export type ServerWebSocket<T = undefined> = WebSocket & { data: T };
 export interface WebSocketHandlers<T = undefined> {
   /** The connection is open; frames that came with the request are delivered after this returns. */
   open?(ws: ServerWebSocket<T>, request: UpgradeInfo): unknown;
-  /** A whole message: a `string` for text, for binary a `Uint8Array` the application owns. */
+  /**
+   * A whole message: a `string` for text, for binary a `Uint8Array` the
+   * application owns. A large one may be a view of the buffer it was read
+   * into, which other messages read with it share: write within the view
+   * only, and mind `byteOffset` when reaching for `.buffer`.
+   */
   message?(ws: ServerWebSocket<T>, data: string | Uint8Array): unknown;
   /**
    * A `send` left more than `highWaterMark` bytes buffered, and all of them

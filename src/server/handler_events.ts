@@ -32,6 +32,7 @@ import {
   ON_PING,
   ON_PONG,
   type SessionEvents,
+  TAKES_VIEWS,
 } from "../session/contract.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { asWebSocketError } from "../websocket/events.ts";
@@ -70,6 +71,10 @@ export interface HandlerServer<T> {
 // give every instance 16 bytes more (measured: 64 B rather than 48).
 class AtOnce {
   get [AT_ONCE](): true {
+    return true;
+  }
+  // Binary messages are handed on as they come: views of a read, when large.
+  get [TAKES_VIEWS](): true {
     return true;
   }
 }

@@ -43,12 +43,21 @@ export const ON_CLOSE: unique symbol = Symbol("wasmws.close");
 export const AT_ONCE: unique symbol = Symbol("wasmws.atOnce");
 
 /**
+ * Key of {@link SessionEvents}: true when the owner takes a binary message
+ * as a `Uint8Array` that may be a view of a larger buffer (a handler object;
+ * WHATWG `MessageEvent`s need an `ArrayBuffer` of exactly the message).
+ */
+export const TAKES_VIEWS: unique symbol = Symbol("wasmws.takesViews");
+
+/**
  * What the session tells its owner, one call per event, in order, each after
  * the previous one's microtasks (unless the owner says {@link AT_ONCE}).
  */
 export interface SessionEvents {
   /** Deliver events back to back, without a microtask checkpoint between them. */
   readonly [AT_ONCE]?: boolean;
+  /** Binary messages may be views of a larger buffer the session was given. */
+  readonly [TAKES_VIEWS]?: boolean;
   /** A whole message; a promise returned waits for its microtasks before the next event, even {@link AT_ONCE}. */
   [ON_MESSAGE]?(data: string | Uint8Array): unknown;
   /** A ping arrived (already answered). */

@@ -48,6 +48,7 @@ import {
   ON_PING,
   ON_PONG,
   type SessionEvents,
+  TAKES_VIEWS,
 } from "./contract.ts";
 
 export type { HandshakeReader, SessionEvents, SessionOptions } from "./contract.ts";
@@ -233,11 +234,11 @@ export class Session implements TransportSink, ConnectionListener {
     this.#deliver();
   }
 
-  /** Transport sink: bytes in a buffer the transport owns. */
-  onData(bytes: Uint8Array): void {
+  /** Transport sink: bytes in a buffer the transport owns (or gives away: `owned`). */
+  onData(bytes: Uint8Array, owned?: boolean): void {
     if (this.#connection !== undefined) {
       this.#heartbeat?.received();
-      this.#connection.push(bytes);
+      this.#connection.push(bytes, owned === true && this.#events[TAKES_VIEWS] === true);
       this.#deliver();
     } else {
       this.#handshake?.onData(bytes.slice());

@@ -34,8 +34,12 @@ export interface TransportSink {
   buffer(): Uint8Array;
   /** `n` bytes were read into the region last returned by `buffer()`. */
   onRead(n: number): void;
-  /** Bytes read into a buffer the adapter owns; valid only during the call. */
-  onData(bytes: Uint8Array): void;
+  /**
+   * Bytes read into a buffer of the adapter's: valid only during the call,
+   * unless `owned` says the adapter gives them away (it neither keeps nor
+   * reuses them), so the sink may keep them.
+   */
+  onData(bytes: Uint8Array, owned?: boolean): void;
   /**
    * The peer half-closed its side (EOF). Our side stays open until the
    * owner calls {@link Transport.end} (on every runtime alike).
