@@ -8,7 +8,7 @@ import type { Role } from "../../src/codec/mod.ts";
 import { createWasmCodec } from "../../src/codec/wasm_codec.ts";
 import { chunkRandomly, concat, frame, rng } from "../_helpers/frames.ts";
 import { createReferenceCodec } from "../_helpers/reference_codec.ts";
-import { Recorder } from "../_helpers/recorder.ts";
+import { digest, Recorder } from "../_helpers/recorder.ts";
 
 const wasm = createWasmCodec(await instantiateCore());
 const reference = createReferenceCodec();
@@ -217,16 +217,6 @@ describe("the pass-through of long unmasked frames (client side)", () => {
     }
   });
 });
-
-/** What was reported, with each payload as its length and a hash: a mismatch stays readable. */
-function digest(recorder: Recorder): unknown[] {
-  return recorder.events.map((event) => {
-    if (event.kind === "error") return event;
-    let hash = 2166136261;
-    for (const byte of event.bytes) hash = Math.imul(hash ^ byte, 16777619);
-    return { ...event, bytes: `${event.bytes.length} bytes, hash ${hash >>> 0}` };
-  });
-}
 
 /** Chunk sizes from a byte to 150 KiB, so the pass-through meets every kind of edge. */
 function pickMax(random: () => number): number {
