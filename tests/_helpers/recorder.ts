@@ -73,6 +73,7 @@ function piece(copy: Uint8Array, text: boolean, first: boolean, last: boolean, c
   return compressed ? Object.assign(made, { compressed }) : made;
 }
 
+// Not concat(...pieces): a message read a byte at a time has more pieces than a call has room for arguments.
 function joined(pieces: Uint8Array[]): Uint8Array {
   if (pieces.length === 1) return pieces[0];
   const all = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));

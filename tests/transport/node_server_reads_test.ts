@@ -107,6 +107,18 @@ function dial(port: number): Promise<Socket> {
   });
 }
 
+/** One connection to a fresh server: `run` gets our accepted transport and the client's socket; both go after. */
+async function withConnection(run: (transport: Transport, client: Socket) => Promise<void>): Promise<void> {
+  const { listener, next, close } = await nodeServer();
+  const client = await dial(listener.address.port);
+  try {
+    await run(await next(1), client);
+  } finally {
+    client.destroy();
+    await close();
+  }
+}
+
 describe("Node server sockets reading into a shared buffer", () => {
   it("three connections writing 1 MiB each at once each get exactly their own bytes", { skip: NODE_ONLY }, async () => {
     const { listener, next, close } = await nodeServer();
@@ -142,74 +154,65 @@ describe("Node server sockets reading into a shared buffer", () => {
     }
   });
 
-  it("reads nothing before start, and nothing while paused; resumes in order", { skip: NODE_ONLY }, async () => {
-    const { listener, next, close } = await nodeServer();
-    const client = await dial(listener.address.port);
-    try {
-      const transport = await next(1);
-      client.write("early");
-      // Bytes that came before start wait in the kernel for the sink.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const r = recorder();
-      transport.start(r.sink);
-      await r.until(() => r.bytes === 5);
-      transport.pause();
-      client.write("-late");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.equal(r.bytes, 5, "no read while paused");
-      transport.resume();
-      await r.until(() => r.bytes === 10);
-      assert.equal(new TextDecoder().decode(r.received()), "early-late");
-    } finally {
-      client.destroy();
-      await close();
-    }
-  });
+  it(
+    "reads nothing before start, and nothing while paused; resumes in order",
+    { skip: NODE_ONLY },
+    () =>
+      withConnection(async (transport, client) => {
+        client.write("early");
+        // Bytes that came before start wait in the kernel for the sink.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const r = recorder();
+        transport.start(r.sink);
+        await r.until(() => r.bytes === 5);
+        transport.pause();
+        client.write("-late");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(r.bytes, 5, "no read while paused");
+        transport.resume();
+        await r.until(() => r.bytes === 10);
+        assert.equal(new TextDecoder().decode(r.received()), "early-late");
+      }),
+  );
 
-  it("paused in the same turn as start, it reads nothing until resumed", { skip: NODE_ONLY }, async () => {
-    const { listener, next, close } = await nodeServer();
-    const client = await dial(listener.address.port);
-    try {
-      const transport = await next(1);
-      const r = recorder();
-      transport.start(r.sink);
-      transport.pause();
-      client.write("held");
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.equal(r.bytes, 0, "no read while paused");
-      transport.resume();
-      await r.until(() => r.bytes === 4);
-      assert.equal(new TextDecoder().decode(r.received()), "held");
-    } finally {
-      client.destroy();
-      await close();
-    }
-  });
+  it(
+    "paused in the same turn as start, it reads nothing until resumed",
+    { skip: NODE_ONLY },
+    () =>
+      withConnection(async (transport, client) => {
+        const r = recorder();
+        transport.start(r.sink);
+        transport.pause();
+        client.write("held");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(r.bytes, 0, "no read while paused");
+        transport.resume();
+        await r.until(() => r.bytes === 4);
+        assert.equal(new TextDecoder().decode(r.received()), "held");
+      }),
+  );
 
-  it("a peer's FIN leaves our side open to answer; then both close", { skip: NODE_ONLY }, async () => {
-    const { listener, next, close } = await nodeServer();
-    const client = await dial(listener.address.port);
-    try {
-      const transport = await next(1);
-      const r = recorder();
-      transport.start(r.sink);
-      const answer = new Promise<string>((resolve) => {
-        let text = "";
-        client.on("data", (chunk: Uint8Array) => text += new TextDecoder().decode(chunk));
-        client.on("end", () => resolve(text));
-      });
-      client.end("bye");
-      await r.until(() => r.events.includes("end"));
-      assert.equal(new TextDecoder().decode(r.received()), "bye");
-      assert.equal(transport.write(new TextEncoder().encode("answer after FIN")), true);
-      transport.end();
-      assert.equal(await answer, "answer after FIN");
-      await r.until(() => r.events.includes("closed"));
-    } finally {
-      client.destroy();
-      await close();
-    }
-  });
+  it(
+    "a peer's FIN leaves our side open to answer; then both close",
+    { skip: NODE_ONLY },
+    () =>
+      withConnection(async (transport, client) => {
+        const r = recorder();
+        transport.start(r.sink);
+        const answer = new Promise<string>((resolve) => {
+          let text = "";
+          client.on("data", (chunk: Uint8Array) => text += new TextDecoder().decode(chunk));
+          client.on("end", () => resolve(text));
+        });
+        client.end("bye");
+        await r.until(() => r.events.includes("end"));
+        assert.equal(new TextDecoder().decode(r.received()), "bye");
+        assert.equal(transport.write(new TextEncoder().encode("answer after FIN")), true);
+        transport.end();
+        assert.equal(await answer, "answer after FIN");
+        await r.until(() => r.events.includes("closed"));
+      }),
+  );
 
   it(
     "a connection open when the listener closes goes on both ways; new ones are refused",
