@@ -59,6 +59,15 @@ export class InPlaceReader {
   }
 
   /**
+   * Whether a piece of `length` bytes with `remaining` more in its frame
+   * could be this reader's: the next piece of a message being gathered, or a
+   * first one large enough. Cheaper than {@link piece} for the many that are not.
+   */
+  wants(first: boolean, length: number, remaining: number): boolean {
+    return this.#start >= 0 || (first && length + remaining >= IN_PLACE_MIN);
+  }
+
+  /**
    * A data piece, not text and not compressed, unmasked at `[pointer, end)`
    * of WASM `memory` (parsed from the region at `region`). Returns the whole
    * message once its last piece came, `null` for a piece taken to gather,

@@ -244,8 +244,13 @@ export class WasmDecoder implements Decoder {
       const end = pointer + view.getUint32(d + abi.DESC_LENGTH, true);
       if (kind === abi.KIND_DATA) {
         const flags = word >>> abi.DESC_FLAGS_SHIFT;
-        if (this.#inPlace !== undefined && (flags & (abi.PIECE_TEXT | abi.PIECE_COMPRESSED)) === 0) {
-          const message = this.#gather(sink, flags, pointer, end, region, view.getUint32(d + abi.DESC_REMAINING, true));
+        const inPlace = this.#inPlace;
+        const remaining = inPlace === undefined ? 0 : view.getUint32(d + abi.DESC_REMAINING, true);
+        if (
+          inPlace !== undefined && (flags & (abi.PIECE_TEXT | abi.PIECE_COMPRESSED)) === 0 &&
+          inPlace.wants((flags & abi.PIECE_FIRST) !== 0, end - pointer, remaining)
+        ) {
+          const message = this.#gather(sink, flags, pointer, end, region, remaining);
           if (message === null) continue;
           if (message !== undefined) {
             sink.onData(message, false, true, true, 0, false);
