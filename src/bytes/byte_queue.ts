@@ -37,6 +37,11 @@ export class ByteQueue {
     return this.#length;
   }
 
+  /** Chunks held: more than one means {@link take} joins them. */
+  get chunks(): number {
+    return this.#chunks?.length ?? 0;
+  }
+
   /** Append a chunk (kept by reference). */
   push(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
@@ -45,12 +50,19 @@ export class ByteQueue {
     this.onData?.();
   }
 
-  /** Everything held, as one array; the queue is empty afterwards. */
-  take(): Uint8Array {
+  /**
+   * Everything held, as one array: the one chunk itself, or the chunks
+   * joined into the start of `into` when it is long enough (a buffer the
+   * caller reuses), else into a new array. The queue is empty afterwards.
+   */
+  take(into?: Uint8Array): Uint8Array {
     const chunks = this.#chunks;
     if (chunks === undefined) return new Uint8Array(0);
-    const out = chunks.length === 1 ? chunks[0] : new Uint8Array(this.#length);
+    let out = chunks[0];
     if (chunks.length > 1) {
+      out = into !== undefined && into.length >= this.#length
+        ? into.subarray(0, this.#length)
+        : new Uint8Array(this.#length);
       let offset = 0;
       for (const chunk of chunks) {
         // A turn's small frames are joined here: a loop copies them faster than `set`.

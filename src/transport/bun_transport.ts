@@ -25,6 +25,9 @@ import type { BunSocket, BunSocketOwner } from "./bun_api.ts";
 
 // A turn's frames are joined into writes of at most this size; a larger frame goes out as it is.
 const JOIN_LIMIT = 64 * 1024;
+// Where a turn's frames are joined for their write, made on first use. Bun copies what it
+// takes, so one buffer serves every transport: no fresh 64 KiB to fault in and zero per write.
+let joinBuffer: Uint8Array | undefined;
 const CAPABILITIES: TransportCapabilities = { lentBuffer: false };
 const setImmediate =
   (globalThis as unknown as { setImmediate(run: (arg: BunTransport) => void, arg: BunTransport): void })
@@ -127,11 +130,13 @@ export class BunTransport implements Transport, BunSocketOwner {
   #flush(notify: boolean): void {
     const batch = this.#batch;
     if (batch !== undefined && batch.length > 0) {
-      const joined = batch.take();
+      // Joined in the one buffer every transport shares: `#send` writes it before anything else can.
+      const shared = batch.chunks > 1 && batch.length <= JOIN_LIMIT;
+      const joined = shared ? batch.take(joinBuffer ??= new Uint8Array(JOIN_LIMIT)) : batch.take();
       // Lent frames joined into a copy go back now; one sent as it is, once written.
       for (const frame of this.#batchLent ?? []) if (frame !== joined) framePool.give(frame);
       this.#batchLent = undefined;
-      if ((this.#flags & CLOSED) === 0) this.#send(joined);
+      if ((this.#flags & CLOSED) === 0) this.#send(joined, shared);
     }
     if ((this.#flags & CLOSED) !== 0 || this.#queued > 0 || !notify) return;
     // Settled even when ending: what was just written is no longer buffered.
@@ -139,15 +144,18 @@ export class BunTransport implements Transport, BunSocketOwner {
     if ((this.#flags & ENDING) !== 0) this.#shutdown();
   }
 
-  #send(bytes: Uint8Array): void {
+  #send(bytes: Uint8Array, shared = false): void {
     if (this.#queued === 0) {
       const n = this.#socket.write(bytes);
       if (n >= bytes.length) {
         // Only a whole frame of MIN_POOLED bytes or more can be a lent one.
-        if (bytes.length >= MIN_POOLED) framePool.give(bytes);
+        if (!shared && bytes.length >= MIN_POOLED) framePool.give(bytes);
         return;
       }
-      bytes = bytes.subarray(Math.max(n, 0));
+      // What waits for `drain` must not be the shared buffer, which the next flush overwrites.
+      bytes = shared ? bytes.slice(Math.max(n, 0)) : bytes.subarray(Math.max(n, 0));
+    } else if (shared) {
+      bytes = bytes.slice();
     }
     this.#enqueue(bytes);
   }
