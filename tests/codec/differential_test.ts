@@ -218,7 +218,11 @@ describe("the pass-through of long unmasked frames (client side)", () => {
   });
 });
 
-/** Chunk sizes from a byte to 150 KiB, so the pass-through meets every kind of edge. */
+/**
+ * Chunk sizes from a byte to 150 KiB, so the pass-through meets every kind of
+ * edge. The smallest are 1 to 4 bytes, not always 1: headers still split at
+ * every offset, at a third of the pushes (streams run to 400 KB).
+ */
 function pickMax(random: () => number): number {
-  return [1, 100, 5000, 70_000, 150_000][Math.floor(random() * 5)];
+  return [4, 100, 5000, 70_000, 150_000][Math.floor(random() * 5)];
 }
