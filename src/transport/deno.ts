@@ -160,7 +160,12 @@ class DenoTransport implements Transport {
     }
   }
 
-  /** Join the queued chunks (up to 1 MiB) into the queue's first entry. */
+  /**
+   * Join the queued chunks (up to 1 MiB) into the queue's first entry: a
+   * buffer lent by the frame pool, given back once written like any frame,
+   * so a busy connection does not take in (and fault in) fresh memory per
+   * write. A first chunk that alone fills the limit goes as it is.
+   */
   #gather(): Uint8Array {
     let count = 0;
     let size = 0;
@@ -168,7 +173,8 @@ class DenoTransport implements Transport {
       size += this.#queue[count].length;
       count++;
     }
-    const joined = new Uint8Array(size);
+    if (count === 1) return this.#queue[0];
+    const joined = framePool.take(size);
     let offset = 0;
     for (const chunk of this.#queue.splice(0, count, joined)) {
       joined.set(chunk, offset);
