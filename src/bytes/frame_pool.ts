@@ -83,7 +83,9 @@ export class FramePool {
    * Whether `bytes`, a whole frame as it was taken, is a lent one, so its
    * writer should give it back. Frames below {@link MIN_POOLED} bytes never
    * come from here (see `FrameSlab`), and the length is checked first:
-   * asking a small array for its buffer costs on JavaScriptCore.
+   * asking a small array for its buffer costs on JavaScriptCore. (Deno's
+   * transport also borrows buffers of any size to join frames in, and gives
+   * them back itself: they never come here.)
    */
   lent(bytes: Uint8Array): boolean {
     return bytes.length >= MIN_POOLED && this.#owners.has(bytes.buffer as ArrayBuffer);

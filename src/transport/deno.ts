@@ -164,7 +164,8 @@ class DenoTransport implements Transport {
    * Join the queued chunks (up to 1 MiB) into the queue's first entry: a
    * buffer lent by the frame pool, given back once written like any frame,
    * so a busy connection does not take in (and fault in) fresh memory per
-   * write. A first chunk that alone fills the limit goes as it is.
+   * write. A first chunk that the next would push past the limit goes as
+   * it is, uncopied.
    */
   #gather(): Uint8Array {
     let count = 0;

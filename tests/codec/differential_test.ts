@@ -220,8 +220,9 @@ describe("the pass-through of long unmasked frames (client side)", () => {
 
 /**
  * Chunk sizes from a byte to 150 KiB, so the pass-through meets every kind of
- * edge. The smallest are 1 to 4 bytes, not always 1: headers still split at
- * every offset, at a third of the pushes (streams run to 400 KB).
+ * edge. The smallest are 1 to 4 bytes, not always 1 (a third of the pushes;
+ * streams run to 400 KB): each offset is a split about 40% of the time, so
+ * across the seeded streams headers still split at every offset.
  */
 function pickMax(random: () => number): number {
   return [4, 100, 5000, 70_000, 150_000][Math.floor(random() * 5)];

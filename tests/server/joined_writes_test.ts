@@ -5,7 +5,6 @@
 // order, each as it was sent (RFC 6455 §5.2: unmasked, FIN, binary).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { concat } from "../_helpers/frames.ts";
 import { upgraded, withServer } from "../_helpers/handler_server.ts";
 import type { WebSocket } from "../../src/mod.ts";
 
@@ -22,10 +21,11 @@ describe("frames joined per turn", () => {
   it("two backed-up connections written in turns each receive their own frames, whole and in order", async () => {
     const sent = [0, 0];
     const backedUp = [false, false];
-    let finished = 0;
     let allSent!: () => void;
     const done = new Promise<void>((resolve) => allSent = resolve);
     const sockets: WebSocket[] = [];
+    let asked!: () => void;
+    const bothAsked = new Promise<void>((resolve) => asked = resolve);
     // A turn for each peer in turn, until both have backed up, and 20 turns more.
     let more = 20;
     const turn = () => {
@@ -43,30 +43,25 @@ describe("frames joined per turn", () => {
       websocket: {
         message(ws) {
           sockets.push(ws);
-          if (++finished === 2) turn();
+          if (sockets.length === 2) asked();
         },
       },
     }, async (server) => {
       const peers = [await upgraded(server.address.port), await upgraded(server.address.port)];
-      const received: Uint8Array[][] = [[], []];
-      for (const [i, peer] of peers.entries()) {
-        peer.socket.pause();
-        peer.socket.on("data", (chunk: Uint8Array) => received[i].push(chunk));
+      for (const peer of peers) {
         peer.socket.pause();
         // Masked "go" (RFC 6455 §5.3): the server starts writing to both once both asked.
         peer.write(new Uint8Array([0x82, 0x80, 1, 2, 3, 4]));
-        while (sockets.length <= i) await new Promise((resolve) => setTimeout(resolve, 1));
       }
+      await bothAsked;
+      // The sockets in the order their peers asked: peer 0's go went first, but may arrive second.
+      if (sockets[0].remoteAddress?.port !== peers[0].socket.localPort) sockets.reverse();
+      turn();
       await done;
       assert.deepEqual(backedUp, [true, true], "both connections queued behind unread sockets");
       for (const [i, peer] of peers.entries()) {
-        const expected = sent[i] * (SIZE + 4);
         peer.socket.resume();
-        while (received[i].reduce((n, c) => n + c.length, 0) < expected) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-        const bytes = concat(received[i]);
-        assert.equal(bytes.length, expected, `peer ${i}: nothing more than what was sent`);
+        const bytes = await peer.read(sent[i] * (SIZE + 4), 30_000);
         for (let k = 0; k < sent[i]; k++) {
           const at = k * (SIZE + 4);
           assert.deepEqual(
@@ -82,6 +77,8 @@ describe("frames joined per turn", () => {
         }
         peer.destroy();
       }
+      // Nothing more than what was sent, once both are read.
+      for (const peer of peers) assert.equal(peer.buffered.length, 0);
     });
   });
 });
