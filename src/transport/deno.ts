@@ -16,6 +16,7 @@
  * @module
  */
 
+import { warmAllocator } from "../bytes/allocator_warmup.ts";
 import { framePool } from "../bytes/frame_pool.ts";
 import { abortable } from "./abortable.ts";
 import { connectThroughTunnel } from "./deno_tunnel.ts";
@@ -43,6 +44,8 @@ class DenoTransport implements Transport {
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
+    // Deno's array buffers come from glibc's malloc: see allocator_warmup.ts.
+    warmAllocator();
     // Small frames must not wait for Nagle's algorithm (TLS connections have no such switch here).
     if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
   }
