@@ -23,7 +23,8 @@ import { acceptResponse } from "../protocol/server_responses.ts";
 import type { Session } from "../session/session.ts";
 import { acceptedStream } from "../websocket/stream.ts";
 import { type KeptRequest, upgradeInfo } from "../websocket/upgrade_info.ts";
-import { acceptedWebSocket } from "../websocket/websocket.ts";
+import { WebSocket } from "../websocket/websocket.ts";
+import { ACCEPTED, type AcceptedConnection } from "../websocket/accept_socket.ts";
 import type { SocketCore } from "../websocket/socket_core.ts";
 import type { AcceptOptions, ServerWebSocket, WebSocketHandlers } from "./accept_options.ts";
 import type { AcceptPhase } from "./accept_phase.ts";
@@ -132,4 +133,20 @@ function handlerServer<T>(
     handlerServers.set(failures, server as HandlerServer<unknown>);
   }
   return server;
+}
+
+/**
+ * Make the `WebSocket` of a connection the server accepted: OPEN at once,
+ * with the request it came with. Only the server makes these.
+ *
+ * @example
+ * ```ts
+ * import type { AcceptedConnection } from "../websocket/accept_socket.ts";
+ * declare const accepted: AcceptedConnection;
+ * const ws = acceptedWebSocket(accepted);
+ * console.log(ws.readyState); // 1
+ * ```
+ */
+export function acceptedWebSocket(accepted: AcceptedConnection): WebSocket {
+  return new WebSocket(ACCEPTED as unknown as string, accepted as unknown as string);
 }

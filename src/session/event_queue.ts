@@ -3,6 +3,8 @@
  * are delivered one at a time with a microtask checkpoint between them, so
  * the promise continuations of one handler run before the next event starts:
  * close to the browser's one-task-per-event model, without a timer per event.
+ * What one read brought is delivered as a whole: the transport's writes are
+ * corked until its events are, and reading waits while they are behind.
  *
  * @example
  * ```ts
@@ -15,8 +17,9 @@
  * @module
  */
 
+import type { Transport } from "../transport/types.ts";
 import { reportListenerError } from "./report.ts";
-import type { ReadHolds } from "./read_holds.ts";
+import { ReadHolds } from "./read_holds.ts";
 
 /**
  * A first-in, first-out queue of event deliveries.
@@ -41,10 +44,10 @@ export class EventQueue {
    */
   checkpoints = true;
   /**
-   * Kept here for the session, which makes them when a connection is first
-   * busy, as it makes its queue (a slot of their own would cost every idle
-   * session one): the step queued after each read's events that ends the
-   * transport's cork, and the holds on reading.
+   * Kept here, made when a connection is first busy as its queue is (a slot
+   * of their own would cost every idle session one): the step queued after
+   * each read's events that ends the transport's cork (see
+   * {@link EventQueue.deliverRead}), and the holds on reading.
    */
   uncork: (() => void) | undefined;
   /** The session's holds on reading (see `uncork`). */
@@ -53,6 +56,29 @@ export class EventQueue {
   /** A flush is delivering events (they yield to microtasks between them). */
   get flushing(): boolean {
     return this.#flushing;
+  }
+
+  /**
+   * Deliver the events one read brought. The replies to them share a write:
+   * a transport that corks holds writes until this read's events are
+   * delivered. Not until the flush ends: under a steady inbound stream one
+   * flush takes in read after read, and replies (pongs, close replies) would
+   * wait for the stream to pause. A read that lands while an earlier one is
+   * still being delivered holds reading until the queue is idle.
+   */
+  deliverRead(transport: Pick<Transport, "cork" | "uncork" | "pause" | "resume">): void {
+    const behind = this.#flushing;
+    if (transport.cork !== undefined) {
+      transport.cork();
+      this.push(this.uncork ??= () => transport.uncork!());
+    }
+    void this.flush();
+    if (behind) this.readHolds(transport).holdUntilDelivered(this);
+  }
+
+  /** The holds on reading `transport`, made when reading is first held. */
+  readHolds(transport: Pick<Transport, "pause" | "resume">): ReadHolds {
+    return this.holds ??= new ReadHolds(transport);
   }
 
   /** Resolves once nothing is left to deliver (at once when idle). */

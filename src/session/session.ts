@@ -8,11 +8,12 @@
  * first frame it sends and its event queue at the first event: a server
  * holds many idle sessions, and objects per connection add up.
  *
- * What it coordinates lives beside it: the order of events in
- * `event_queue.ts`, `bufferedAmount` and the high-water mark in
- * `backpressure.ts`, paused reading in `read_holds.ts`, the idle ping in
- * `heartbeat.ts`, the closing timer, failures and the final report in
- * `end.ts`, and the reads of the opening handshake in `handshake_scratch.ts`.
+ * What it coordinates lives beside it: the order of events and the
+ * delivery of each read's in `event_queue.ts`, `bufferedAmount` and the
+ * high-water mark in `backpressure.ts`, paused reading in `read_holds.ts`,
+ * the idle ping in `heartbeat.ts`, the closing timer, failures and the final
+ * report in `end.ts`, and the reads of the opening handshake in
+ * `handshake_scratch.ts`.
  *
  * @example
  * ```ts
@@ -35,7 +36,6 @@ import type { Transport, TransportSink } from "../transport/types.ts";
 import { overflows, SendLedger } from "./backpressure.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { EventQueue } from "./event_queue.ts";
-import { ReadHolds } from "./read_holds.ts";
 import { HandshakeScratch } from "./handshake_scratch.ts";
 import { reportEnd, SessionEnd } from "./end.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -191,7 +191,7 @@ export class Session implements TransportSink, ConnectionListener {
    * is still delivered.
    */
   pauseReading(): void {
-    this.#holds().pauseForOwner();
+    this.#eventQueue().readHolds(this.transport).pauseForOwner();
   }
 
   /** Read the socket again after {@link Session.pauseReading}. */
@@ -330,22 +330,10 @@ export class Session implements TransportSink, ConnectionListener {
     }, this.#options.clock);
   }
 
-  // The replies to what one read brought share a write: the transport holds
-  // writes until this read's events are delivered. Not until the flush ends:
-  // under a steady inbound stream one flush takes in read after read, and
-  // replies (pongs, close replies) would wait for the stream to pause.
+  // A transport that corks needs the queue for its uncork step; otherwise only events made one.
   #deliver(): void {
     const transport = this.transport;
-    // Still delivering an earlier read: reading waits until it is delivered.
-    const queue = this.#queue;
-    const behind = queue?.flushing === true;
-    if (transport.cork !== undefined) {
-      transport.cork();
-      const events = this.#eventQueue();
-      events.push(events.uncork ??= () => transport.uncork!());
-    }
-    void this.#queue?.flush();
-    if (behind) this.#holds().holdUntilDelivered(queue!);
+    (transport.cork === undefined ? this.#queue : this.#eventQueue())?.deliverRead(transport);
   }
 
   // Made at the first event, not per connection: idle sessions are many.
@@ -356,11 +344,6 @@ export class Session implements TransportSink, ConnectionListener {
       queue.checkpoints = this.#events[AT_ONCE] !== true;
     }
     return queue;
-  }
-
-  // Made when reading is first held, not per connection: idle sessions are many.
-  #holds(): ReadHolds {
-    return this.#eventQueue().holds ??= new ReadHolds(this.transport);
   }
 
   // Made when something first ends, not per connection: idle sessions are many.

@@ -19,6 +19,21 @@ import { SocketCore } from "./socket_core.ts";
 import type { KeptRequest } from "./upgrade_info.ts";
 
 /**
+ * The first argument of `new WebSocket` when the server makes a socket
+ * (with an {@link AcceptedConnection} as the second): not exported from the
+ * package, so no user code can pass it.
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from "./websocket.ts";
+ * declare const accepted: AcceptedConnection;
+ * const ws = new WebSocket(ACCEPTED as unknown as string, accepted as unknown as string);
+ * console.log(ws.readyState); // 1
+ * ```
+ */
+export const ACCEPTED: unique symbol = Symbol("accepted");
+
+/**
  * What the server hands over to make an accepted socket.
  *
  * @example

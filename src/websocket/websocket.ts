@@ -17,16 +17,16 @@
 
 import type { WebSocketOptions } from "../client/connect.ts";
 import type { WebSocketEventMap } from "./events.ts";
-import { RUNTIME_CALLS_HANDLERS } from "./safe_events.ts";
 import type { NetAddress } from "../transport/types.ts";
 import type { Session } from "../session/session.ts";
 import { bytesOf, isBinary } from "./message_data.ts";
 import { clampUnsignedShort } from "../protocol/close_codes.ts";
 import type { BinaryType, SocketCore } from "./socket_core.ts";
-import { type AcceptedConnection, acceptSocket } from "./accept_socket.ts";
+import { ACCEPTED, type AcceptedConnection, acceptSocket } from "./accept_socket.ts";
 import { connectSocket } from "./connect_socket.ts";
 import { restoreRequest, type UpgradeInfo } from "./upgrade_info.ts";
 import { defineInterface, isOptionsObject, toDOMString, toUSVString } from "./idl.ts";
+import { dispatchThroughListeners } from "./handler_dispatch.ts";
 import { socketTopics, subscriptionsOf } from "../pubsub/socket_topics.ts";
 import type { TopicData } from "../pubsub/topics.ts";
 
@@ -50,9 +50,6 @@ export type WebSocketListener<K extends keyof WebSocketEventMap> =
 const encoder = new TextEncoder();
 const nativeAdd = EventTarget.prototype.addEventListener;
 const nativeRemove = EventTarget.prototype.removeEventListener;
-const nativeDispatch = EventTarget.prototype.dispatchEvent;
-// The constructor's first argument when the server makes a socket: no user code can pass it.
-const ACCEPTED: unique symbol = Symbol("accepted");
 // Set by the class (it alone reads its #core): see sessionOf.
 let coreOf: (ws: WebSocket) => SocketCore;
 
@@ -304,39 +301,9 @@ export class WebSocket extends EventTarget {
 
   static {
     coreOf = (ws) => ws.#core;
-  }
-
-  static {
     // Where the runtime calls on<type> itself, dispatches by the page must hide the handler too.
-    if (RUNTIME_CALLS_HANDLERS) {
-      Object.defineProperty(WebSocket.prototype, "dispatchEvent", {
-        value: function dispatchEvent(this: WebSocket, event: Event): boolean {
-          const listeners = WebSocket.#is(this) ? this.#core.listeners : undefined;
-          if (listeners === undefined) return nativeDispatch.apply(this, arguments as never);
-          return listeners.dispatch(event);
-        },
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    }
+    dispatchThroughListeners(WebSocket.prototype, (value) => WebSocket.#is(value) ? value.#core.listeners : undefined);
   }
-}
-
-/**
- * Make the `WebSocket` of a connection the server accepted: OPEN at once,
- * with the request it came with. Not exported from the package: only the
- * server makes these.
- *
- * @example
- * ```ts
- * declare const accepted: AcceptedConnection;
- * const ws = acceptedWebSocket(accepted);
- * console.log(ws.readyState); // 1
- * ```
- */
-export function acceptedWebSocket(accepted: AcceptedConnection): WebSocket {
-  return new WebSocket(ACCEPTED as unknown as string, accepted as unknown as string);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { EventQueue } from "../../src/session/event_queue.ts";
+import { fakeTransport } from "../_helpers/fake_transport.ts";
 
 describe("EventQueue", () => {
   it("delivers in order, with promise continuations of one event before the next event", async () => {
@@ -69,5 +70,54 @@ describe("EventQueue", () => {
     for (let i = 0; i < 5000; i++) queue.push(() => seen.push(i));
     await queue.flush();
     assert.deepEqual(seen, Array.from({ length: 5000 }, (_, i) => i));
+  });
+});
+
+describe("EventQueue.deliverRead", () => {
+  it("corks a transport that corks until the read's events, and what they write, are delivered", async () => {
+    const { transport, log } = fakeTransport({ cork: true, show: () => "1" });
+    const queue = new EventQueue();
+    queue.push(() => {
+      log.push("event");
+      transport.write(new Uint8Array([1]));
+    });
+    queue.deliverRead(transport);
+    await queue.whenIdle();
+    assert.deepEqual(log, ["cork", "event", "write 1", "uncork"]);
+  });
+
+  it("uses one uncork step for every read (made once)", async () => {
+    const { transport } = fakeTransport({ cork: true });
+    const queue = new EventQueue();
+    queue.deliverRead(transport);
+    const step = queue.uncork;
+    await queue.whenIdle();
+    queue.deliverRead(transport);
+    assert.equal(typeof step, "function");
+    assert.equal(queue.uncork, step);
+  });
+
+  it("holds reading while an earlier read's events are still being delivered, and resumes once idle", async () => {
+    const { transport, log } = fakeTransport();
+    const queue = new EventQueue();
+    queue.push(() => log.push("first read's event"));
+    queue.deliverRead(transport);
+    assert.equal(queue.flushing, true);
+    queue.push(() => log.push("second read's event"));
+    queue.deliverRead(transport);
+    assert.deepEqual(log, ["first read's event", "pause"]);
+    await queue.whenIdle();
+    await null;
+    assert.deepEqual(log, ["first read's event", "pause", "second read's event", "resume"]);
+  });
+
+  it("does not hold reading when the queue was idle", async () => {
+    const { transport, log } = fakeTransport();
+    const queue = new EventQueue();
+    queue.push(() => log.push("event"));
+    queue.deliverRead(transport);
+    await queue.whenIdle();
+    assert.deepEqual(log, ["event"]);
+    assert.equal(queue.holds, undefined);
   });
 });

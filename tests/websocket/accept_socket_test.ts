@@ -4,7 +4,8 @@
 // given to a server's handler object instead.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { acceptSocket } from "../../src/websocket/accept_socket.ts";
+import { ACCEPTED, type AcceptedConnection, acceptSocket } from "../../src/websocket/accept_socket.ts";
+import { sessionOf, WebSocket } from "../../src/websocket/websocket.ts";
 import { Session } from "../../src/session/session.ts";
 import { ON_MESSAGE } from "../../src/session/contract.ts";
 import { loadCodec } from "../../src/codec/load.ts";
@@ -64,5 +65,16 @@ describe("acceptSocket", () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     assert.deepEqual(seen, [[core, "hi"]]);
     assert.deepEqual(fired, []);
+  });
+});
+
+describe("new WebSocket(ACCEPTED, accepted)", () => {
+  it("is the accepted socket: OPEN at once with its protocol, URL and request, reaching its session", () => {
+    const session = openSession();
+    const accepted: AcceptedConnection = { session, protocol: "chat", extensions: "", upgrade };
+    const ws = new WebSocket(ACCEPTED as unknown as string, accepted as unknown as string);
+    assert.deepEqual([ws.readyState, ws.protocol, ws.url], [WebSocket.OPEN, "chat", upgrade.url]);
+    assert.equal(ws.request?.headers.get("host"), "example.com:8080");
+    assert.equal(sessionOf(ws), session);
   });
 });
