@@ -44,7 +44,7 @@ class DenoTransport implements Transport {
 
   constructor(conn: Deno.Conn) {
     this.#conn = conn;
-    // Deno's array buffers come from glibc's malloc: see allocator_warmup.ts.
+    // Deno's array buffers come from the C library's malloc: see allocator_warmup.ts.
     warmAllocator();
     // Small frames must not wait for Nagle's algorithm (TLS connections have no such switch here).
     if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);

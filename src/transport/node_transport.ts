@@ -17,6 +17,7 @@
 
 import type * as net from "node:net";
 import process from "node:process";
+import { warmAllocator } from "../bytes/allocator_warmup.ts";
 import { framePool } from "../bytes/frame_pool.ts";
 import type { OnRead } from "./node_server_reads.ts";
 import type { NetAddress, Transport, TransportCapabilities, TransportSink } from "./types.ts";
@@ -74,6 +75,8 @@ export class NodeTransport implements Transport {
     this.#socket = socket;
     this.capabilities = lentBuffer && !spareReads ? LENT : OWN_BUFFERS;
     this.#spareReads = spareReads;
+    // Node's array buffers come from the C library's malloc: see allocator_warmup.ts.
+    warmAllocator();
     socket.setNoDelay(true);
     void this.remoteAddress;
     (socket as OwnedSocket)[OWNER] = this;
