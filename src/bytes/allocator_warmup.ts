@@ -52,5 +52,9 @@ let warmed = false;
 export function warmAllocator(): void {
   if (warmed) return;
   warmed = true;
-  new ArrayBuffer(WARMUP_BYTES);
+  try {
+    new ArrayBuffer(WARMUP_BYTES);
+  } catch {
+    // A process short of address space runs as it would have without it.
+  }
 }
