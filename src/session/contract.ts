@@ -1,7 +1,8 @@
 /**
  * What a session needs from, and tells, the code around it: its options,
- * the events it reports to the socket that owns it, the reader of the
- * opening handshake, and the registry told when it is gone.
+ * the events it reports to the socket that owns it, and the reader of the
+ * opening handshake. (The registry told when it is gone, `SessionTracker`,
+ * is beside `Session` itself, which it names.)
  *
  * Event methods are keyed by symbols so that `WebSocket` can implement them
  * itself: its public interface stays exactly the web's (it has its own
