@@ -22,8 +22,9 @@ const HELD_BY_OWNER = 1;
 const HELD_BY_BACKLOG = 2;
 
 /**
- * The holds on one transport's reading. A session makes it when reading is
- * first held, not per connection: idle sessions are many.
+ * The holds on one transport's reading. A session's event queue makes it
+ * (`EventQueue.readHolds`) when reading is first held, not per connection:
+ * idle sessions are many.
  *
  * @example
  * ```ts

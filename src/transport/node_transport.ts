@@ -75,7 +75,8 @@ export class NodeTransport implements Transport {
     this.#socket = socket;
     this.capabilities = lentBuffer && !spareReads ? LENT : OWN_BUFFERS;
     this.#spareReads = spareReads;
-    // Node's array buffers come from the C library's malloc: see allocator_warmup.ts.
+    // Node's array buffers come from the C library's malloc: see allocator_warmup.ts. (Bun's
+    // node:http reaches here too; there it only maps and unmaps untouched pages.)
     warmAllocator();
     socket.setNoDelay(true);
     void this.remoteAddress;

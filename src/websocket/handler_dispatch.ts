@@ -25,7 +25,8 @@ const nativeDispatch = EventTarget.prototype.dispatchEvent;
  * Where the runtime calls `on<type>` itself, give `prototype` a
  * `dispatchEvent` that dispatches through the receiver's listener state
  * (`listenersOf`); a receiver without any (no state yet, or not an instance)
- * gets `EventTarget`'s. Elsewhere nothing changes.
+ * gets `EventTarget`'s. Elsewhere nothing changes (`install`, for tests,
+ * says where).
  *
  * @example
  * ```ts
@@ -39,8 +40,9 @@ const nativeDispatch = EventTarget.prototype.dispatchEvent;
 export function dispatchThroughListeners(
   prototype: EventTarget,
   listenersOf: (value: unknown) => SafeListeners | undefined,
+  install: boolean = RUNTIME_CALLS_HANDLERS,
 ): void {
-  if (!RUNTIME_CALLS_HANDLERS) return;
+  if (!install) return;
   Object.defineProperty(prototype, "dispatchEvent", {
     value: function dispatchEvent(this: EventTarget, event: Event): boolean {
       const listeners = listenersOf(this);
