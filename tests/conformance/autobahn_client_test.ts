@@ -1,0 +1,31 @@
+// The Autobahn|Testsuite's fuzzingserver against our client, played from a
+// raw TCP server with the suite's frames (unmasked) to our WebSocket whose
+// application echoes every message, and judged as the suite judges: the
+// echoes and pongs, who closes first with which code, and that the closing
+// handshake completes before TCP closes.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { family, play, shortfalls } from "../_helpers/autobahn_play.ts";
+import { AUTOBAHN_CASES } from "../_helpers/autobahn_cases.ts";
+import { AUTOBAHN_UTF8_CASES } from "../_helpers/autobahn_utf8_cases.ts";
+
+const FAMILIES = [
+  ["1.x framing (text and binary, 0–65536 bytes)", family(AUTOBAHN_CASES, "1")],
+  ["2.x pings and pongs", family(AUTOBAHN_CASES, "2")],
+  ["3.x reserved bits", family(AUTOBAHN_CASES, "3")],
+  ["4.x reserved opcodes", family(AUTOBAHN_CASES, "4")],
+  ["5.x fragmentation", family(AUTOBAHN_CASES, "5")],
+  ["6.1–6.4 empty and fragmented text, failing fast on UTF-8", family(AUTOBAHN_UTF8_CASES, "6.1", "6.2", "6.3", "6.4")],
+  ["6.5–6.23 Kuhn's UTF-8 stress test", AUTOBAHN_UTF8_CASES.filter((c) => Number(c.id.split(".")[1]) >= 5)],
+  ["7.x closing", family(AUTOBAHN_CASES, "7")],
+  ["9.x sizes and 10.1.1 auto-fragmentation", family(AUTOBAHN_CASES, "9", "10")],
+] as const;
+
+describe("Autobahn|Testsuite cases against our client: every case OK", () => {
+  for (const [name, cases] of FAMILIES) {
+    it(`${name} (${cases.length} cases)`, async () => {
+      assert.ok(cases.length > 0);
+      assert.deepEqual(shortfalls(await play("client", cases)), []);
+    });
+  }
+});
