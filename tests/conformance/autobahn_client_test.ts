@@ -29,3 +29,20 @@ describe("Autobahn|Testsuite cases against our client: every case OK", () => {
     });
   }
 });
+
+describe("the judge against our client tells a wrong expectation apart", () => {
+  it("a wrong echo, a wrong close code and the wrong closing side are each reported", async () => {
+    const ids = ["1.1.2", "7.7.2", "2.5"];
+    const [echo, code, side] = ids.map((id) => AUTOBAHN_CASES.find((c) => c.id === id)!);
+    const verdicts = await play("client", [
+      { ...echo, expected: { OK: ["text:not what was sent"] } },
+      { ...code, close: { ...code.close, codes: [1000] } },
+      { ...side, close: { ...side.close, byPeer: true } },
+    ]);
+    assert.deepEqual(ids.map((id) => `${verdicts.get(id)?.behavior} / ${verdicts.get(id)?.close}`), [
+      "FAILED / OK",
+      "OK / WRONG CODE 1001",
+      "OK / FAILED (closed by the wrong endpoint)",
+    ]);
+  });
+});
