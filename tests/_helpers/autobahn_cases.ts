@@ -2,51 +2,29 @@
 // 2.x pings and pongs, 3.x reserved bits, 4.x reserved opcodes, 5.x
 // fragmentation, 7.x closing, a few 9.x sizes, 10.1.1) written out as our own
 // table from the suite's case descriptions: what its fuzzing peer sends, what
-// it expects back, and who must close with which code. The 6.x UTF-8 cases
-// are in autobahn_utf8_cases.ts; autobahn_play.ts plays and judges them.
+// it expects back, and who must close with which code. The 7.x cases are in
+// autobahn_close_cases.ts, the 6.x UTF-8 cases in autobahn_utf8_cases.ts;
+// autobahn_play.ts plays and judges them.
 import type { FrameSpec } from "./frames.ts";
-import { type AutobahnCase, eventOf, type Step } from "./autobahn_play.ts";
+import {
+  type AutobahnCase,
+  binary,
+  closePayload,
+  fails,
+  failsAfter,
+  filled,
+  HELLO,
+  ok,
+  PING,
+  pong,
+  send,
+  type Step,
+  sync,
+  text,
+  weFail,
+} from "./autobahn_case_kit.ts";
+import { closing } from "./autobahn_close_cases.ts";
 
-const utf8 = (text: string) => new TextEncoder().encode(text);
-const filled = (length: number, byte: number) => new Uint8Array(length).fill(byte);
-
-/** The event the suite records for a message or pong with this payload. */
-export const text = (payload: string | Uint8Array): string =>
-  eventOf("text", typeof payload === "string" ? utf8(payload) : payload);
-export const binary = (payload: Uint8Array): string => eventOf("binary", payload);
-export const pong = (payload: string | Uint8Array): string =>
-  eventOf("pong", typeof payload === "string" ? utf8(payload) : payload);
-
-/** Closed by the suite once it saw what it expects; our close echoes `codes`. */
-export const PEER_CLOSES = { byPeer: true, codes: [1000] };
-/** We must fail the connection with `code`. */
-export const weFail = (code: number) => ({ byPeer: false, codes: [code], requireClean: false });
-
-const ok = (steps: Step[], expected: string[]) => ({ steps, expected: { OK: expected }, close: PEER_CLOSES });
-const fails = (steps: Step[], code = 1002, before: string[] = []) => ({
-  steps,
-  expected: { OK: before },
-  close: weFail(code),
-});
-/** A valid message, then something broken: strict peers echo the message first. */
-const failsAfter = (steps: Step[], echo: string) => ({
-  steps,
-  expected: { OK: [echo], "NON-STRICT": [] },
-  close: weFail(1002),
-});
-const send = (...frames: FrameSpec[]): Step[] => [{ frames }];
-const sync = (...frames: FrameSpec[]): Step[] => [{ frames, sync: true }];
-
-const closePayload = (code: number, reason: Uint8Array | string = "") => {
-  const bytes = typeof reason === "string" ? utf8(reason) : reason;
-  const out = new Uint8Array(2 + bytes.length);
-  out.set([code >> 8, code & 0xff]);
-  out.set(bytes, 2);
-  return out;
-};
-
-const HELLO: FrameSpec = { opcode: 1, payload: "Hello, world!" };
-const PING: FrameSpec = { opcode: 9, payload: "Hello, world!" };
 const BINARY_8 = Uint8Array.of(0x00, 0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0x00, 0xff);
 const SIZES = [0, 125, 126, 127, 128, 65535, 65536];
 
@@ -163,74 +141,6 @@ function fragmentation(): Array<[string, Omit<AutobahnCase, "id">]> {
     ["5.18", fails(send({ opcode: 1, fin: false, payload: "fragment1" }, { opcode: 1, payload: "fragment2" }))],
     ["5.19", ok(pings519({}), expected519)],
     ["5.20", ok(pings519({ sync: true }), expected519)],
-  ];
-}
-
-function closing(): Array<[string, Omit<AutobahnCase, "id">]> {
-  const close = (payload: Uint8Array = new Uint8Array(0)): FrameSpec => ({ opcode: 8, payload });
-  const peerCloses = (payload: Uint8Array, codes: number[], requireClean = true) => ({
-    steps: send(close(payload)),
-    expected: { OK: [] },
-    close: { byPeer: true, codes, requireClean },
-  });
-  const bigText = "BAsd7&jh23".repeat(26215).slice(0, 256 * 1024);
-  const invalidReason = Uint8Array.of(
-    0xce,
-    0xba,
-    0xe1,
-    0xbd,
-    0xb9,
-    0xcf,
-    0x83,
-    0xce,
-    0xbc,
-    0xce,
-    0xb5,
-    0xed,
-    0xa0,
-    0x80,
-  );
-  const valid = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999];
-  const invalid = [0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999];
-  return [
-    ["7.1.1", ok(send({ opcode: 1, payload: "Hello World!" }), [text("Hello World!")])],
-    ["7.1.2", ok(send(close(closePayload(1000)), close(closePayload(1000))), [])],
-    ["7.1.3", ok(send(close(closePayload(1000)), PING), [])],
-    ["7.1.4", ok(send(close(closePayload(1000)), HELLO), [])],
-    [
-      "7.1.5",
-      ok(
-        send({ opcode: 1, fin: false, payload: "fragment1" }, close(closePayload(1000)), {
-          opcode: 0,
-          payload: "fragment2",
-        }),
-        [],
-      ),
-    ],
-    // Informational in the suite: whether the echoes go out before our close answer is left open.
-    ["7.1.6", {
-      steps: send({ opcode: 1, payload: bigText }, { opcode: 1, payload: "Hello World!" }, close(closePayload(1000)), {
-        opcode: 9,
-      }),
-      expected: { OK: [text(bigText), text("Hello World!")], "NON-STRICT": [] },
-      close: PEER_CLOSES,
-      informational: true,
-    }],
-    ["7.3.1", peerCloses(new Uint8Array(0), [1000])],
-    ["7.3.2", peerCloses(Uint8Array.of(0x2a), [1002], false)],
-    ["7.3.3", peerCloses(closePayload(1000), [1000])],
-    ["7.3.4", peerCloses(closePayload(1000, "Hello World!"), [1000])],
-    ["7.3.5", peerCloses(closePayload(1000, "*".repeat(123)), [1000])],
-    ["7.3.6", peerCloses(closePayload(1000, "*".repeat(124)), [1002], false)],
-    ["7.5.1", peerCloses(closePayload(1000, invalidReason), [1007], false)],
-    ...valid.map((code, i) =>
-      [`7.7.${i + 1}`, peerCloses(closePayload(code), [code])] as [string, Omit<AutobahnCase, "id">]
-    ),
-    ...invalid.map((code, i) =>
-      [`7.9.${i + 1}`, peerCloses(closePayload(code), [1002], false)] as [string, Omit<AutobahnCase, "id">]
-    ),
-    ["7.13.1", peerCloses(closePayload(5000), [1002], false)],
-    ["7.13.2", peerCloses(closePayload(65535), [1002], false)],
   ];
 }
 

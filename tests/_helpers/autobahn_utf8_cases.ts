@@ -2,8 +2,8 @@
 // table: empty and fragmented text (6.1–6.3), failing fast on invalid UTF-8
 // at the byte that makes it invalid (6.4), and the categories of Markus
 // Kuhn's UTF-8 decoder stress test, one text message each (6.5–6.23).
-import type { AutobahnCase, Step } from "./autobahn_play.ts";
-import { PEER_CLOSES, text, weFail } from "./autobahn_cases.ts";
+import type { AutobahnCase, Step } from "./autobahn_case_kit.ts";
+import { PEER_CLOSES, text, weFail } from "./autobahn_case_kit.ts";
 import { fromHex } from "./bytes.ts";
 import type { FrameSpec } from "./frames.ts";
 
