@@ -69,10 +69,17 @@ export class PeerInflater {
   #before = 0;
   readonly #contextTakeover: boolean;
   readonly #windowBits: number;
+  readonly #chunkSize: number | undefined;
 
-  constructor(contextTakeover: boolean, windowBits = 15) {
+  /**
+   * `strictWindow`: inflate in 64-byte pieces, so that back-references reach
+   * only into the `windowBits` window (inflating into one large buffer would
+   * reach back into it, hiding a distance the agreed window does not allow).
+   */
+  constructor(contextTakeover: boolean, windowBits = 15, strictWindow = false) {
     this.#contextTakeover = contextTakeover;
     this.#windowBits = windowBits;
+    this.#chunkSize = strictWindow ? 64 : undefined;
   }
 
   inflate(payload: Uint8Array): Uint8Array {
@@ -81,6 +88,7 @@ export class PeerInflater {
     const all = zlib.inflateRawSync(Uint8Array.from(this.#stream), {
       finishFlush: SYNC,
       windowBits: this.#windowBits,
+      chunkSize: this.#chunkSize,
     });
     const before = this.#contextTakeover ? this.#before : 0;
     this.#before = all.length;
