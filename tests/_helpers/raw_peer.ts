@@ -7,7 +7,10 @@ import { createHash } from "node:crypto";
 /** One raw connection with awaitable reads. */
 export class RawSocket {
   readonly socket: Socket;
-  #buffer = new Uint8Array(0);
+  // Unread bytes: a view of #store, which grows by doubling, so reading a
+  // large message chunk by chunk costs no more than its length in copies.
+  #store = new Uint8Array(4096);
+  #buffer = this.#store.subarray(0, 0);
   #waiters: Array<() => void> = [];
   #ended = false;
   readonly closed: Promise<void>;
@@ -16,10 +19,16 @@ export class RawSocket {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on("data", (chunk: Uint8Array) => {
-      const next = new Uint8Array(this.#buffer.length + chunk.length);
-      next.set(this.#buffer);
-      next.set(chunk, this.#buffer.length);
-      this.#buffer = next;
+      const length = this.#buffer.length;
+      if (this.#buffer.byteOffset + length + chunk.length > this.#store.length) {
+        const store = new Uint8Array(Math.max(2 * (length + chunk.length), 4096));
+        store.set(this.#buffer);
+        this.#store = store;
+        this.#buffer = store.subarray(0, length);
+      }
+      const start = this.#buffer.byteOffset;
+      this.#store.set(chunk, start + length);
+      this.#buffer = this.#store.subarray(start, start + length + chunk.length);
       this.#wake();
     });
     socket.on("error", () => {});
@@ -48,7 +57,7 @@ export class RawSocket {
   async read(n: number, timeout = 5000): Promise<Uint8Array> {
     await this.#until(() => this.#buffer.length >= n, timeout, `${n} bytes`);
     const out = this.#buffer.slice(0, n);
-    this.#buffer = this.#buffer.slice(n);
+    this.#buffer = this.#buffer.subarray(n);
     return out;
   }
 
@@ -57,7 +66,7 @@ export class RawSocket {
     await this.#until(() => headEnd(this.#buffer) >= 0, timeout, "an HTTP head");
     const end = headEnd(this.#buffer);
     const head = new TextDecoder("latin1").decode(this.#buffer.subarray(0, end));
-    this.#buffer = this.#buffer.slice(end);
+    this.#buffer = this.#buffer.subarray(end);
     return head;
   }
 
