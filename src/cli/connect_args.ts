@@ -33,6 +33,7 @@ export const CONNECT_USAGE = `Usage: wasmws connect URL [options]
 Open a WebSocket. On a terminal: type a line to send it; /ping [data], /close [code [reason]],
 /binary HEX and /quit are commands (start a line with // to send one starting with /).
 Piped: each input line is one message, each message one output line.
+A URL without a scheme is taken as ws:// (localhost:8080 is ws://localhost:8080), as wscat does.
 
 Options:
   -H, --header "Name: value"  add a handshake header (repeatable)
@@ -139,7 +140,7 @@ export function connectSettings(args: string[]): ConnectSettings {
   const close = stringOf(values, "close");
   return {
     help,
-    url: positionals[0] ?? "",
+    url: withScheme(positionals[0] ?? ""),
     options,
     execute: listOf(values, "execute"),
     wait: wait === undefined ? 1 : parseSeconds("--wait", wait),
@@ -151,6 +152,11 @@ export function connectSettings(args: string[]): ConnectSettings {
     verbose: values.verbose === true,
     exitWithCloseCode: values["exit-with-close-code"] === true,
   };
+}
+
+// wscat users type `host:port`, which the URL parser reads as a scheme named after the host.
+function withScheme(url: string): string {
+  return url === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `ws://${url}`;
 }
 
 function positive(option: string, seconds: number): number {
