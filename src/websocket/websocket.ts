@@ -156,8 +156,10 @@ export class WebSocket extends EventTarget {
   }
 
   /**
-   * Close. `code` must be 1000 or 3000–4999 (`InvalidAccessError`), `reason`
-   * at most 123 UTF-8 bytes (`SyntaxError`). While CONNECTING this fails the
+   * Close. `code` must be 1000 or 3000–4999 (`InvalidAccessError`); a
+   * server's socket may also end with the codes RFC 6455 gives endpoints
+   * (1001–1003, 1007–1009, 1011–1014: 1001 going away, 1008 policy violation,
+   * 1011 internal error …). `reason` is at most 123 UTF-8 bytes (`SyntaxError`). While CONNECTING this fails the
    * connection (`error`, then `close` with 1006). Messages sent before go
    * out first, a Blob among them included.
    */
