@@ -24,6 +24,7 @@ import {
   parseShow,
   stringOf,
   UsageError,
+  withWsScheme,
 } from "./args.ts";
 import type { ShowMode } from "./bytes_text.ts";
 
@@ -140,7 +141,7 @@ export function connectSettings(args: string[]): ConnectSettings {
   const close = stringOf(values, "close");
   return {
     help,
-    url: withScheme(positionals[0] ?? ""),
+    url: withWsScheme(positionals[0] ?? ""),
     options,
     execute: listOf(values, "execute"),
     wait: wait === undefined ? 1 : parseSeconds("--wait", wait),
@@ -152,11 +153,6 @@ export function connectSettings(args: string[]): ConnectSettings {
     verbose: values.verbose === true,
     exitWithCloseCode: values["exit-with-close-code"] === true,
   };
-}
-
-// wscat users type `host:port`, which the URL parser reads as a scheme named after the host.
-function withScheme(url: string): string {
-  return url === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `ws://${url}`;
 }
 
 function positive(option: string, seconds: number): number {
