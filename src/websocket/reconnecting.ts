@@ -96,8 +96,8 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     more?: Omit<ReconnectingWebSocketOptions, "protocols">,
   ) {
     super();
-    const protocols = typeof options === "string" || Array.isArray(options);
-    const settings: ReconnectingWebSocketOptions = protocols || options === undefined
+    const isList = typeof options === "string" || Array.isArray(options);
+    const settings: ReconnectingWebSocketOptions = isList || options === undefined
       ? { ...more, protocols: options as string | string[] | undefined }
       : options;
     checkBackoff(settings);
