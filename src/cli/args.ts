@@ -170,3 +170,17 @@ export function listOf(values: Record<string, unknown>, name: string): string[] 
   const value = values[name];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
+
+/**
+ * A URL as typed: without a scheme (wscat users type `host:port`, which the
+ * URL parser reads as a scheme named after the host), it is `ws://`.
+ *
+ * @example
+ * ```ts
+ * withWsScheme("localhost:8080/chat"); // "ws://localhost:8080/chat"
+ * withWsScheme("wss://example.com"); // unchanged
+ * ```
+ */
+export function withWsScheme(url: string): string {
+  return url === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `ws://${url}`;
+}

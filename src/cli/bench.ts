@@ -14,7 +14,7 @@
  */
 
 import { WebSocket, type WebSocketError } from "../mod.ts";
-import { type OptionsConfig, parseCommand, parseInteger, parseSeconds, UsageError } from "./args.ts";
+import { type OptionsConfig, parseCommand, parseInteger, parseSeconds, UsageError, withWsScheme } from "./args.ts";
 import { RttHistogram } from "./rtt_histogram.ts";
 import type { CliIO } from "./terminal.ts";
 
@@ -22,6 +22,7 @@ import type { CliIO } from "./terminal.ts";
 export const BENCH_USAGE = `Usage: wasmws bench URL [options]
 
 Send messages to an echo server (wasmws listen, or any other) and measure the round trips.
+A URL without a scheme is taken as ws://.
 
 Options:
   -c, --connections N     connections to open (default 4)
@@ -91,11 +92,12 @@ export async function bench(args: string[], io: CliIO): Promise<number> {
   const payload = values.text === true ? "x".repeat(size) : new Uint8Array(size).fill(0x61);
   const options = values.insecure === true ? { tls: { rejectUnauthorized: false } } : {};
 
+  const url = withWsScheme(positionals[0]);
   let sockets: WebSocket[];
   try {
-    sockets = Array.from({ length: count }, () => new WebSocket(positionals[0], options));
+    sockets = Array.from({ length: count }, () => new WebSocket(url, options));
   } catch (error) {
-    throw new UsageError(`Cannot bench ${positionals[0]}: ${(error as Error).message}`);
+    throw new UsageError(`Cannot bench ${url}: ${(error as Error).message}`);
   }
   const rtts = new RttHistogram();
   const opened = await Promise.all(sockets.map(opening));

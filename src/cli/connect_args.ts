@@ -24,6 +24,7 @@ import {
   parseShow,
   stringOf,
   UsageError,
+  withWsScheme,
 } from "./args.ts";
 import type { ShowMode } from "./bytes_text.ts";
 
@@ -33,6 +34,7 @@ export const CONNECT_USAGE = `Usage: wasmws connect URL [options]
 Open a WebSocket. On a terminal: type a line to send it; /ping [data], /close [code [reason]],
 /binary HEX and /quit are commands (start a line with // to send one starting with /).
 Piped: each input line is one message, each message one output line.
+A URL without a scheme is taken as ws:// (localhost:8080 is ws://localhost:8080), as wscat does.
 
 Options:
   -H, --header "Name: value"  add a handshake header (repeatable)
@@ -139,7 +141,7 @@ export function connectSettings(args: string[]): ConnectSettings {
   const close = stringOf(values, "close");
   return {
     help,
-    url: positionals[0] ?? "",
+    url: withWsScheme(positionals[0] ?? ""),
     options,
     execute: listOf(values, "execute"),
     wait: wait === undefined ? 1 : parseSeconds("--wait", wait),

@@ -64,7 +64,10 @@ export interface ClientOptions extends SessionOptions {
   onHandshakeHead?: (direction: "request" | "response", head: string) => void;
 }
 
-/** Options accepted as the `WebSocket` constructor's second argument, beyond a protocol list. */
+/**
+ * Options accepted as the `WebSocket` constructor's second argument instead
+ * of a protocol list, or as its third after one (ws's shape).
+ */
 export interface WebSocketOptions extends ClientOptions {
   /** Subprotocols to offer. */
   protocols?: string | string[];

@@ -83,22 +83,45 @@ export function encodeClosePayload(code?: number, reason = ""): Uint8Array {
 }
 
 /**
+ * Codes a server's socket may close with: 1000 and 3000–4999 as a page may,
+ * and those RFC 6455 §7.4.1 (and IANA) give an endpoint to end with: 1001–1003,
+ * 1007–1009, 1011–1014. Not 1010, which only a client sends.
+ *
+ * @example
+ * ```ts
+ * isValidServerCloseCode(1008); // true: policy violation
+ * ```
+ */
+export function isValidServerCloseCode(code: number): boolean {
+  return isValidWireCloseCode(code) && code !== 1010;
+}
+
+/**
  * The WHATWG `close(code, reason)` argument checks: `code` (converted as a
  * `[Clamp] unsigned short`) must be 1000 or 3000–4999 (`InvalidAccessError`),
  * `reason` at most 123 UTF-8 bytes (`SyntaxError`). Returns the converted code.
+ * With `server`, the code may also be one of {@link isValidServerCloseCode}'s
+ * (WHATWG's limit keeps pages from speaking for the browser; a server speaks
+ * for itself).
  *
  * @example
  * ```ts
  * checkCloseArguments(1000, "bye"); // 1000
  * checkCloseArguments(4999.6, undefined); // 4999
+ * checkCloseArguments(1008, "policy", true); // 1008, on a server's socket
  * checkCloseArguments(1001, undefined); // throws InvalidAccessError: 1001 is the browser's own
  * ```
  */
-export function checkCloseArguments(code: number | undefined, reason: string | undefined): number | undefined {
+export function checkCloseArguments(
+  code: number | undefined,
+  reason: string | undefined,
+  server = false,
+): number | undefined {
   if (code !== undefined) {
     code = clampUnsignedShort(code);
-    if (!isValidApplicationCloseCode(code)) {
-      throw new DOMException(`Cannot close: code ${code} is neither 1000 nor in 3000-4999`, "InvalidAccessError");
+    if (server ? !isValidServerCloseCode(code) : !isValidApplicationCloseCode(code)) {
+      const allowed = server ? "1000-1003, 1007-1009, 1011-1014 or 3000-4999" : "neither 1000 nor in 3000-4999";
+      throw new DOMException(`Cannot close: code ${code} is ${server ? "not " : ""}${allowed}`, "InvalidAccessError");
     }
   }
   if (reason !== undefined && encoder.encode(reason).length > MAX_CLOSE_REASON_BYTES) {

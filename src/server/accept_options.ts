@@ -28,7 +28,12 @@ export type UpgradeDecision<T = undefined> =
   | boolean
   | Response
   | {
+    /**
+     * The subprotocol to answer with: one the client offered. Left out, the
+     * first one offered is taken (as ws does); `""` answers with none.
+     */
     protocol?: string;
+    /** Extra headers on the 101 response (e.g. `Set-Cookie`). */
     headers?: Record<string, string> | [string, string][];
     /** Carried by the socket as `ws.data`. */
     data?: T;

@@ -57,6 +57,8 @@ export async function listen(
       if (typeof pem !== "string" || !pem.includes("-----BEGIN ")) {
         const what = typeof pem === "string" && pem.length > 0
           ? "not PEM text (a file name? pass its contents)"
+          : pem instanceof Uint8Array
+          ? 'bytes, not PEM text (read the file as text: readFileSync(file, "utf8"))'
           : "empty";
         throw fail("WS_ERR_LISTEN_TLS", `tls.${part} is ${what}`);
       }

@@ -53,7 +53,11 @@ async function connect(options: ConnectOptions): Promise<Transport> {
         ...handlers,
         open: (socket) => void (socket.data ?? new BunTransport(socket)),
         handshake: (socket, success, authorizationError) => {
-          if (tls.rejectUnauthorized !== false) socket.data?.onHandshake(success, authorizationError);
+          if (tls.rejectUnauthorized === false || (success && authorizationError === null)) return;
+          // Bun settles the connect before the certificate is checked: say where, as a failed connect does.
+          const why = authorizationError?.message ?? "the TLS handshake failed";
+          const failure = new Error(`Cannot connect to ${where}: ${why}`, { cause: authorizationError ?? undefined });
+          socket.data?.onHandshake(false, failure);
         },
         connectError: () => {},
       },

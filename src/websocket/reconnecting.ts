@@ -85,10 +85,21 @@ export class ReconnectingWebSocket extends SafeEventTarget {
   #queuedBytes = 0;
   #afterCloseBytes = 0;
 
-  /** Connect to `url`; the second argument is a protocol list or an options object. */
-  constructor(url: string | URL, options?: string | string[] | ReconnectingWebSocketOptions) {
+  /**
+   * Connect to `url`; the second argument is a protocol list or an options
+   * object. As reconnecting-websocket and ws take them, options may also come
+   * third, after the protocols.
+   */
+  constructor(
+    url: string | URL,
+    options?: string | string[] | ReconnectingWebSocketOptions,
+    more?: Omit<ReconnectingWebSocketOptions, "protocols">,
+  ) {
     super();
-    const settings = typeof options === "string" || Array.isArray(options) ? { protocols: options } : options ?? {};
+    const isList = typeof options === "string" || Array.isArray(options);
+    const settings: ReconnectingWebSocketOptions = isList || options === undefined
+      ? { ...more, protocols: options as string | string[] | undefined }
+      : options;
     checkBackoff(settings);
     this.#options = settings;
     this.#clock = settings.clock ?? SYSTEM_CLOCK;

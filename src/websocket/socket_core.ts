@@ -147,7 +147,7 @@ export class SocketCore implements SessionEvents {
 
   /** `close()` with its arguments converted. */
   close(code: number | undefined, reason: string | undefined): void {
-    code = checkCloseArguments(code, reason);
+    code = checkCloseArguments(code, reason, this.#fields !== undefined);
     if (this.readyState >= 2) return;
     if (this.readyState === 0) {
       this.readyState = 2;

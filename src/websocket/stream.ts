@@ -69,11 +69,13 @@ export class WebSocketStream {
   #readableDone = false;
   #paused = false;
   #failure: WebSocketError | Error | undefined;
+  #accepted = false;
 
   /** Open a connection to `url`. A bad URL or protocol list throws a `SyntaxError` `DOMException`. */
   constructor(url: string | URL, options: WebSocketStreamOptions = {}) {
     if ((url as unknown) === ACCEPTED) {
       const server = options as unknown as AcceptedStream;
+      this.#accepted = true;
       this.#url = server.url;
       this.#open(server.session, server.protocol, server.extensions, DEFAULT_HIGH_WATER_MARK);
       return;
@@ -123,11 +125,12 @@ export class WebSocketStream {
 
   /**
    * Start the closing handshake (before opening: give up opening). `closeCode`
-   * must be 1000 or 3000–4999 (`InvalidAccessError`), `reason` at most 123
-   * UTF-8 bytes (`SyntaxError`).
+   * must be 1000 or 3000–4999 (`InvalidAccessError`), or on a server's stream
+   * also one RFC 6455 gives an endpoint (1001–1003, 1007–1009, 1011–1014), as
+   * `WebSocket.close()`; `reason` at most 123 UTF-8 bytes (`SyntaxError`).
    */
   close(closeInfo: WebSocketCloseInfo = {}): void {
-    const code = checkCloseArguments(closeInfo.closeCode, closeInfo.reason);
+    const code = checkCloseArguments(closeInfo.closeCode, closeInfo.reason, this.#accepted);
     if (this.#state === "connecting") {
       this.#failConnecting(closedError("Cannot open: closed before the handshake finished", 1006, ""));
       this.#abort.abort();

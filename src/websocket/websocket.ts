@@ -88,9 +88,14 @@ export class WebSocket extends EventTarget {
    * Open a connection to `url` (`ws:`, `wss:`, `http:` or `https:`; relative
    * to `globalThis.location` where there is one). The second argument is a
    * subprotocol or a list of them, or an options object. Bad `headers` throw
-   * a `TypeError` here, as in undici, Deno and Bun.
+   * a `TypeError` here, as in undici, Deno and Bun. ws's shape works too:
+   * options as a third argument after the subprotocols.
    */
-  constructor(url: string | URL, protocols?: string | string[] | WebSocketOptions) {
+  constructor(
+    url: string | URL,
+    protocols?: string | string[] | WebSocketOptions,
+    options?: Omit<WebSocketOptions, "protocols">,
+  ) {
     if (arguments.length === 0) throw new TypeError("Cannot construct a WebSocket: a URL is required");
     super();
     if ((url as unknown) === ACCEPTED) {
@@ -99,8 +104,13 @@ export class WebSocket extends EventTarget {
     }
     // WebIDL converts the arguments before the constructor's steps run.
     const href = toUSVString(url);
-    const options = isOptionsObject(protocols) ? protocols as WebSocketOptions : { protocols };
-    this.#core = connectSocket(this, href, options);
+    // A third argument (ws's options) would otherwise be dropped without a word.
+    const settings: WebSocketOptions = isOptionsObject(protocols)
+      ? protocols as WebSocketOptions
+      : isOptionsObject(options)
+      ? { ...options, protocols }
+      : { protocols };
+    this.#core = connectSocket(this, href, settings);
   }
 
   /** The URL, serialized. */
@@ -146,8 +156,10 @@ export class WebSocket extends EventTarget {
   }
 
   /**
-   * Close. `code` must be 1000 or 3000–4999 (`InvalidAccessError`), `reason`
-   * at most 123 UTF-8 bytes (`SyntaxError`). While CONNECTING this fails the
+   * Close. `code` must be 1000 or 3000–4999 (`InvalidAccessError`); a
+   * server's socket may also end with the codes RFC 6455 gives endpoints
+   * (1001–1003, 1007–1009, 1011–1014: 1001 going away, 1008 policy violation,
+   * 1011 internal error …). `reason` is at most 123 UTF-8 bytes (`SyntaxError`). While CONNECTING this fails the
    * connection (`error`, then `close` with 1006). Messages sent before go
    * out first, a Blob among them included.
    */

@@ -1,7 +1,15 @@
 // The command line's arguments: each bad one prints the command's usage and exits with 2.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseCloseSpec, parseHeader, parseInteger, parseSeconds, parseShow, UsageError } from "../../src/cli/args.ts";
+import {
+  parseCloseSpec,
+  parseHeader,
+  parseInteger,
+  parseSeconds,
+  parseShow,
+  UsageError,
+  withWsScheme,
+} from "../../src/cli/args.ts";
 import { runMain } from "../_helpers/cli.ts";
 
 describe("argument parsers", () => {
@@ -27,6 +35,11 @@ describe("argument parsers", () => {
     }
     assert.deepEqual([parseShow(undefined), parseShow("base64"), parseShow("text")], ["hex", "base64", "text"]);
     assert.throws(() => parseShow("HEX"), UsageError);
+  });
+  it("a URL without a scheme (as wscat takes it) is ws://; one with a scheme is left alone", () => {
+    assert.equal(withWsScheme("localhost:8080"), "ws://localhost:8080");
+    assert.equal(withWsScheme("127.0.0.1:9/room?x=1"), "ws://127.0.0.1:9/room?x=1");
+    for (const url of ["ws://a", "WSS://a:1/", "http://a", "ftp://a"]) assert.equal(withWsScheme(url), url);
   });
 });
 

@@ -44,11 +44,11 @@ describe("bench", () => {
     }
   });
 
-  it("prints a summary for people, and exits with 1 when it cannot connect", async () => {
+  it("prints a summary for people (a URL without a scheme is ws://), and exits with 1 when it cannot connect", async () => {
     const server = await echoServer();
     const port = server.address.port;
     try {
-      const run = await runMain(["bench", server.url, "-c", "1", "-d", "0.1", "--text"]);
+      const run = await runMain(["bench", `127.0.0.1:${port}`, "-c", "1", "-d", "0.1", "--text"]);
       assert.equal(run.status, 0, run.stderr);
       assert.match(
         run.stdout,

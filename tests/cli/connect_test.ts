@@ -13,10 +13,10 @@ import { selfSignedCert } from "../_helpers/tls.ts";
 async function recordingServer(greet: (ws: WebSocket) => void = () => {}) {
   const received: Array<string | number[]> = [];
   const closes: Array<[number, string]> = [];
-  const requests: Array<{ headers: Headers; protocol: string }> = [];
+  const requests: Array<{ headers: Headers; protocol: string; url: string }> = [];
   const server = await echoServer({
     websocket(ws, request) {
-      requests.push({ headers: request.headers, protocol: ws.protocol });
+      requests.push({ headers: request.headers, protocol: ws.protocol, url: request.url });
       ws.binaryType = "arraybuffer";
       ws.addEventListener("message", (event) => {
         const data = event.data;
@@ -70,6 +70,22 @@ describe("connect, piped", () => {
       assert.deepEqual(received, ["first", "second"]);
       assert.equal(run.stdout, "first\nsecond\n");
       assert.equal(run.status, 0);
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  it("a URL without a scheme is ws:// (host:port and host:port/path, as wscat takes them)", async () => {
+    const { server, received, requests } = await recordingServer();
+    const targets = [`127.0.0.1:${server.address.port}`, `127.0.0.1:${server.address.port}/room?x=1`];
+    try {
+      for (const target of targets) {
+        const run = await runMain(["connect", target, "-x", target, "--max-messages", "1"]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.equal(run.stdout, `${target}\n`);
+      }
+      assert.deepEqual(received, targets);
+      assert.deepEqual(requests.map(({ url }) => new URL(url).pathname + new URL(url).search), ["/", "/room?x=1"]);
     } finally {
       await server.shutdown();
     }

@@ -105,7 +105,7 @@ describe("serve(): failures to listen", () => {
     }
   });
 
-  it("TLS files missing: an empty certificate or key, or a file name where the PEM text belongs", async () => {
+  it("TLS files missing: an empty certificate or key, a file name or bytes where the PEM text belongs", async () => {
     const { cert, key } = selfSignedCert();
     const where = "Cannot listen on 127.0.0.1:0";
     check(
@@ -124,6 +124,13 @@ describe("serve(): failures to listen", () => {
       await refusal({ hostname: "127.0.0.1", port: 0, tls: { cert: "./cert.pem", key } }),
       "WS_ERR_LISTEN_TLS",
       `${where}: tls.cert is not PEM text (a file name? pass its contents)`,
+      false,
+    );
+    // The file read without an encoding (a Buffer, as node:https takes it) is named as what it is, not "empty".
+    check(
+      await refusal({ hostname: "127.0.0.1", port: 0, tls: { cert, key: new TextEncoder().encode(key) as never } }),
+      "WS_ERR_LISTEN_TLS",
+      `${where}: tls.key is bytes, not PEM text (read the file as text: readFileSync(file, "utf8"))`,
       false,
     );
   });

@@ -121,6 +121,20 @@ describe("RFC 6455 §4.2 server handshake", () => {
     await server.shutdown();
   });
 
+  it("upgrade hook: no protocol chosen answers the first offered; protocol '' answers none", async () => {
+    for (const [decision, expected] of [[undefined, "other"], [{}, "other"], [{ protocol: "" }, undefined]] as const) {
+      const server = await echo({ upgrade: () => decision });
+      const peer = await rawClient(server.address.port);
+      peer.write(upgradeRequest(server.address.port, "/", "Sec-WebSocket-Protocol: other, chat\r\n"));
+      const head = await peer.readHead();
+      assert.match(head, /^HTTP\/1\.1 101 /);
+      const answered = head.match(/\r\nSec-WebSocket-Protocol: ([^\r]*)\r\n/i)?.[1];
+      assert.equal(answered, expected, JSON.stringify(decision));
+      peer.destroy();
+      await server.shutdown();
+    }
+  });
+
   it("an accepted socket tells its upgrade request: URL, headers as sent, the peer's address", async () => {
     let accepted: WebSocket | undefined;
     let given: unknown;

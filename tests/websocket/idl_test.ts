@@ -35,6 +35,27 @@ describe("new WebSocket(url, protocols): WebIDL conversions", () => {
     assert.deepEqual(protocols, ["null", "123", "a, b", "x, 1", "p", undefined]);
   });
 
+  it("takes options as a third argument after the protocols, as ws does (not dropped)", async () => {
+    const heads: string[] = [];
+    const server = await rawServer(async (peer) => {
+      heads.push(await peer.readHead());
+      peer.destroy();
+    });
+    try {
+      for (const protocols of [["chat", "v2"], "chat", undefined]) {
+        const ws = new WebSocket(server.url, protocols, { headers: { Authorization: "Bearer t" } });
+        await once(ws, "close");
+      }
+    } finally {
+      await server.close();
+    }
+    assert.deepEqual(heads.map((head) => /^authorization: (.*)\r$/im.exec(head)?.[1]), Array(3).fill("Bearer t"));
+    assert.deepEqual(
+      heads.map((head) => /^sec-websocket-protocol: (.*)\r$/im.exec(head)?.[1]),
+      ["chat, v2", "chat", undefined],
+    );
+  });
+
   it("applies the token and duplicate checks after the conversion", () => {
     assert.throws(
       () => new WebSocket("ws://127.0.0.1:1", new Set(["a", "A"]) as unknown as string[]),

@@ -184,6 +184,21 @@ describe("ReconnectingWebSocket", () => {
     bytes.close();
   });
 
+  it("takes its options third, after the protocols, as reconnecting-websocket and ws do", async () => {
+    const clock = new FakeClock();
+    const ws = new ReconnectingWebSocket(url(), [], { clock, headers: { Authorization: "Bearer third" } });
+    await next(ws, "open");
+    assert.deepEqual(auth, ["Bearer third"]);
+    ws.send("drop");
+    await next(ws, "close");
+    const opened = next(ws, "open");
+    clock.tick(); // the options' clock, not the system's, schedules the attempt
+    await opened;
+    assert.deepEqual(auth, ["Bearer third", "Bearer third"]);
+    ws.close();
+    await next(ws, "close");
+  });
+
   it("beforeConnect refreshes the URL and headers before every attempt", async () => {
     const clock = new FakeClock();
     const seen: number[] = [];

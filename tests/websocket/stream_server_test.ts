@@ -50,6 +50,25 @@ describe("serve({ stream })", () => {
     }
   });
 
+  it("close() on the server's stream takes the codes RFC 6455 gives an endpoint (1008), as WebSocket.close() does", async () => {
+    const server = await serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      stream: async (wss) => {
+        await wss.opened;
+        assert.throws(() => wss.close({ closeCode: 1010 }), (e: DOMException) => e.name === "InvalidAccessError");
+        wss.close({ closeCode: 1008, reason: "policy" });
+      },
+    });
+    try {
+      const client = new WebSocketStream(`ws://127.0.0.1:${server.address.port}/`);
+      await client.opened;
+      assert.deepEqual(await client.closed, { closeCode: 1008, reason: "policy" });
+    } finally {
+      await server.shutdown({ timeout: 1000 });
+    }
+  });
+
   it("a stream the server does not read stops the server reading its socket near the high-water mark", async () => {
     const MESSAGE = 16 * 1024;
     const COUNT = 1024; // 16 MiB offered
