@@ -26,6 +26,8 @@ export interface WptServer {
   readonly received: Array<Array<string | Uint8Array>>;
   /** Close codes and reasons the server's sockets saw, in the order they closed. */
   readonly closes: Array<{ code: number; reason: string; wasClean: boolean }>;
+  /** Resolves once the server's sockets have seen `count` closes (`closes` then holds them). */
+  closed(count: number): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function wptServer(secure = false): Promise<WptServer> {
   const tls = secure ? selfSignedCert() : undefined;
   const received: Array<Array<string | Uint8Array>> = [];
   const closes: Array<{ code: number; reason: string; wasClean: boolean }> = [];
+  let waiters: Array<() => void> = [];
   const server = await serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -49,6 +52,9 @@ export async function wptServer(secure = false): Promise<WptServer> {
       ws.addEventListener("close", (event) => {
         const { code, reason, wasClean } = event as CloseEvent;
         closes.push({ code, reason, wasClean });
+        const woken = waiters;
+        waiters = [];
+        for (const wake of woken) wake();
       });
       if (path === "/referrer") {
         ws.send(ws.request!.headers.get("referer") ?? "MISSING AS PER FETCH");
@@ -79,6 +85,9 @@ export async function wptServer(secure = false): Promise<WptServer> {
     clientOptions,
     received,
     closes,
+    async closed(count) {
+      while (closes.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+    },
     shutdown: () => server.shutdown({ timeout: 1000 }),
   };
 }
