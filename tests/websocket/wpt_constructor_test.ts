@@ -12,6 +12,7 @@ import { createServer, type Server } from "node:net";
 import { WebSocket } from "../../src/mod.ts";
 import { once } from "../_helpers/events.ts";
 import { wptServer } from "../_helpers/wpt_server.ts";
+import { accept101, rawServer } from "../_helpers/raw_peer.ts";
 
 function domError(name: string) {
   return (error: unknown) => error instanceof DOMException && error.name === name;
@@ -247,5 +248,45 @@ describe("WPT Create-non-absolute-url, Create-valid-url-relative: relative URLs 
     } finally {
       await server.shutdown();
     }
+  });
+});
+
+describe("WPT constructor/010-012: the server's answer to the protocols offered", () => {
+  /** Offer `offered`; a raw server answers 101 with `extra` header lines. What the client saw. */
+  async function answered(offered: string[], extra: string) {
+    const server = await rawServer(async (peer) => {
+      await accept101(peer, extra);
+    });
+    try {
+      const ws = new WebSocket(server.url, offered);
+      const events: string[] = [];
+      ws.onopen = () => {
+        events.push("open");
+        // Wrongly opened: drop the connection so the close below still comes.
+        for (const peer of server.peers) peer.destroy();
+      };
+      ws.onerror = () => events.push(`error:${ws.readyState}`);
+      const close = await once<CloseEvent>(ws, "close");
+      return { events, code: close.code, protocol: ws.protocol };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("protocols offered and none in the response: the connection fails (the standard's own check)", async () => {
+    assert.deepEqual(await answered(["echo"], ""), { events: ["error:3"], code: 1006, protocol: "" });
+  });
+
+  it("a protocol in the response when none was offered, or one not offered: the connection fails", async () => {
+    assert.deepEqual(await answered([], "Sec-WebSocket-Protocol: echo\r\n"), {
+      events: ["error:3"],
+      code: 1006,
+      protocol: "",
+    });
+    assert.deepEqual(await answered(["echo"], "Sec-WebSocket-Protocol: chat\r\n"), {
+      events: ["error:3"],
+      code: 1006,
+      protocol: "",
+    });
   });
 });
