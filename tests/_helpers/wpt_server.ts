@@ -7,6 +7,8 @@
 //   Close repeats the client's code and reason (none when the client gave none).
 // - "/referrer": sends one text message: the request's Referer, or the
 //   sentence "MISSING AS PER FETCH" when there is none.
+// - "/basic_auth": refuses the upgrade with 401 unless the request carries
+//   Basic credentials for user "foo", password "bar".
 import { serve, WebSocket, type WebSocketOptions } from "../../src/mod.ts";
 import { selfSignedCert } from "./tls.ts";
 
@@ -32,6 +34,8 @@ export interface WptServer {
 }
 
 const GOODBYE = "Goodbye";
+// Basic credentials foo:bar, as "/basic_auth" requires them.
+const FOO_BAR = `Basic ${btoa("foo:bar")}`;
 
 export async function wptServer(secure = false): Promise<WptServer> {
   const tls = secure ? selfSignedCert() : undefined;
@@ -43,7 +47,12 @@ export async function wptServer(secure = false): Promise<WptServer> {
     port: 0,
     tls: tls && { cert: tls.cert, key: tls.key },
     perMessageDeflate: false,
-    upgrade: ({ protocols }) => (protocols.includes("echo") ? { protocol: "echo" } : undefined),
+    upgrade: ({ url, headers, protocols }) => {
+      if (new URL(url).pathname === "/basic_auth" && headers.get("authorization") !== FOO_BAR) {
+        return new Response(null, { status: 401, headers: { "WWW-Authenticate": 'Basic realm="camelot"' } });
+      }
+      return protocols.includes("echo") ? { protocol: "echo" } : undefined;
+    },
     websocket(ws) {
       const path = new URL(ws.request!.url).pathname;
       const log: Array<string | Uint8Array> = [];

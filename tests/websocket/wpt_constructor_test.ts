@@ -114,6 +114,26 @@ for (const secure of [false, true]) {
       }
     });
 
+    it("credentials in the URL are sent as Basic authorization (basic-auth.any.js)", async () => {
+      const server = await wptServer(secure);
+      try {
+        const withCredentials = server.url("/basic_auth").replace("://", "://foo:bar@");
+        const ws = new WebSocket(withCredentials, server.clientOptions);
+        assert.equal(ws.url, withCredentials);
+        const { opened, close } = await openAndClose(ws);
+        assert.equal(opened.readyState, WebSocket.OPEN);
+        assert.equal(close.wasClean, true);
+        // Without them the handshake is refused (401): error, then close 1006.
+        const refused = new WebSocket(server.url("/basic_auth"), server.clientOptions);
+        let errors = 0;
+        refused.onerror = () => errors++;
+        assert.equal((await once<CloseEvent>(refused, "close")).code, 1006);
+        assert.equal(errors, 1);
+      } finally {
+        await server.shutdown();
+      }
+    });
+
     it("the URL keeps a non-default port and drops the scheme's default one", () => {
       const keep = new WebSocket(`${scheme}://127.0.0.1:8443/echo`);
       assert.equal(keep.url, `${scheme}://127.0.0.1:8443/echo`);
