@@ -7,6 +7,7 @@
 //   Close repeats the client's code and reason (none when the client gave none).
 // - "/referrer": sends one text message: the request's Referer, or the
 //   sentence "MISSING AS PER FETCH" when there is none.
+// - "/echo-query": sends one text message: the request's query, as sent.
 // - "/basic_auth": refuses the upgrade with 401 unless the request carries
 //   Basic credentials for user "foo", password "bar".
 import { serve, WebSocket, type WebSocketOptions } from "../../src/mod.ts";
@@ -65,6 +66,10 @@ export async function wptServer(secure = false): Promise<WptServer> {
         waiters = [];
         for (const wake of woken) wake();
       });
+      if (path === "/echo-query") {
+        ws.send(new URL(ws.request!.url).search.slice(1));
+        return;
+      }
       if (path === "/referrer") {
         ws.send(ws.request!.headers.get("referer") ?? "MISSING AS PER FETCH");
         return;

@@ -135,6 +135,32 @@ for (const secure of [false, true]) {
       }
     });
 
+    it("the URL argument is converted to a string, as an object's toString gives it (constructor/006)", async () => {
+      const server = await wptServer(secure);
+      try {
+        const href = server.url("/echo");
+        const link = { toString: () => href };
+        const ws = new WebSocket(link as unknown as string, server.clientOptions);
+        assert.equal(ws.url, href);
+        const { opened } = await openAndClose(ws);
+        assert.equal(opened.readyState, WebSocket.OPEN);
+      } finally {
+        await server.shutdown();
+      }
+    });
+
+    it("a non-ASCII query goes out percent-encoded as UTF-8 (constructor/016)", async () => {
+      const server = await wptServer(secure);
+      try {
+        const ws = new WebSocket(server.url("/echo-query?\u00e5\u00e4\u00f6"), server.clientOptions);
+        assert.equal((await once<MessageEvent>(ws, "message")).data, "%C3%A5%C3%A4%C3%B6");
+        ws.close();
+        await once(ws, "close");
+      } finally {
+        await server.shutdown();
+      }
+    });
+
     it("the URL keeps a non-default port and drops the scheme's default one", () => {
       const keep = new WebSocket(`${scheme}://127.0.0.1:8443/echo`);
       assert.equal(keep.url, `${scheme}://127.0.0.1:8443/echo`);
