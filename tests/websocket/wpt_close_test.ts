@@ -11,6 +11,8 @@ import assert from "node:assert/strict";
 import { WebSocket } from "../../src/mod.ts";
 import { once } from "../_helpers/events.ts";
 import { type WptServer, wptServer } from "../_helpers/wpt_server.ts";
+import { frame } from "../_helpers/frames.ts";
+import { accept101, rawServer } from "../_helpers/raw_peer.ts";
 
 function domError(name: string) {
   return (error: unknown) => error instanceof DOMException && error.name === name;
@@ -228,3 +230,72 @@ for (const secure of [false, true]) {
     });
   });
 }
+
+describe("WPT interfaces/WebSocket/close and closing-handshake: one close, and nothing after it", () => {
+  /** Let pending tasks and timers of this turn run, so a second event would have fired. */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+  it("close() three times while CONNECTING fires one close event (close-multiple)", async () => {
+    const server = await wptServer(false);
+    try {
+      const ws = server.open();
+      let closes = 0;
+      ws.onclose = () => closes++;
+      ws.close();
+      ws.close();
+      ws.close();
+      await once(ws, "close");
+      await settle();
+      assert.equal(closes, 1);
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  it("close() inside the close event leaves readyState CLOSED and fires nothing more (close-nested)", async () => {
+    const server = await wptServer(false);
+    try {
+      const ws = server.open();
+      const seen: number[] = [];
+      ws.onclose = () => {
+        seen.push(ws.readyState);
+        ws.close();
+        seen.push(ws.readyState);
+      };
+      ws.close();
+      assert.equal(ws.readyState, WebSocket.CLOSING);
+      await once(ws, "close");
+      await settle();
+      assert.deepEqual(seen, [WebSocket.CLOSED, WebSocket.CLOSED]);
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  it("a message the server sends after its Close is not delivered; the close is clean (closing-handshake/004)", async () => {
+    const server = await rawServer(async (peer) => {
+      await accept101(peer);
+      await peer.readFrame();
+      // Close (1000), then a text frame that must be ignored, in one write.
+      const close = frame({ opcode: 8, payload: Uint8Array.of(0x03, 0xe8) });
+      const late = frame({ opcode: 1, payload: "after close" });
+      peer.write(Uint8Array.from([...close, ...late]));
+      await peer.readFrame();
+      peer.end();
+    });
+    try {
+      const ws = new WebSocket(server.url);
+      const events: string[] = [];
+      ws.onopen = () => ws.send("Goodbye");
+      ws.onmessage = (event) => events.push(`message:${event.data}`);
+      ws.onerror = () => events.push("error");
+      const close = await once<CloseEvent>(ws, "close");
+      await settle();
+      assert.deepEqual(events, []);
+      assert.equal(close.code, 1000);
+      assert.equal(close.wasClean, true);
+    } finally {
+      await server.close();
+    }
+  });
+});
