@@ -50,6 +50,10 @@ const INVALID_CODES: Array<[unknown, string]> = [
   [null, "null, converted to 0"],
   [0x10000 + 1000, "2**16+1000, clamped to 65535"],
   [2999, "2999"],
+  [1001, "1001 (the standard leaves it to the user agent)"],
+  [1005, "1005 (Secure-Close-1005: reserved, never sent)"],
+  [1006, "1006 (reserved, never sent)"],
+  [5000, "5000"],
 ];
 
 for (const secure of [false, true]) {
