@@ -161,6 +161,37 @@ for (const secure of [false, true]) {
       }
     });
 
+    it("a NUL in the query goes out as %00 (constructor/018; a trailing one the URL parser strips)", async () => {
+      const server = await wptServer(secure);
+      try {
+        // WPT ends the URL with the NUL and expects "x%00"; the URL Standard first strips trailing
+        // C0 controls, so there it is "x" (as the runtime's own URL parser gives it).
+        const trailing = new WebSocket(server.url("/echo-query?x\u0000"), server.clientOptions);
+        assert.equal(trailing.url, server.url("/echo-query?x"));
+        trailing.close();
+        const ws = new WebSocket(server.url("/echo-query?x\u0000y"), server.clientOptions);
+        assert.equal((await once<MessageEvent>(ws, "message")).data, "x%00y");
+        ws.close();
+        await once(ws, "close");
+      } finally {
+        await server.shutdown();
+      }
+    });
+
+    it("the URL is parsed as the URL Standard says: scheme and host lowercased, missing slashes added", () => {
+      const cases: Array<[string, string]> = [
+        [`${scheme.toUpperCase()}://127.0.0.1:8443/echo`, `${scheme}://127.0.0.1:8443/echo`],
+        [`${scheme}://LOCALHOST:8443/echo`, `${scheme}://localhost:8443/echo`],
+        [`${scheme}:127.0.0.1:8443/echo`, `${scheme}://127.0.0.1:8443/echo`],
+        [`${scheme}:/127.0.0.1:8443/echo`, `${scheme}://127.0.0.1:8443/echo`],
+      ];
+      for (const [given, serialized] of cases) {
+        const ws = new WebSocket(given);
+        assert.equal(ws.url, serialized, given);
+        ws.close();
+      }
+    });
+
     it("the URL keeps a non-default port and drops the scheme's default one", () => {
       const keep = new WebSocket(`${scheme}://127.0.0.1:8443/echo`);
       assert.equal(keep.url, `${scheme}://127.0.0.1:8443/echo`);
