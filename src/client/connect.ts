@@ -32,6 +32,7 @@ import type { ClientTlsOptions, Transport } from "../transport/types.ts";
 import { hostKey, HostQueue } from "./host_queue.ts";
 import { type ProxyOption, type ProxyRoute, proxyTunnel, resolveProxy } from "./proxy.ts";
 import { responseTap, tell } from "./handshake_head.ts";
+import { isBadPort } from "./bad_port.ts";
 
 /** Client options beyond the standard constructor (undici/Deno/Bun style). */
 export interface ClientOptions extends SessionOptions {
@@ -95,7 +96,7 @@ export interface ClientCallbacks {
 
 /**
  * Connect and handshake. Rejects with a `WebSocketError` (`WS_ERR_CONNECT`,
- * `WS_ERR_HANDSHAKE_*`, `WS_ERR_ABORTED`) whose `details` hold the failed
+ * `WS_ERR_BAD_PORT`, `WS_ERR_HANDSHAKE_*`, `WS_ERR_ABORTED`) whose `details` hold the failed
  * response (`status`, `headers`, `body`) when there was one. Bad `headers`
  * throw a `TypeError` at once: they are the caller's mistake, not the network's.
  * `handshakeTimeout` counts from this call, the TCP (and TLS) connect included.
@@ -145,6 +146,8 @@ async function connectAndHandshake(
 ): Promise<Session> {
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
+  // Fetch's port blocking: a network error, so the socket fails as an unreachable one does.
+  if (isBadPort(url.port)) throw new WebSocketError("WS_ERR_BAD_PORT", `port ${url.port}`);
   const expired = new AbortController();
   const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? DEFAULT_CLIENT_HANDSHAKE_TIMEOUT);
   const either = signal === undefined ? expired.signal : AbortSignal.any([signal, expired.signal]);

@@ -62,6 +62,7 @@ export const ERRORS = {
   WS_ERR_HANDSHAKE_MALFORMED: { closeCode: 0, reason: "malformed HTTP head" },
   WS_ERR_HANDSHAKE_TIMEOUT: { closeCode: 0, reason: "handshake timed out" },
   WS_ERR_CONNECT: { closeCode: 0, reason: "connection failed" },
+  WS_ERR_BAD_PORT: { closeCode: 0, reason: "the port is one Fetch blocks (a bad port)" },
   WS_ERR_PROXY_REFUSED: { closeCode: 0, reason: "the proxy refused the tunnel" },
   WS_ERR_PROXY_UNSUPPORTED: { closeCode: 0, reason: "this runtime cannot tunnel TLS through an https: proxy" },
   WS_ERR_ABORTED: { closeCode: 0, reason: "aborted" },

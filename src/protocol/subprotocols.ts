@@ -38,16 +38,22 @@ export function normalizeProtocols(protocols?: string | string[]): string[] {
 }
 
 /**
- * The client's check of the server's `Sec-WebSocket-Protocol`: "" when none,
- * else one of the offered protocols.
+ * The client's check of the server's `Sec-WebSocket-Protocol`: one of the
+ * offered protocols, or "" when none was offered and none chosen. RFC 6455
+ * lets a server ignore the offer; the WHATWG handshake does not: offered
+ * protocols that the response leaves unacknowledged fail the connection.
  *
  * @example
  * ```ts
- * selectProtocol(["a"], null); // ""
+ * selectProtocol([], null); // ""
+ * selectProtocol(["a", "b"], "b"); // "b"
  * ```
  */
 export function selectProtocol(offered: string[], header: string | null): string {
-  if (header === null) return "";
+  if (header === null) {
+    if (offered.length === 0) return "";
+    throw new WebSocketError("WS_ERR_HANDSHAKE_SUBPROTOCOL", "the server chose none of the offered subprotocols");
+  }
   const chosen = header.trim();
   if (!offered.includes(chosen)) {
     throw new WebSocketError("WS_ERR_HANDSHAKE_SUBPROTOCOL", `the server chose "${chosen}", which was not offered`);

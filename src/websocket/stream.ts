@@ -26,13 +26,14 @@
  */
 
 import { connectClient } from "../client/connect.ts";
-import { checkCloseArguments } from "../protocol/close_codes.ts";
+import { checkCloseArguments, clampUnsignedShort } from "../protocol/close_codes.ts";
 import type { WebSocketError } from "../protocol/errors.ts";
 import { normalizeProtocols } from "../protocol/subprotocols.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
 import { ON_CLOSE, ON_ERROR, ON_MESSAGE, type SessionEvents } from "../session/contract.ts";
 import type { Session } from "../session/session.ts";
 import { Deferred } from "./deferred.ts";
+import { toDictionary, toUSVString } from "./idl.ts";
 import { bytesOf } from "./message_data.ts";
 import { closedError, type WebSocketCloseInfo, WebSocketStreamError } from "./stream_error.ts";
 import { type AcceptedStream, streamServerEvents } from "./stream_server.ts";
@@ -130,13 +131,17 @@ export class WebSocketStream {
    * `WebSocket.close()`; `reason` at most 123 UTF-8 bytes (`SyntaxError`).
    */
   close(closeInfo: WebSocketCloseInfo = {}): void {
-    const code = checkCloseArguments(closeInfo.closeCode, closeInfo.reason, this.#accepted);
+    // WebIDL converts the dictionary (a non-object is a TypeError), then its members in order.
+    const info = toDictionary(closeInfo, "WebSocketCloseInfo");
+    const closeCode = info.closeCode === undefined ? undefined : clampUnsignedShort(info.closeCode as number);
+    const reason = info.reason === undefined ? undefined : toUSVString(info.reason);
+    const code = checkCloseArguments(closeCode, reason, this.#accepted);
     if (this.#state === "connecting") {
       this.#failConnecting(closedError("Cannot open: closed before the handshake finished", 1006, ""));
       this.#abort.abort();
       return;
     }
-    this.#closeWith(code, closeInfo.reason ?? "");
+    this.#closeWith(code, reason ?? "");
   }
 
   /** @internal Session event: a whole message. */

@@ -10,7 +10,7 @@ import process from "node:process";
 import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 import { serve, type Server, WebSocket, WebSocketError } from "../../src/mod.ts";
 import { runtimeName } from "../../src/transport/select.ts";
-import { startTinyproxy, type Tinyproxy } from "../_helpers/tinyproxy.ts";
+import { freePort, startTinyproxy, type Tinyproxy } from "../_helpers/tinyproxy.ts";
 import { selfSignedCert } from "../_helpers/tls.ts";
 
 const USER = "wasmws";
@@ -133,7 +133,8 @@ describe("through tinyproxy", () => {
   });
 
   it("a proxy that cannot reach the target answers 5xx: WS_ERR_PROXY_REFUSED with that status", async () => {
-    const outcome = await echoOnce("ws://127.0.0.1:1/", { proxy: `http://127.0.0.1:${open.port}` });
+    // A port nothing listens on (not one Fetch blocks: that fails before the proxy is asked).
+    const outcome = await echoOnce(`ws://127.0.0.1:${await freePort()}/`, { proxy: `http://127.0.0.1:${open.port}` });
     assert.equal(outcome.error?.code, "WS_ERR_PROXY_REFUSED");
     assert.ok(Number(outcome.error?.details?.status) >= 500, String(outcome.error?.details?.status));
   });

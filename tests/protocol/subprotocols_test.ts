@@ -41,9 +41,13 @@ describe("WHATWG WebSocket constructor: protocols", () => {
 });
 
 describe("RFC 6455 §4.1 client checks Sec-WebSocket-Protocol", () => {
-  it('returns "" when the server chose none', () => {
+  it('returns "" when none was offered and the server chose none', () => {
     assert.equal(selectProtocol([], null), "");
-    assert.equal(selectProtocol(["chat"], null), "");
+  });
+
+  it("fails when protocols were offered and the response names none (WHATWG: not acknowledged)", () => {
+    assert.throws(() => selectProtocol(["chat"], null), subprotocolError);
+    assert.throws(() => selectProtocol(["chat", "superchat"], null), subprotocolError);
   });
 
   it("returns the chosen protocol when it was offered", () => {

@@ -11,6 +11,7 @@ import type { ConnectOptions, RuntimeNet, Transport } from "../../src/transport/
 import { countReads as countingReads } from "../_helpers/read_counter.ts";
 import { frame } from "../_helpers/frames.ts";
 import { accept101, acceptFor, keyOf, rawServer } from "../_helpers/raw_peer.ts";
+import { freePort } from "../_helpers/tinyproxy.ts";
 
 /** Every transport the client opens from now on, with the bytes it read from its socket. */
 async function countReads(): Promise<
@@ -100,7 +101,7 @@ describe("WebSocketStream errors and the signal", () => {
   });
 
   it("a failed connection rejects opened and closed with a WebSocketError DOMException (1006)", async () => {
-    const wss = new WebSocketStream("ws://127.0.0.1:1/");
+    const wss = new WebSocketStream(`ws://127.0.0.1:${await freePort()}/`);
     const error = await wss.opened.then(() => undefined, (e) => e) as WebSocketStreamError;
     assert.ok(error instanceof DOMException && error instanceof WebSocketStreamError);
     assert.equal(error.name, "WebSocketError");
