@@ -107,7 +107,7 @@ export function isValidServerCloseCode(code: number): boolean {
  * @example
  * ```ts
  * checkCloseArguments(1000, "bye"); // 1000
- * checkCloseArguments(4999.6, undefined); // 4999
+ * checkCloseArguments(4999.4, undefined); // 4999
  * checkCloseArguments(1008, "policy", true); // 1008, on a server's socket
  * checkCloseArguments(1001, undefined); // throws InvalidAccessError: 1001 is the browser's own
  * ```
@@ -131,9 +131,10 @@ export function checkCloseArguments(
 }
 
 /**
- * WebIDL `[Clamp] unsigned short`: NaN is 0 and values outside 0–65535 are
- * clamped. A fraction is truncated, as Chromium does (WebIDL would round
- * to even: 2999.5 to 3000, which Chromium refuses, and 4999.6 to 5000).
+ * WebIDL `[Clamp] unsigned short`: NaN is 0, values outside 0–65535 are
+ * clamped, and a fraction rounds to the nearest integer, a half to the even
+ * one (2999.5 to 3000, 1000.5 to 1000, 4999.6 to 5000). Chromium truncates
+ * instead; Firefox and WebIDL round.
  *
  * @example
  * ```ts
@@ -144,5 +145,9 @@ export function checkCloseArguments(
 export function clampUnsignedShort(value: number): number {
   // Unary plus, not Number(): a BigInt or a Symbol is a TypeError, as WebIDL's ToNumber makes it.
   const n = +value;
-  return n >= 65535 ? 65535 : n > 0 ? Math.trunc(n) : 0;
+  if (n >= 65535) return 65535;
+  if (!(n > 0)) return 0;
+  const below = Math.floor(n);
+  const fraction = n - below;
+  return fraction > 0.5 || (fraction === 0.5 && below % 2 === 1) ? below + 1 : below;
 }

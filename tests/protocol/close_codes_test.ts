@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   checkCloseArguments,
+  clampUnsignedShort,
   encodeClosePayload,
   isValidApplicationCloseCode,
   isValidWireCloseCode,
@@ -85,13 +86,19 @@ describe("WHATWG close(code, reason) arguments", () => {
     assert.throws(() => checkCloseArguments(1000, "é".repeat(62)), { name: "SyntaxError" });
   });
 
-  it("converts the code as a [Clamp] unsigned short: clamped, not wrapped; fractions truncated as Chromium does", () => {
+  it("converts the code as a [Clamp] unsigned short: clamped, not wrapped; a fraction rounds to the nearest integer, a half to the even one", () => {
     for (const code of [1000 + 65536, 3000 - 65536, -64536, 65536 * 2 + 1000, NaN, -Infinity, Infinity]) {
       assert.throws(() => checkCloseArguments(code, undefined), { name: "InvalidAccessError" }, `code ${code}`);
     }
-    assert.equal(checkCloseArguments(4999.6, undefined), 4999);
-    assert.equal(checkCloseArguments(1000.9, undefined), 1000);
-    assert.throws(() => checkCloseArguments(2999.5, undefined), { name: "InvalidAccessError" });
+    assert.equal(checkCloseArguments(4999.4, undefined), 4999);
+    assert.throws(() => checkCloseArguments(4999.6, undefined), { name: "InvalidAccessError" }, "4999.6 is 5000");
+    assert.throws(() => checkCloseArguments(1000.9, undefined), { name: "InvalidAccessError" }, "1000.9 is 1001");
+    assert.equal(checkCloseArguments(2999.5, undefined), 3000, "a half rounds to the even integer");
+    assert.equal(checkCloseArguments(1000.5, undefined), 1000);
+    assert.equal(checkCloseArguments(3001.5, undefined), 3002);
+    assert.equal(checkCloseArguments(999.5, undefined), 1000);
+    const clamped = [0.4, 0.5, 1.5, 2.5, -0.4, 65534.5, 65534.6, 65535.5].map(clampUnsignedShort);
+    assert.deepEqual(clamped, [0, 0, 2, 2, 0, 65534, 65535, 65535]);
     assert.throws(() => checkCloseArguments(1000n as unknown as number, undefined), TypeError);
     assert.equal(checkCloseArguments("3000" as unknown as number, undefined), 3000);
   });
