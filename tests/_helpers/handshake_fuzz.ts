@@ -116,6 +116,7 @@ export const RESPONSE_DEFECTS = {
   "no Accept": "WS_ERR_HANDSHAKE_ACCEPT",
   "wrong Accept": "WS_ERR_HANDSHAKE_ACCEPT",
   "a subprotocol not offered": "WS_ERR_HANDSHAKE_SUBPROTOCOL",
+  "no subprotocol to an offer": "WS_ERR_HANDSHAKE_SUBPROTOCOL",
   "an extension not offered": "WS_ERR_HANDSHAKE_EXTENSION",
   "garbage status line": "WS_ERR_HANDSHAKE_MALFORMED",
   "bare LF": "WS_ERR_HANDSHAKE_MALFORMED",
@@ -139,8 +140,11 @@ export function responseCase(seed: number, index: number, key: string): Response
   const random = rng(seed * 104_729 + index);
   const defects = Object.keys(RESPONSE_DEFECTS) as Array<keyof typeof RESPONSE_DEFECTS>;
   const defect: ResponseDefect = random() < 0.3 ? null : pick(random, defects);
-  const offered = pick(random, [[], ["chat"], ["chat", "superchat"]]);
-  const chosen = offered.length > 0 && random() < 0.7 ? pick(random, offered) : "";
+  // WHATWG (Fetch, "establish a WebSocket connection"): a client that offered
+  // subprotocols fails unless the server names one of them.
+  const silent = defect === "no subprotocol to an offer";
+  const offered = pick(random, silent ? [["chat"], ["chat", "superchat"]] : [[], ["chat"], ["chat", "superchat"]]);
+  const chosen = offered.length > 0 && !silent ? pick(random, offered) : "";
   const status = defect === "status 200"
     ? "200 OK"
     : defect === "status 403"
