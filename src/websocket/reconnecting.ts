@@ -209,9 +209,13 @@ export class ReconnectingWebSocket extends SafeEventTarget {
       ws.close(code, reason);
       return;
     }
-    // Waiting between attempts: there is no connection to close.
-    this.#finish();
-    this.dispatchEvent(closeEvent(1006, "", false, false));
+    // Waiting between attempts: there is no connection to close. The event
+    // still comes in a task of its own, as WebSocket's does, never inside close().
+    this.#readyState = 2;
+    setTimeout(() => {
+      this.#finish();
+      this.dispatchEvent(closeEvent(1006, "", false, false));
+    }, 0);
   }
 
   async #connect(): Promise<void> {

@@ -146,6 +146,35 @@ describe("ReconnectingWebSocket", () => {
     assert.equal(ws.bufferedAmount, 7);
   });
 
+  it("close() with no connection under way fires close in a later task, as WebSocket does, not inside close()", async () => {
+    // WHATWG: close() only starts closing; the close event is queued. Both the
+    // first connection (not yet started) and a wait between attempts.
+    const clock = new FakeClock();
+    const fresh = new ReconnectingWebSocket("ws://127.0.0.1:1/", { clock });
+    const seen: string[] = [];
+    fresh.addEventListener("close", () => seen.push("close"));
+    const closed = next<Close>(fresh, "close");
+    fresh.close();
+    assert.deepEqual(seen, []);
+    assert.equal(fresh.readyState, 2);
+    const event = await closed;
+    assert.equal(event.code, 1006);
+    assert.equal(event.willReconnect, false);
+    assert.equal(fresh.readyState, 3);
+
+    const waiting = new ReconnectingWebSocket(url(), { clock });
+    await next(waiting, "open");
+    waiting.send("drop");
+    await next(waiting, "close");
+    const closing = next<Close>(waiting, "close");
+    let during = 0;
+    waiting.addEventListener("close", () => during++, { once: true });
+    waiting.close();
+    assert.equal(during, 0);
+    assert.equal((await closing).willReconnect, false);
+    assert.equal(clock.pending, 0);
+  });
+
   it("waits grow by the factor up to maxDelay; after maxAttempts failures in a row it gives up", async () => {
     const clock = new FakeClock();
     const reconnects: number[] = [];
