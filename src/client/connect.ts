@@ -147,7 +147,9 @@ async function connectAndHandshake(
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
   // Fetch's port blocking: a network error, so the socket fails as an unreachable one does.
-  if (isBadPort(url.port)) throw new WebSocketError("WS_ERR_BAD_PORT", `port ${url.port}`);
+  if (isBadPort(url.port)) {
+    throw new WebSocketError("WS_ERR_BAD_PORT", `port ${url.port} is one Fetch blocks (a bad port)`);
+  }
   const expired = new AbortController();
   const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? DEFAULT_CLIENT_HANDSHAKE_TIMEOUT);
   const either = signal === undefined ? expired.signal : AbortSignal.any([signal, expired.signal]);
