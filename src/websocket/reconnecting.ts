@@ -3,7 +3,8 @@
  * comes back. After an abnormal close (anything but 1000, and not after
  * the application's own `close()`) it waits — exponential backoff with
  * jitter, capped, see `client/backoff.ts` — and connects again, up to
- * `maxAttempts` failures in a row. Messages sent meanwhile wait (up to a
+ * `maxAttempts` failures in a row (a connection that lasted less than
+ * `minUptime` counts as one). Messages sent meanwhile wait (up to a
  * bound, then `send` throws `WS_ERR_RECONNECT_QUEUE_FULL`) and go out, in
  * order, once it is open again. `beforeConnect` runs before every attempt
  * and may give a new URL, headers or protocols (a fresh token).
@@ -78,6 +79,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
   #ws: WebSocket | undefined;
   #readyState = 0;
   #attempt = 0;
+  #openedAt: number | undefined;
   #timer: unknown;
   #stopped = false;
   #binaryType: BinaryType = "blob";
@@ -253,7 +255,8 @@ export class ReconnectingWebSocket extends SafeEventTarget {
 
   #opened(ws: WebSocket): void {
     if (ws !== this.#ws) return;
-    this.#attempt = 0;
+    // The failure count starts over only once this connection has lasted minUptime (see #closed).
+    this.#openedAt = this.#now();
     if (this.#readyState === 0) this.#readyState = 1;
     // What waited goes first, in order, ahead of anything sent from `open` listeners.
     const queue = this.#queue;
@@ -266,7 +269,10 @@ export class ReconnectingWebSocket extends SafeEventTarget {
   #closed(ws: WebSocket | undefined, code: number, reason: string, wasClean: boolean): void {
     if (ws !== this.#ws) return;
     this.#ws = undefined;
-    const attempt = this.#attempt + 1;
+    const lasted = this.#openedAt !== undefined &&
+      this.#now() - this.#openedAt >= (this.#options.minUptime ?? 5000);
+    this.#openedAt = undefined;
+    const attempt = (lasted ? 0 : this.#attempt) + 1;
     const willReconnect = !this.#stopped && code !== 1000 && attempt <= (this.#options.maxAttempts ?? Infinity);
     if (!willReconnect) {
       this.#finish();
@@ -283,6 +289,10 @@ export class ReconnectingWebSocket extends SafeEventTarget {
       void this.#connect();
     }, delay);
     this.dispatchEvent(Object.assign(new Event("reconnect"), { attempt, delay, code }));
+  }
+
+  #now(): number {
+    return this.#clock.now?.() ?? performance.now();
   }
 
   #finish(): void {

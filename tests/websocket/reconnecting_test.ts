@@ -10,6 +10,9 @@ class FakeClock {
   #pending = new Map<number, () => void>();
   #next = 1;
   random = () => 0;
+  /** Virtual milliseconds: moved only by the test. */
+  time = 0;
+  now = () => this.time;
   setTimeout = (run: () => void, ms: number) => {
     this.waits.push(ms);
     this.#pending.set(this.#next, run);
@@ -198,6 +201,47 @@ describe("ReconnectingWebSocket", () => {
     assert.equal(ws.readyState, 3);
     assert.deepEqual(clock.waits, [100, 200, 400, 500]);
     assert.deepEqual(reconnects, [1, 2, 3, 4]);
+  });
+
+  it("a connection dropped before minUptime counts as a failure: the backoff keeps growing, maxAttempts applies", async () => {
+    // A server that accepts and drops at once must not be retried in a tight loop (reconnecting-websocket's minUptime).
+    const clock = new FakeClock();
+    const reconnects: number[] = [];
+    const ws = new ReconnectingWebSocket(url(), { clock, minDelay: 100, factor: 2, minUptime: 1000, maxAttempts: 3 });
+    ws.addEventListener("reconnect", (event) => reconnects.push((event as Reconnect).attempt));
+    for (let round = 1; round <= 3; round++) {
+      await next(ws, "open");
+      clock.time += 999; // up, but not for minUptime
+      ws.send("drop");
+      assert.equal((await next<Close>(ws, "close")).willReconnect, true);
+      clock.tick();
+    }
+    await next(ws, "open");
+    ws.send("drop");
+    const last = await next<Close>(ws, "close");
+    assert.equal(last.willReconnect, false, "the fourth drop in a row is past maxAttempts");
+    assert.deepEqual(reconnects, [1, 2, 3]);
+    assert.deepEqual(clock.waits, [100, 200, 400]);
+    assert.equal(ws.readyState, 3);
+  });
+
+  it("a connection that lasted minUptime starts the count and the backoff over", async () => {
+    const clock = new FakeClock();
+    const reconnects: number[] = [];
+    const ws = new ReconnectingWebSocket(url(), { clock, minDelay: 100, factor: 2, minUptime: 1000 });
+    ws.addEventListener("reconnect", (event) => reconnects.push((event as Reconnect).attempt));
+    await next(ws, "open");
+    ws.send("drop");
+    await next(ws, "close");
+    clock.tick();
+    await next(ws, "open");
+    clock.time += 1000; // this one stays up long enough
+    ws.send("drop");
+    await next(ws, "close");
+    assert.deepEqual(reconnects, [1, 1]);
+    assert.deepEqual(clock.waits, [100, 100]);
+    ws.close();
+    await next(ws, "close");
   });
 
   it("sends beyond the queue bound throw WS_ERR_RECONNECT_QUEUE_FULL", () => {
