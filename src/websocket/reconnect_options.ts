@@ -59,7 +59,7 @@ export interface ReconnectClock {
   now?(): number;
 }
 
-/** Options: those of `WebSocket`, plus when and how to reconnect. */
+/** Options: those of `WebSocket` (an aborted `signal` ends the reconnecting too), plus when and how to reconnect. */
 export interface ReconnectingWebSocketOptions extends WebSocketOptions, BackoffOptions {
   /** Failed attempts in a row before giving up (default: never give up). */
   maxAttempts?: number;

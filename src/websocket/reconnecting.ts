@@ -108,6 +108,10 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     this.#url = parseWebSocketUrl(url).url;
     this.#headers = settings.headers;
     this.#protocols = settings.protocols;
+    // Each connection gets the signal too and fails on it; between connections there is only the timer to stop.
+    settings.signal?.addEventListener("abort", () => {
+      if (this.#timer !== undefined) this.close();
+    }, { once: true });
     void this.#connect();
   }
 
@@ -273,7 +277,8 @@ export class ReconnectingWebSocket extends SafeEventTarget {
       this.#now() - this.#openedAt >= (this.#options.minUptime ?? 5000);
     this.#openedAt = undefined;
     const attempt = (lasted ? 0 : this.#attempt) + 1;
-    const willReconnect = !this.#stopped && code !== 1000 && attempt <= (this.#options.maxAttempts ?? Infinity);
+    const willReconnect = !this.#stopped && !this.#options.signal?.aborted && code !== 1000 &&
+      attempt <= (this.#options.maxAttempts ?? Infinity);
     if (!willReconnect) {
       this.#finish();
       this.dispatchEvent(closeEvent(code, reason, wasClean, false));

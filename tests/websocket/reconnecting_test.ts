@@ -244,6 +244,35 @@ describe("ReconnectingWebSocket", () => {
     await next(ws, "close");
   });
 
+  it("the signal ends it for good: aborted while open (1006) or while waiting, no reconnection follows", async () => {
+    const clock = new FakeClock();
+    const abort = new AbortController();
+    const ws = new ReconnectingWebSocket(url(), { clock, signal: abort.signal });
+    let reconnects = 0;
+    ws.addEventListener("reconnect", () => reconnects++);
+    await next(ws, "open");
+    const closing = next<Close>(ws, "close");
+    abort.abort();
+    const close = await closing;
+    assert.equal(close.code, 1006);
+    assert.equal(close.willReconnect, false);
+    assert.equal(ws.readyState, 3);
+    assert.equal(reconnects, 0);
+    assert.equal(clock.pending, 0);
+
+    const later = new AbortController();
+    const waiting = new ReconnectingWebSocket(url(), { clock, signal: later.signal });
+    await next(waiting, "open");
+    waiting.send("drop");
+    assert.equal((await next<Close>(waiting, "close")).willReconnect, true);
+    assert.equal(clock.pending, 1);
+    const stopped = next<Close>(waiting, "close");
+    later.abort();
+    assert.equal((await stopped).willReconnect, false);
+    assert.equal(clock.pending, 0);
+    assert.equal(waiting.readyState, 3);
+  });
+
   it("sends beyond the queue bound throw WS_ERR_RECONNECT_QUEUE_FULL", () => {
     const clock = new FakeClock();
     const ws = new ReconnectingWebSocket("ws://127.0.0.1:1/", { clock, maxQueuedMessages: 2, maxQueuedBytes: 10 });
