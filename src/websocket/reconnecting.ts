@@ -80,6 +80,8 @@ export class ReconnectingWebSocket extends SafeEventTarget {
   #readyState = 0;
   #attempt = 0;
   #openedAt: number | undefined;
+  // reconnect() closed the connection: the next attempt goes at once.
+  #reconnectAsked = false;
   #timer: unknown;
   #stopped = false;
   #binaryType: BinaryType = "blob";
@@ -224,6 +226,36 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     }, 0);
   }
 
+  /**
+   * Connect again now, the failure count and backoff starting over: the
+   * current connection (if any) closes with `code` (default 1000) and
+   * `reason`, its `close` event has `willReconnect`, and a `reconnect` event
+   * with no delay follows. Also after `close()` or giving up, as in
+   * reconnecting-websocket and partysocket.
+   */
+  reconnect(code?: number, reason?: string): void {
+    code = checkCloseArguments(code, reason);
+    if (this.#readyState === 2 && this.#ws === undefined) {
+      // close() while waiting: its close event is still to come; reconnect after it.
+      setTimeout(() => this.reconnect(code, reason), 0);
+      return;
+    }
+    this.#stopped = false;
+    this.#attempt = 0;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const ws = this.#ws;
+    if (ws !== undefined) {
+      this.#reconnectAsked = true;
+      if (ws.readyState < 2) ws.close(code ?? 1000, reason);
+      return;
+    }
+    // Waiting between attempts, or closed for good: nothing to close.
+    this.#readyState = 0;
+    this.#afterCloseBytes = 0;
+    void this.#connect();
+  }
+
   async #connect(): Promise<void> {
     const attempt = this.#attempt;
     try {
@@ -276,9 +308,11 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     const lasted = this.#openedAt !== undefined &&
       this.#now() - this.#openedAt >= (this.#options.minUptime ?? 5000);
     this.#openedAt = undefined;
-    const attempt = (lasted ? 0 : this.#attempt) + 1;
-    const willReconnect = !this.#stopped && !this.#options.signal?.aborted && code !== 1000 &&
-      attempt <= (this.#options.maxAttempts ?? Infinity);
+    const asked = this.#reconnectAsked;
+    this.#reconnectAsked = false;
+    const attempt = (lasted || asked ? 0 : this.#attempt) + 1;
+    const willReconnect = asked || !this.#stopped && !this.#options.signal?.aborted && code !== 1000 &&
+        attempt <= (this.#options.maxAttempts ?? Infinity);
     if (!willReconnect) {
       this.#finish();
       this.dispatchEvent(closeEvent(code, reason, wasClean, false));
@@ -286,7 +320,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     }
     this.#readyState = 0;
     this.#attempt = attempt;
-    const delay = backoffDelay(attempt, this.#options, this.#clock.random);
+    const delay = asked ? 0 : backoffDelay(attempt, this.#options, this.#clock.random);
     this.dispatchEvent(closeEvent(code, reason, wasClean, true));
     if (this.#stopped) return;
     this.#timer = this.#clock.setTimeout(() => {

@@ -273,6 +273,41 @@ describe("ReconnectingWebSocket", () => {
     assert.equal(waiting.readyState, 3);
   });
 
+  it("reconnect(code, reason) closes with them and connects again at once; after close() it starts again too", async () => {
+    const clock = new FakeClock();
+    const ws = new ReconnectingWebSocket(url(), { clock, minDelay: 200 });
+    const reconnects: Reconnect[] = [];
+    ws.addEventListener("reconnect", (event) => reconnects.push(event as Reconnect));
+    await next(ws, "open");
+    ws.reconnect(4000, "fresh token");
+    const close = await next<Close>(ws, "close");
+    assert.deepEqual([close.code, close.reason, close.wasClean, close.willReconnect], [
+      4000,
+      "fresh token",
+      true,
+      true,
+    ]);
+    assert.deepEqual(reconnects.map((event) => [event.attempt, event.delay]), [[1, 0]]);
+    assert.equal(ws.readyState, 0);
+    const opened = next(ws, "open");
+    clock.tick();
+    await opened;
+    assert.equal(connections, 2);
+
+    ws.close();
+    assert.equal((await next<Close>(ws, "close")).willReconnect, false);
+    assert.equal(ws.readyState, 3);
+    const again = next(ws, "open");
+    ws.reconnect();
+    assert.equal(ws.readyState, 0);
+    await again;
+    assert.equal(connections, 3);
+    assert.throws(() => ws.reconnect(1001), (error: Error) => error.name === "InvalidAccessError");
+    ws.close();
+    await next(ws, "close");
+    assert.equal(clock.pending, 0);
+  });
+
   it("sends beyond the queue bound throw WS_ERR_RECONNECT_QUEUE_FULL", () => {
     const clock = new FakeClock();
     const ws = new ReconnectingWebSocket("ws://127.0.0.1:1/", { clock, maxQueuedMessages: 2, maxQueuedBytes: 10 });
