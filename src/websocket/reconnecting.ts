@@ -33,13 +33,13 @@
 
 import { backoffDelay, checkBackoff } from "../client/backoff.ts";
 import { checkCloseArguments } from "../protocol/close_codes.ts";
-import { WebSocketError } from "../protocol/errors.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
 import { CloseEvent } from "./close_event.ts";
 import { errorEvent, type WebSocketErrorEvent } from "./events.ts";
 import { MessageEvent } from "./message_event.ts";
 import { SafeEventTarget } from "./safe_events.ts";
-import { bytesOf, isBinary, sizeOf } from "./message_data.ts";
+import { isBinary, sizeOf } from "./message_data.ts";
+import { ReconnectQueue } from "./reconnect_queue.ts";
 import { type BinaryType, WebSocket, type WebSocketOptions } from "./websocket.ts";
 import {
   type ReconnectClock,
@@ -56,8 +56,6 @@ export type {
   ReconnectEvent,
   ReconnectingWebSocketOptions,
 } from "./reconnect_options.ts";
-
-type Outgoing = string | ArrayBufferLike | ArrayBufferView | Blob;
 
 /**
  * A `WebSocket` that reconnects.
@@ -85,8 +83,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
   #timer: unknown;
   #stopped = false;
   #binaryType: BinaryType = "blob";
-  #queue: Outgoing[] = [];
-  #queuedBytes = 0;
+  readonly #queue: ReconnectQueue;
   #afterCloseBytes = 0;
 
   /**
@@ -107,6 +104,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     checkBackoff(settings);
     this.#options = settings;
     this.#clock = settings.clock ?? SYSTEM_CLOCK;
+    this.#queue = new ReconnectQueue(settings.maxQueuedMessages ?? 1000, settings.maxQueuedBytes ?? 16 * 1024 * 1024);
     this.#url = parseWebSocketUrl(url).url;
     this.#headers = settings.headers;
     this.#protocols = settings.protocols;
@@ -127,7 +125,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
   }
   /** Bytes queued: in the open connection, and waiting for the next one. */
   get bufferedAmount(): number {
-    return (this.#ws?.bufferedAmount ?? 0) + this.#queuedBytes + this.#afterCloseBytes;
+    return (this.#ws?.bufferedAmount ?? 0) + this.#queue.bytes + this.#afterCloseBytes;
   }
   /** The current connection's extensions. */
   get extensions(): string {
@@ -190,18 +188,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     }
     const ws = this.#ws;
     if (ws !== undefined && ws.readyState === 1 && this.#queue.length === 0) return ws.send(data);
-    const size = sizeOf(data);
-    const maxMessages = this.#options.maxQueuedMessages ?? 1000;
-    const maxBytes = this.#options.maxQueuedBytes ?? 16 * 1024 * 1024;
-    if (this.#queue.length >= maxMessages || this.#queuedBytes + size > maxBytes) {
-      throw new WebSocketError(
-        "WS_ERR_RECONNECT_QUEUE_FULL",
-        `${this.#queue.length} messages (${this.#queuedBytes} bytes) already wait for the reconnection`,
-      );
-    }
-    // A copy: the caller may reuse its buffer before the connection is back.
-    this.#queue.push(typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice());
-    this.#queuedBytes += size;
+    this.#queue.push(data);
   }
 
   /** Close for good: no reconnection follows. Arguments are checked like `WebSocket.close()`. */
@@ -295,10 +282,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     this.#openedAt = this.#now();
     if (this.#readyState === 0) this.#readyState = 1;
     // What waited goes first, in order, ahead of anything sent from `open` listeners.
-    const queue = this.#queue;
-    this.#queue = [];
-    this.#queuedBytes = 0;
-    for (const data of queue) ws.send(data);
+    for (const data of this.#queue.take()) ws.send(data);
     this.dispatchEvent(new Event("open"));
   }
 
@@ -336,8 +320,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
 
   #finish(): void {
     this.#readyState = 3;
-    this.#queue = [];
-    this.#queuedBytes = 0;
+    this.#queue.clear();
   }
 }
 
