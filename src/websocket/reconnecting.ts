@@ -295,8 +295,9 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     const asked = this.#reconnectAsked;
     this.#reconnectAsked = false;
     const attempt = (lasted || asked ? 0 : this.#attempt) + 1;
-    const willReconnect = asked || !this.#stopped && !this.#options.signal?.aborted && code !== 1000 &&
-        attempt <= (this.#options.maxAttempts ?? Infinity);
+    const willReconnect = asked ||
+      (!this.#stopped && !this.#options.signal?.aborted && code !== 1000 &&
+        attempt <= (this.#options.maxAttempts ?? Infinity));
     if (!willReconnect) {
       this.#finish();
       this.dispatchEvent(closeEvent(code, reason, wasClean, false));
