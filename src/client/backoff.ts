@@ -22,7 +22,7 @@
 export interface BackoffOptions {
   /** The first wait, in ms (default 500). */
   minDelay?: number;
-  /** The longest wait, in ms (default 30000). */
+  /** The longest wait, in ms (default 30000, or `minDelay` when that is longer). */
   maxDelay?: number;
   /** Growth per attempt (default 2). */
   factor?: number;
@@ -42,7 +42,7 @@ export interface BackoffOptions {
  */
 export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number): number {
   const minDelay = options.minDelay ?? 500;
-  const maxDelay = options.maxDelay ?? 30_000;
+  const maxDelay = options.maxDelay ?? Math.max(30_000, minDelay);
   const factor = options.factor ?? 2;
   const jitter = Math.min(Math.max(options.jitter ?? 0.5, 0), 1);
   const exponential = Math.min(maxDelay, minDelay * factor ** Math.max(attempt - 1, 0));
@@ -50,8 +50,9 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
 }
 
 /**
- * Check backoff settings, throwing a `RangeError` for a negative or
- * non-finite delay, a factor below 1, or a jitter outside 0–1.
+ * Check backoff settings, throwing a `RangeError` that names the setting
+ * for a negative or non-finite delay, a `maxDelay` below `minDelay`, a
+ * factor below 1, or a jitter outside 0–1.
  *
  * @example
  * ```ts
@@ -59,12 +60,16 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
  * ```
  */
 export function checkBackoff(options: BackoffOptions): void {
-  const { minDelay = 500, maxDelay = 30_000, factor = 2, jitter = 0.5 } = options;
-  const ok = Number.isFinite(minDelay) && minDelay >= 0 && Number.isFinite(maxDelay) && maxDelay >= minDelay &&
-    Number.isFinite(factor) && factor >= 1 && jitter >= 0 && jitter <= 1;
-  if (!ok) {
-    throw new RangeError(
-      "Cannot reconnect with these settings: minDelay and maxDelay must be finite, 0 <= minDelay <= maxDelay, factor >= 1, 0 <= jitter <= 1",
-    );
-  }
+  const { minDelay = 500, factor = 2, jitter = 0.5 } = options;
+  const maxDelay = options.maxDelay ?? Math.max(30_000, minDelay);
+  const problem = !(Number.isFinite(minDelay) && minDelay >= 0)
+    ? `minDelay must be a finite number of ms from 0, not ${minDelay}`
+    : !(Number.isFinite(maxDelay) && maxDelay >= minDelay)
+    ? `maxDelay must be a finite number of ms from minDelay (${minDelay}) on, not ${maxDelay}`
+    : !(Number.isFinite(factor) && factor >= 1)
+    ? `factor must be a finite number from 1, not ${factor}`
+    : !(jitter >= 0 && jitter <= 1)
+    ? `jitter must be from 0 to 1, not ${jitter}`
+    : undefined;
+  if (problem !== undefined) throw new RangeError(`Cannot reconnect with these settings: ${problem}`);
 }

@@ -147,16 +147,26 @@ async function connectAndHandshake(
   const signal = options.signal;
   if (signal?.aborted) throw new WebSocketError("WS_ERR_ABORTED");
   // Fetch's port blocking: a network error, so the socket fails as an unreachable one does.
-  if (isBadPort(url.port)) throw new WebSocketError("WS_ERR_BAD_PORT", `port ${url.port}`);
+  if (isBadPort(url.port)) {
+    throw new WebSocketError("WS_ERR_BAD_PORT", `port ${url.port} is one Fetch blocks (a bad port)`);
+  }
   const expired = new AbortController();
-  const timer = setTimeout(() => expired.abort(), options.handshakeTimeout ?? DEFAULT_CLIENT_HANDSHAKE_TIMEOUT);
+  const timeout = options.handshakeTimeout ?? DEFAULT_CLIENT_HANDSHAKE_TIMEOUT;
+  const timer = setTimeout(() => expired.abort(), timeout);
   const either = signal === undefined ? expired.signal : AbortSignal.any([signal, expired.signal]);
+  // The timeout's message says where the time went: the host's queue, the proxy, the connect, the server.
+  const target = hostKey(url.hostname, url.port);
+  let stage = `while waiting for an earlier connection to ${target} to open`;
+  const timedOut = (cause?: unknown) =>
+    new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT", `handshakeTimeout (${timeout} ms) passed ${stage}`, undefined, {
+      cause,
+    });
   // Why the attempt was given up, if it was (the caller's abort over the deadline).
   const stopped = (cause?: unknown): WebSocketError | undefined =>
     signal?.aborted
       ? new WebSocketError("WS_ERR_ABORTED", undefined, undefined, { cause })
       : expired.signal.aborted
-      ? new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT", undefined, undefined, { cause })
+      ? timedOut(cause)
       : undefined;
   let transport;
   let release: (() => void) | undefined;
@@ -173,6 +183,9 @@ async function connectAndHandshake(
       offers.length > 0 ? loadZlib() : undefined,
     ]);
     if (zlib === undefined) handshake.withdrawExtensions();
+    stage = proxy === undefined
+      ? `while connecting to ${target}`
+      : `while connecting to ${target} through the proxy ${hostKey(proxy.hostname, proxy.port)}`;
     try {
       transport = await net.connect({
         hostname: url.hostname,
@@ -192,7 +205,11 @@ async function connectAndHandshake(
       transport.destroy();
       throw late;
     }
-    return await handshakeOver(transport, codec, zlib, handshake, expired.signal, options, callbacks);
+    // Bun's TLS connect resolves before the TLS handshake: it may still be under way here.
+    stage = url.secure
+      ? "before the server completed TLS and answered the upgrade request"
+      : "before the server answered the upgrade request";
+    return await handshakeOver(transport, codec, zlib, handshake, expired.signal, () => timedOut(), options, callbacks);
   } finally {
     clearTimeout(timer);
     // Open or failed: the next connection to this host may go.
@@ -218,6 +235,7 @@ function handshakeOver(
   zlib: ZlibModule | undefined,
   handshake: ClientHandshake,
   expired: AbortSignal,
+  timedOut: () => WebSocketError,
   options: ClientOptions & ConnectionOptions,
   callbacks: ClientCallbacks,
 ): Promise<Session> {
@@ -246,7 +264,7 @@ function handshakeOver(
     };
     const fail = (error: WebSocketError): void => settle({ done: true, ok: false, error });
     const onAbort = (): void => fail(new WebSocketError("WS_ERR_ABORTED"));
-    const onTimeout = (): void => fail(new WebSocketError("WS_ERR_HANDSHAKE_TIMEOUT"));
+    const onTimeout = (): void => fail(timedOut());
     signal?.addEventListener("abort", onAbort, { once: true });
     expired.addEventListener("abort", onTimeout, { once: true });
     const tap = options.onHandshakeHead === undefined ? undefined : responseTap(options.onHandshakeHead);

@@ -79,13 +79,13 @@ export class ProxyConnect {
     const end = findHeadEnd(view, searchFrom);
     const limit = this.#options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES;
     if (end < 0) {
-      return view.length > limit ? this.#fail(new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE")) : WAITING;
+      return view.length > limit ? this.#fail(fromProxy(new WebSocketError("WS_ERR_HANDSHAKE_TOO_LARGE"))) : WAITING;
     }
     let head;
     try {
       head = parseResponseHead(view.subarray(0, end), { maxHeadBytes: limit });
     } catch (error) {
-      return this.#fail(error as WebSocketError);
+      return this.#fail(fromProxy(error as WebSocketError));
     }
     if (head.status < 200 || head.status > 299) {
       const details = { status: head.status, statusText: head.statusText, headers: head.headers };
@@ -111,4 +111,10 @@ export class ProxyConnect {
     this.#done = true;
     return { done: true, ok: false, error };
   }
+}
+
+// The head parser's error, told as the proxy's: a user must know which peer sent it.
+function fromProxy(error: WebSocketError): WebSocketError {
+  const reason = error.message.slice(error.message.indexOf(": ") + 2);
+  return new WebSocketError(error.code, `the proxy's answer to CONNECT: ${reason}`, error.details, { cause: error });
 }

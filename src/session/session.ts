@@ -326,7 +326,11 @@ export class Session implements TransportSink, ConnectionListener {
   #heartbeatNow(): Heartbeat {
     return this.#heartbeat ??= new Heartbeat(this.#options.idleTimeout, {
       ping: (payload) => this.#connection?.ping(payload),
-      timeout: () => this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_IDLE_TIMEOUT")),
+      timeout: () => {
+        const idle = this.#options.idleTimeout;
+        const detail = `the peer was silent for idleTimeout (${idle} ms), then did not answer our ping as long again`;
+        this.#ending().fail(this.#connection, new WebSocketError("WS_ERR_IDLE_TIMEOUT", detail));
+      },
     }, this.#options.clock);
   }
 

@@ -147,7 +147,9 @@ async function connect(options: ConnectOptions): Promise<Transport> {
 }
 
 function listen(): Promise<Listener> {
-  return Promise.reject(new Error("Cannot listen: workerd has no listening sockets; accept WebSockets through fetch"));
+  return Promise.reject(
+    new Error("workerd has no listening sockets: a Worker accepts WebSockets in its fetch handler (WebSocketPair)"),
+  );
 }
 
 /**

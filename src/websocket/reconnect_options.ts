@@ -39,7 +39,7 @@ export interface ReconnectCloseEvent extends CloseEvent {
 
 /** The `reconnect` event: the next attempt is scheduled. */
 export interface ReconnectEvent extends Event {
-  /** 1 for the first reconnection after a drop, then 2, 3 … */
+  /** 1 for the first reconnection after a drop, then 2, 3 … (reset once a connection lasts `minUptime`) */
   readonly attempt: number;
   /** Milliseconds until the attempt. */
   readonly delay: number;
@@ -55,12 +55,20 @@ export interface ReconnectClock {
   clearTimeout(id: unknown): void;
   /** A number in [0, 1), like `Math.random`. */
   random(): number;
+  /** Milliseconds since any fixed point, like `performance.now` (the default when left out). */
+  now?(): number;
 }
 
-/** Options: those of `WebSocket`, plus when and how to reconnect. */
+/** Options: those of `WebSocket` (an aborted `signal` ends the reconnecting too), plus when and how to reconnect. */
 export interface ReconnectingWebSocketOptions extends WebSocketOptions, BackoffOptions {
   /** Failed attempts in a row before giving up (default: never give up). */
   maxAttempts?: number;
+  /**
+   * How long (ms) a connection must stay open before the failure count and the backoff start over
+   * (default 5000, as reconnecting-websocket's `minUptime`): one that drops sooner counts as a failed
+   * attempt, so a server that accepts and drops at once is retried ever more slowly, not in a tight loop.
+   */
+  minUptime?: number;
   /** Most messages waiting while not open (default 1000). */
   maxQueuedMessages?: number;
   /** Most bytes waiting while not open (default 16 MiB). */
@@ -83,4 +91,5 @@ export const SYSTEM_CLOCK: ReconnectClock = {
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
   random: Math.random,
+  now: () => performance.now(),
 };

@@ -3,7 +3,8 @@
  * comes back. After an abnormal close (anything but 1000, and not after
  * the application's own `close()`) it waits — exponential backoff with
  * jitter, capped, see `client/backoff.ts` — and connects again, up to
- * `maxAttempts` failures in a row. Messages sent meanwhile wait (up to a
+ * `maxAttempts` failures in a row (a connection that lasted less than
+ * `minUptime` counts as one). Messages sent meanwhile wait (up to a
  * bound, then `send` throws `WS_ERR_RECONNECT_QUEUE_FULL`) and go out, in
  * order, once it is open again. `beforeConnect` runs before every attempt
  * and may give a new URL, headers or protocols (a fresh token).
@@ -32,13 +33,13 @@
 
 import { backoffDelay, checkBackoff } from "../client/backoff.ts";
 import { checkCloseArguments } from "../protocol/close_codes.ts";
-import { WebSocketError } from "../protocol/errors.ts";
 import { parseWebSocketUrl } from "../protocol/ws_url.ts";
 import { CloseEvent } from "./close_event.ts";
 import { errorEvent, type WebSocketErrorEvent } from "./events.ts";
 import { MessageEvent } from "./message_event.ts";
 import { SafeEventTarget } from "./safe_events.ts";
-import { bytesOf, isBinary, sizeOf } from "./message_data.ts";
+import { isBinary, sizeOf } from "./message_data.ts";
+import { ReconnectQueue } from "./reconnect_queue.ts";
 import { type BinaryType, WebSocket, type WebSocketOptions } from "./websocket.ts";
 import {
   type ReconnectClock,
@@ -55,8 +56,6 @@ export type {
   ReconnectEvent,
   ReconnectingWebSocketOptions,
 } from "./reconnect_options.ts";
-
-type Outgoing = string | ArrayBufferLike | ArrayBufferView | Blob;
 
 /**
  * A `WebSocket` that reconnects.
@@ -78,11 +77,13 @@ export class ReconnectingWebSocket extends SafeEventTarget {
   #ws: WebSocket | undefined;
   #readyState = 0;
   #attempt = 0;
+  #openedAt: number | undefined;
+  // reconnect() closed the connection: the next attempt goes at once.
+  #reconnectAsked = false;
   #timer: unknown;
   #stopped = false;
   #binaryType: BinaryType = "blob";
-  #queue: Outgoing[] = [];
-  #queuedBytes = 0;
+  readonly #queue: ReconnectQueue;
   #afterCloseBytes = 0;
 
   /**
@@ -103,9 +104,14 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     checkBackoff(settings);
     this.#options = settings;
     this.#clock = settings.clock ?? SYSTEM_CLOCK;
+    this.#queue = new ReconnectQueue(settings.maxQueuedMessages ?? 1000, settings.maxQueuedBytes ?? 16 * 1024 * 1024);
     this.#url = parseWebSocketUrl(url).url;
     this.#headers = settings.headers;
     this.#protocols = settings.protocols;
+    // Each connection gets the signal too and fails on it; between connections there is only the timer to stop.
+    settings.signal?.addEventListener("abort", () => {
+      if (this.#timer !== undefined) this.close();
+    }, { once: true });
     void this.#connect();
   }
 
@@ -119,7 +125,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
   }
   /** Bytes queued: in the open connection, and waiting for the next one. */
   get bufferedAmount(): number {
-    return (this.#ws?.bufferedAmount ?? 0) + this.#queuedBytes + this.#afterCloseBytes;
+    return (this.#ws?.bufferedAmount ?? 0) + this.#queue.bytes + this.#afterCloseBytes;
   }
   /** The current connection's extensions. */
   get extensions(): string {
@@ -182,18 +188,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     }
     const ws = this.#ws;
     if (ws !== undefined && ws.readyState === 1 && this.#queue.length === 0) return ws.send(data);
-    const size = sizeOf(data);
-    const maxMessages = this.#options.maxQueuedMessages ?? 1000;
-    const maxBytes = this.#options.maxQueuedBytes ?? 16 * 1024 * 1024;
-    if (this.#queue.length >= maxMessages || this.#queuedBytes + size > maxBytes) {
-      throw new WebSocketError(
-        "WS_ERR_RECONNECT_QUEUE_FULL",
-        `${this.#queue.length} messages (${this.#queuedBytes} bytes) already wait for the reconnection`,
-      );
-    }
-    // A copy: the caller may reuse its buffer before the connection is back.
-    this.#queue.push(typeof data === "string" || data instanceof Blob ? data : bytesOf(data).slice());
-    this.#queuedBytes += size;
+    this.#queue.push(data);
   }
 
   /** Close for good: no reconnection follows. Arguments are checked like `WebSocket.close()`. */
@@ -209,9 +204,43 @@ export class ReconnectingWebSocket extends SafeEventTarget {
       ws.close(code, reason);
       return;
     }
-    // Waiting between attempts: there is no connection to close.
-    this.#finish();
-    this.dispatchEvent(closeEvent(1006, "", false, false));
+    // Waiting between attempts: there is no connection to close. The event
+    // still comes in a task of its own, as WebSocket's does, never inside close().
+    this.#readyState = 2;
+    setTimeout(() => {
+      this.#finish();
+      this.dispatchEvent(closeEvent(1006, "", false, false));
+    }, 0);
+  }
+
+  /**
+   * Connect again now, the failure count and backoff starting over: the
+   * current connection (if any) closes with `code` (default 1000) and
+   * `reason`, its `close` event has `willReconnect`, and a `reconnect` event
+   * with no delay follows. Also after `close()` or giving up, as in
+   * reconnecting-websocket and partysocket.
+   */
+  reconnect(code?: number, reason?: string): void {
+    code = checkCloseArguments(code, reason);
+    if (this.#readyState === 2 && this.#ws === undefined) {
+      // close() while waiting: its close event is still to come; reconnect after it.
+      setTimeout(() => this.reconnect(code, reason), 0);
+      return;
+    }
+    this.#stopped = false;
+    this.#attempt = 0;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const ws = this.#ws;
+    if (ws !== undefined) {
+      this.#reconnectAsked = true;
+      if (ws.readyState < 2) ws.close(code ?? 1000, reason);
+      return;
+    }
+    // Waiting between attempts, or closed for good: nothing to close.
+    this.#readyState = 0;
+    this.#afterCloseBytes = 0;
+    void this.#connect();
   }
 
   async #connect(): Promise<void> {
@@ -249,21 +278,26 @@ export class ReconnectingWebSocket extends SafeEventTarget {
 
   #opened(ws: WebSocket): void {
     if (ws !== this.#ws) return;
-    this.#attempt = 0;
+    // The failure count starts over only once this connection has lasted minUptime (see #closed).
+    this.#openedAt = this.#now();
     if (this.#readyState === 0) this.#readyState = 1;
     // What waited goes first, in order, ahead of anything sent from `open` listeners.
-    const queue = this.#queue;
-    this.#queue = [];
-    this.#queuedBytes = 0;
-    for (const data of queue) ws.send(data);
+    for (const data of this.#queue.take()) ws.send(data);
     this.dispatchEvent(new Event("open"));
   }
 
   #closed(ws: WebSocket | undefined, code: number, reason: string, wasClean: boolean): void {
     if (ws !== this.#ws) return;
     this.#ws = undefined;
-    const attempt = this.#attempt + 1;
-    const willReconnect = !this.#stopped && code !== 1000 && attempt <= (this.#options.maxAttempts ?? Infinity);
+    const lasted = this.#openedAt !== undefined &&
+      this.#now() - this.#openedAt >= (this.#options.minUptime ?? 5000);
+    this.#openedAt = undefined;
+    const asked = this.#reconnectAsked;
+    this.#reconnectAsked = false;
+    const attempt = (lasted || asked ? 0 : this.#attempt) + 1;
+    const willReconnect = asked ||
+      (!this.#stopped && !this.#options.signal?.aborted && code !== 1000 &&
+        attempt <= (this.#options.maxAttempts ?? Infinity));
     if (!willReconnect) {
       this.#finish();
       this.dispatchEvent(closeEvent(code, reason, wasClean, false));
@@ -271,7 +305,7 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     }
     this.#readyState = 0;
     this.#attempt = attempt;
-    const delay = backoffDelay(attempt, this.#options, this.#clock.random);
+    const delay = asked ? 0 : backoffDelay(attempt, this.#options, this.#clock.random);
     this.dispatchEvent(closeEvent(code, reason, wasClean, true));
     if (this.#stopped) return;
     this.#timer = this.#clock.setTimeout(() => {
@@ -281,10 +315,13 @@ export class ReconnectingWebSocket extends SafeEventTarget {
     this.dispatchEvent(Object.assign(new Event("reconnect"), { attempt, delay, code }));
   }
 
+  #now(): number {
+    return this.#clock.now?.() ?? performance.now();
+  }
+
   #finish(): void {
     this.#readyState = 3;
-    this.#queue = [];
-    this.#queuedBytes = 0;
+    this.#queue.clear();
   }
 }
 

@@ -2,7 +2,7 @@
 // capped at maxDelay, less up to `jitter` of it drawn at random.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { backoffDelay, checkBackoff } from "../../src/client/backoff.ts";
+import { backoffDelay, type BackoffOptions, checkBackoff } from "../../src/client/backoff.ts";
 
 describe("backoffDelay", () => {
   const table: Array<[attempt: number, options: Parameters<typeof backoffDelay>[1], random: number, delay: number]> = [
@@ -17,6 +17,9 @@ describe("backoffDelay", () => {
     [4, { minDelay: 100, maxDelay: 500, jitter: 0 }, 0.3, 500],
     [2, { minDelay: 1000, jitter: 1 }, 0.25, 1500],
     [1, { minDelay: 0 }, 0.5, 0],
+    // A first wait longer than the default cap: the cap follows it (documented on maxDelay).
+    [1, { minDelay: 60_000, jitter: 0 }, 0, 60_000],
+    [3, { minDelay: 60_000, jitter: 0 }, 0, 60_000],
   ];
   for (const [attempt, options, random, delay] of table) {
     it(`attempt ${attempt} ${JSON.stringify(options)} random ${random} waits ${delay} ms`, () => {
@@ -40,5 +43,27 @@ describe("backoffDelay", () => {
       assert.throws(() => checkBackoff(bad), RangeError, JSON.stringify(bad));
     }
     checkBackoff({});
+  });
+
+  it("checkBackoff names the setting and the value it refuses", () => {
+    const cases: Array<[BackoffOptions, RegExp]> = [
+      [{ minDelay: -1 }, /minDelay .* not -1$/],
+      [{ minDelay: 100, maxDelay: 50 }, /maxDelay .* minDelay \(100\) .* not 50$/],
+      [{ factor: 0.5 }, /factor .* not 0\.5$/],
+      [{ jitter: 2 }, /jitter .* not 2$/],
+    ];
+    for (const [bad, message] of cases) {
+      assert.throws(() => checkBackoff(bad), (error: unknown) => {
+        assert.ok(error instanceof RangeError);
+        assert.match(error.message, /^Cannot reconnect with these settings: /);
+        assert.match(error.message, message);
+        return true;
+      });
+    }
+  });
+
+  it("checkBackoff accepts a minDelay above the default maxDelay when maxDelay is not given", () => {
+    checkBackoff({ minDelay: 60_000 });
+    assert.throws(() => checkBackoff({ minDelay: 60_000, maxDelay: 30_000 }), RangeError);
   });
 });

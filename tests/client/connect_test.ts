@@ -41,6 +41,15 @@ function closeWithin(ws: WebSocket, ms: number): Promise<CloseEvent> {
   });
 }
 
+function errorMessages(ws: WebSocket): string[] {
+  const messages: string[] = [];
+  ws.addEventListener(
+    "error",
+    (event) => messages.push(String((event as unknown as { error?: Error }).error?.message)),
+  );
+  return messages;
+}
+
 function errorCodes(ws: WebSocket): Array<string | undefined> {
   const codes: Array<string | undefined> = [];
   ws.addEventListener("error", (event) => codes.push((event as unknown as { error?: { code?: string } }).error?.code));
@@ -89,8 +98,16 @@ describe("a TLS handshake that never finishes", () => {
       const port = (silent.address() as { port: number }).port;
       const ws = new WebSocket(`wss://localhost:${port}/`, { handshakeTimeout: 300 });
       const codes = errorCodes(ws);
+      const messages = errorMessages(ws);
       const close = await closeWithin(ws, 3000);
       assert.deepEqual(codes, ["WS_ERR_HANDSHAKE_TIMEOUT"]);
+      // Where the TLS handshake runs (inside the connect, or after it as on Bun), the message names TLS or the connect.
+      assert.match(
+        messages[0],
+        new RegExp(
+          `handshakeTimeout \\(300 ms\\) passed (while connecting to localhost:${port}|before the server completed TLS and answered the upgrade request)$`,
+        ),
+      );
       assert.deepEqual([close.code, close.wasClean], [1006, false]);
     } finally {
       for (const socket of held) socket.destroy();
@@ -133,6 +150,54 @@ describe("a TCP connect that stalls", { skip: spawnSync(PYTHON, ["-c", ""]).stat
     const close = await closeWithin(ws, 2000);
     assert.deepEqual(codes, ["WS_ERR_ABORTED"]);
     assert.equal(close.code, 1006);
+  });
+});
+
+describe("the handshake timeout's message says where the time went", () => {
+  it("a server that accepts the connection and never answers the upgrade: before the server answered", async () => {
+    const server = await rawServer(async (peer) => {
+      await peer.readHead();
+      await peer.closed;
+    });
+    try {
+      const ws = new WebSocket(server.url, { handshakeTimeout: 300 });
+      const codes = errorCodes(ws);
+      const messages = errorMessages(ws);
+      await closeWithin(ws, 3000);
+      assert.deepEqual(codes, ["WS_ERR_HANDSHAKE_TIMEOUT"]);
+      assert.match(
+        messages[0],
+        /^Cannot .*: handshakeTimeout \(300 ms\) passed before the server answered the upgrade/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a proxy that accepts the connection and never answers CONNECT: names the target and the proxy", async () => {
+    const held: Socket[] = [];
+    const proxy = createServer((socket) => {
+      held.push(socket);
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      const ws = new WebSocket("ws://127.0.0.1:8080/", { proxy: `http://127.0.0.1:${port}`, handshakeTimeout: 300 });
+      const codes = errorCodes(ws);
+      const messages = errorMessages(ws);
+      await closeWithin(ws, 3000);
+      assert.deepEqual(codes, ["WS_ERR_HANDSHAKE_TIMEOUT"]);
+      assert.match(
+        messages[0],
+        new RegExp(
+          `handshakeTimeout \\(300 ms\\) passed while connecting to 127\\.0\\.0\\.1:8080 through the proxy 127\\.0\\.0\\.1:${port}$`,
+        ),
+      );
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });
 

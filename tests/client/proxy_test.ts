@@ -171,6 +171,16 @@ describe("through tinyproxy", () => {
     }
   });
 
+  it("a proxy nobody listens on fails with WS_ERR_CONNECT naming the proxy, not its credentials", async () => {
+    const port = await freePort();
+    const down = await echoOnce(`ws://127.0.0.1:${plain.address.port}/`, {
+      proxy: `http://u:hunter2@127.0.0.1:${port}`,
+    });
+    assert.equal(down.error?.code, "WS_ERR_CONNECT");
+    assert.match(down.error!.message, new RegExp(`^Cannot .*the proxy 127\\.0\\.0\\.1:${port}`));
+    assert.ok(!down.messages.some((text) => text.includes("hunter2")), "no credentials in any message");
+  });
+
   it("an abort while the proxy has not answered fails with WS_ERR_ABORTED", async () => {
     // A "proxy" that accepts and never answers.
     const { createServer } = await import("node:net");

@@ -37,7 +37,7 @@ function findUp(from: string, path: string): string | undefined {
 
 // Each scenario opens one client inside the worker and answers with what it saw.
 const WORKER = `
-import { WebSocket } from "./esm/mod_workerd.js";
+import { serve, WebSocket, WebSocketStream } from "./esm/mod_workerd.js";
 
 function run(url, protocols, script) {
   const seen = [];
@@ -76,6 +76,21 @@ export default {
     const params = new URL(request.url).searchParams;
     const url = params.get("url");
     const scenario = params.get("scenario");
+    if (scenario === "serve") {
+      // No listening sockets here: the README says serve() rejects and names the way a Worker accepts.
+      const outcome = await serve({ port: 0, websocket() {} }).then(() => "listening", (error) => [error.code, error.message]);
+      return Response.json(outcome);
+    }
+    if (scenario === "stream") {
+      const wss = new WebSocketStream(url);
+      const { readable, writable } = await wss.opened;
+      const writer = writable.getWriter();
+      const reader = readable.getReader();
+      await writer.write("streamed");
+      const { value } = await reader.read();
+      wss.close({ closeCode: 4000, reason: "stream done" });
+      return Response.json([value, await wss.closed]);
+    }
     const seen = await run(url, ["chat"], (ws) => {
       if (scenario === "echo") {
         // A dispatch by the page runs the handler once too (workerd would call onmessage itself as well).
@@ -205,6 +220,16 @@ describe("our client inside workerd → ws server", { skip }, () => {
       ["listener open"],
       ["close", 4001, "go away", true, 3],
     ]);
+  });
+
+  it("WebSocketStream: a message each way, then close({ closeCode, reason }) echoed by the server", async () => {
+    assert.deepEqual(await scenario("stream"), ["streamed", { closeCode: 4000, reason: "stream done" }]);
+  });
+
+  it("serve() rejects with WS_ERR_LISTEN, naming WebSocketPair as the way a Worker accepts", async () => {
+    const [code, message] = await scenario("serve");
+    assert.equal(code, "WS_ERR_LISTEN");
+    assert.match(message, /^Cannot listen on .*: .*workerd has no listening sockets.*WebSocketPair/);
   });
 
   it("a refused connection fires error, then close 1006", async () => {

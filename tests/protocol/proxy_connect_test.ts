@@ -56,11 +56,14 @@ describe("CONNECT response", () => {
       const step = new ProxyConnect({ host: "h", port: 1 }).receive(bytes(input));
       assert.ok(step.done && !step.ok, input);
       assert.equal(step.error.code, code, input);
+      // Whatever failed, the message says it was the proxy's answer, not the WebSocket server's.
+      assert.match(step.error.message, /^Cannot .*: the proxy/, input);
     }
     const big = new ProxyConnect({ host: "h", port: 1, maxHeadBytes: 64 }).receive(
       bytes(`HTTP/1.1 200 OK\r\nX: ${"a".repeat(80)}`),
     );
     assert.ok(big.done && !big.ok && big.error.code === "WS_ERR_HANDSHAKE_TOO_LARGE");
+    assert.match(big.error.message, /^Cannot .*: the proxy's answer to CONNECT: handshake head too large$/);
     const eof = new ProxyConnect({ host: "h", port: 1 });
     eof.receive(bytes("HTTP/1.1 200"));
     const step = eof.eof();

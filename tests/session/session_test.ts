@@ -86,18 +86,22 @@ describe("Session timers on a virtual clock", () => {
     // These tests watch the wire: reading held while a read is delivered is not their subject.
     const { transport, log, sink } = fakeTransport({ logReading: false, show: (bytes) => toHex(bytes.subarray(0, 2)) });
     const seen: string[] = [];
+    const errors: Array<{ code?: string; message: string }> = [];
     const clock = new VirtualClock();
     const session = new Session(
       transport,
       {
-        [ON_ERROR]: (error) => seen.push(`error ${(error as { code?: string }).code}`),
+        [ON_ERROR]: (error) => {
+          errors.push(error as { code?: string; message: string });
+          seen.push(`error ${(error as { code?: string }).code}`);
+        },
         [ON_CLOSE]: (code, _reason, wasClean) => seen.push(`close ${code} ${wasClean}`),
       },
       resolveSessionOptions(options),
       clock,
     );
     session.open(await loadCodec(), "server", new Uint8Array(0));
-    return { session, log, seen, clock, sink };
+    return { session, log, seen, errors, clock, sink };
   }
 
   it("idleTimeout: a silent peer is pinged after the timeout, and dropped when it stays silent (1006)", async () => {
@@ -111,6 +115,15 @@ describe("Session timers on a virtual clock", () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     assert.deepEqual(seen, ["error WS_ERR_IDLE_TIMEOUT", "close 1006 false"]);
     assert.equal(clock.pending, 0);
+  });
+
+  it("idleTimeout: the error names the setting and its value, so a user knows which knob fired", async () => {
+    const { clock, errors } = await timed({ idleTimeout: 1000 });
+    clock.advance(3000);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, "WS_ERR_IDLE_TIMEOUT");
+    assert.match(errors[0].message, /^Cannot .*: .*idleTimeout \(1000 ms\)/);
   });
 
   it("idleTimeout: any input, a pong included, keeps the peer", async () => {

@@ -28,9 +28,15 @@ describe("the error event", () => {
   it("says WS_ERR_BAD_PORT for a port Fetch blocks (here SMTP's), before any connection", async () => {
     const ws = new WebSocket("ws://127.0.0.1:25");
     const codes: ErrorCode[] = [];
-    ws.addEventListener("error", (event) => codes.push(event.error.code));
+    const messages: string[] = [];
+    ws.addEventListener("error", (event) => {
+      codes.push(event.error.code);
+      messages.push(event.error.message);
+    });
     const close = await new Promise<CloseEvent>((resolve) => ws.addEventListener("close", resolve));
     assert.deepEqual(codes, ["WS_ERR_BAD_PORT"]);
     assert.equal(close.code, 1006);
+    // The message says why, not only which port ("Cannot ...: ..." as every error reads).
+    assert.match(messages[0], /^Cannot .*: port 25 is one Fetch blocks \(a bad port\)$/);
   });
 });

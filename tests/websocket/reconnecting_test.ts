@@ -10,6 +10,9 @@ class FakeClock {
   #pending = new Map<number, () => void>();
   #next = 1;
   random = () => 0;
+  /** Virtual milliseconds: moved only by the test. */
+  time = 0;
+  now = () => this.time;
   setTimeout = (run: () => void, ms: number) => {
     this.waits.push(ms);
     this.#pending.set(this.#next, run);
@@ -146,6 +149,35 @@ describe("ReconnectingWebSocket", () => {
     assert.equal(ws.bufferedAmount, 7);
   });
 
+  it("close() with no connection under way fires close in a later task, as WebSocket does, not inside close()", async () => {
+    // WHATWG: close() only starts closing; the close event is queued. Both the
+    // first connection (not yet started) and a wait between attempts.
+    const clock = new FakeClock();
+    const fresh = new ReconnectingWebSocket("ws://127.0.0.1:1/", { clock });
+    const seen: string[] = [];
+    fresh.addEventListener("close", () => seen.push("close"));
+    const closed = next<Close>(fresh, "close");
+    fresh.close();
+    assert.deepEqual(seen, []);
+    assert.equal(fresh.readyState, 2);
+    const event = await closed;
+    assert.equal(event.code, 1006);
+    assert.equal(event.willReconnect, false);
+    assert.equal(fresh.readyState, 3);
+
+    const waiting = new ReconnectingWebSocket(url(), { clock });
+    await next(waiting, "open");
+    waiting.send("drop");
+    await next(waiting, "close");
+    const closing = next<Close>(waiting, "close");
+    let during = 0;
+    waiting.addEventListener("close", () => during++, { once: true });
+    waiting.close();
+    assert.equal(during, 0);
+    assert.equal((await closing).willReconnect, false);
+    assert.equal(clock.pending, 0);
+  });
+
   it("waits grow by the factor up to maxDelay; after maxAttempts failures in a row it gives up", async () => {
     const clock = new FakeClock();
     const reconnects: number[] = [];
@@ -169,6 +201,111 @@ describe("ReconnectingWebSocket", () => {
     assert.equal(ws.readyState, 3);
     assert.deepEqual(clock.waits, [100, 200, 400, 500]);
     assert.deepEqual(reconnects, [1, 2, 3, 4]);
+  });
+
+  it("a connection dropped before minUptime counts as a failure: the backoff keeps growing, maxAttempts applies", async () => {
+    // A server that accepts and drops at once must not be retried in a tight loop (reconnecting-websocket's minUptime).
+    const clock = new FakeClock();
+    const reconnects: number[] = [];
+    const ws = new ReconnectingWebSocket(url(), { clock, minDelay: 100, factor: 2, minUptime: 1000, maxAttempts: 3 });
+    ws.addEventListener("reconnect", (event) => reconnects.push((event as Reconnect).attempt));
+    for (let round = 1; round <= 3; round++) {
+      await next(ws, "open");
+      clock.time += 999; // up, but not for minUptime
+      ws.send("drop");
+      assert.equal((await next<Close>(ws, "close")).willReconnect, true);
+      clock.tick();
+    }
+    await next(ws, "open");
+    ws.send("drop");
+    const last = await next<Close>(ws, "close");
+    assert.equal(last.willReconnect, false, "the fourth drop in a row is past maxAttempts");
+    assert.deepEqual(reconnects, [1, 2, 3]);
+    assert.deepEqual(clock.waits, [100, 200, 400]);
+    assert.equal(ws.readyState, 3);
+  });
+
+  it("a connection that lasted minUptime starts the count and the backoff over", async () => {
+    const clock = new FakeClock();
+    const reconnects: number[] = [];
+    const ws = new ReconnectingWebSocket(url(), { clock, minDelay: 100, factor: 2, minUptime: 1000 });
+    ws.addEventListener("reconnect", (event) => reconnects.push((event as Reconnect).attempt));
+    await next(ws, "open");
+    ws.send("drop");
+    await next(ws, "close");
+    clock.tick();
+    await next(ws, "open");
+    clock.time += 1000; // this one stays up long enough
+    ws.send("drop");
+    await next(ws, "close");
+    assert.deepEqual(reconnects, [1, 1]);
+    assert.deepEqual(clock.waits, [100, 100]);
+    ws.close();
+    await next(ws, "close");
+  });
+
+  it("the signal ends it for good: aborted while open (1006) or while waiting, no reconnection follows", async () => {
+    const clock = new FakeClock();
+    const abort = new AbortController();
+    const ws = new ReconnectingWebSocket(url(), { clock, signal: abort.signal });
+    let reconnects = 0;
+    ws.addEventListener("reconnect", () => reconnects++);
+    await next(ws, "open");
+    const closing = next<Close>(ws, "close");
+    abort.abort();
+    const close = await closing;
+    assert.equal(close.code, 1006);
+    assert.equal(close.willReconnect, false);
+    assert.equal(ws.readyState, 3);
+    assert.equal(reconnects, 0);
+    assert.equal(clock.pending, 0);
+
+    const later = new AbortController();
+    const waiting = new ReconnectingWebSocket(url(), { clock, signal: later.signal });
+    await next(waiting, "open");
+    waiting.send("drop");
+    assert.equal((await next<Close>(waiting, "close")).willReconnect, true);
+    assert.equal(clock.pending, 1);
+    const stopped = next<Close>(waiting, "close");
+    later.abort();
+    assert.equal((await stopped).willReconnect, false);
+    assert.equal(clock.pending, 0);
+    assert.equal(waiting.readyState, 3);
+  });
+
+  it("reconnect(code, reason) closes with them and connects again at once; after close() it starts again too", async () => {
+    const clock = new FakeClock();
+    const ws = new ReconnectingWebSocket(url(), { clock, minDelay: 200 });
+    const reconnects: Reconnect[] = [];
+    ws.addEventListener("reconnect", (event) => reconnects.push(event as Reconnect));
+    await next(ws, "open");
+    ws.reconnect(4000, "fresh token");
+    const close = await next<Close>(ws, "close");
+    assert.deepEqual([close.code, close.reason, close.wasClean, close.willReconnect], [
+      4000,
+      "fresh token",
+      true,
+      true,
+    ]);
+    assert.deepEqual(reconnects.map((event) => [event.attempt, event.delay]), [[1, 0]]);
+    assert.equal(ws.readyState, 0);
+    const opened = next(ws, "open");
+    clock.tick();
+    await opened;
+    assert.equal(connections, 2);
+
+    ws.close();
+    assert.equal((await next<Close>(ws, "close")).willReconnect, false);
+    assert.equal(ws.readyState, 3);
+    const again = next(ws, "open");
+    ws.reconnect();
+    assert.equal(ws.readyState, 0);
+    await again;
+    assert.equal(connections, 3);
+    assert.throws(() => ws.reconnect(1001), (error: Error) => error.name === "InvalidAccessError");
+    ws.close();
+    await next(ws, "close");
+    assert.equal(clock.pending, 0);
   });
 
   it("sends beyond the queue bound throw WS_ERR_RECONNECT_QUEUE_FULL", () => {
