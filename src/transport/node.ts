@@ -94,10 +94,14 @@ async function listen(options: ListenOptions, onConnection: (transport: Transpor
   };
   const shared = options.tls === undefined && SHARED_READS_PAY;
   const server: net.Server = options.tls
-    ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+    ? tls.createServer(
+      { cert: options.tls.cert, key: options.tls.key, handshakeTimeout: options.tlsHandshakeTimeout },
+      handler,
+    )
     : net.createServer({ pauseOnConnect: shared }, handler);
-  // A failed TLS handshake must not crash the process.
-  server.on("tlsClientError", () => {});
+  // A failed TLS handshake must not crash the process, and Node leaves its socket
+  // open (a timed-out one with the peer still connected): nothing can use it.
+  server.on("tlsClientError", (_error: Error, socket: tls.TLSSocket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     const where = { port: options.port, host: options.hostname ?? "0.0.0.0", reusePort: options.reusePort === true };
