@@ -57,6 +57,25 @@ describe("serve({ tls }): peers that do not speak TLS", () => {
     }
   });
 
+  it(
+    "shutdown() ends a peer still in its TLS handshake rather than wait out handshakeTimeout",
+    { skip: DENO_KEEPS_IT },
+    async () => {
+      const { cert, key } = selfSignedCert();
+      const server = await serve({ hostname: "127.0.0.1", port: 0, tls: { cert, key }, handshakeTimeout: 60_000 });
+      const peer = await rawClient(server.address.port);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const late = new Promise<string>((resolve) => timer = setTimeout(() => resolve("still waiting"), 5000));
+        assert.equal(await Promise.race([server.shutdown().then(() => "done"), late]), "done");
+        await peer.waitEnd(5000);
+      } finally {
+        clearTimeout(timer);
+        peer.destroy();
+      }
+    },
+  );
+
   for (
     const [what, bytes] of [
       ["garbage instead of a ClientHello", "\x00\x01 garbage garbage\r\n\r\n"],
