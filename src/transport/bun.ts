@@ -87,7 +87,7 @@ function listen(options: ListenOptions, onConnection: (transport: Transport) => 
       open: (socket) => onConnection(new BunTransport(socket)),
       // Without a handshake handler Bun calls `open` only once the TLS handshake is done, so
       // a peer that never sends its ClientHello escaped the server's handshakeTimeout.
-      handshake: () => {},
+      handshake: options.tls ? () => {} : undefined,
     },
   });
   // The bound address, as Deno and Node report it ("127.0.0.1" for "localhost").
