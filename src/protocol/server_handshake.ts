@@ -28,6 +28,7 @@ import {
   type RequestHead,
 } from "./http1/head.ts";
 import { parseProtocolHeader } from "./subprotocols.ts";
+import { parseContentLength } from "./http1/request_body.ts";
 
 // The answers live next door; tests and older imports find them here.
 export { acceptResponse, type AcceptResponseOptions, rejectResponse } from "./server_responses.ts";
@@ -142,6 +143,12 @@ export class ServerHandshake {
     if (!fields.includes("upgrade", "websocket")) return { done: true, notUpgrade: head, rest };
     if (head.method !== "GET") return this.#reject(400, "the upgrade method must be GET");
     if (head.version === "HTTP/1.0") return this.#reject(400, "the upgrade needs HTTP/1.1");
+    // RFC 9110 §9.3.1: a GET's content means nothing, and after the 101 the bytes
+    // behind the head are read as frames, so a declared body would be smuggled in as frames.
+    const length = fields.get("content-length");
+    if (fields.count("transfer-encoding") > 0 || (length !== null && parseContentLength(length) !== 0)) {
+      return this.#reject(400, "the upgrade request must not have a body");
+    }
     // RFC 6455 §4.1: the request target is the resource name, a path.
     if (!head.target.startsWith("/")) return this.#reject(400, "the request target must be a path");
     if (!fields.includes("connection", "upgrade")) return this.#reject(400, "Connection does not include upgrade");

@@ -136,7 +136,11 @@ export interface AcceptOptions<T = undefined> extends
   onError?: ServerErrorHook;
   /** Requests that are not upgrades (default: 426). */
   fetch?: (request: Request) => Response | Promise<Response>;
-  /** Give up on a client that has not sent its upgrade request after this many ms (default 10000). */
+  /**
+   * Give up on a client that has not sent its upgrade request after this many
+   * ms (default 10000); with `tls`, its TLS handshake counts too (not on Deno,
+   * which cannot close a connection whose TLS handshake has not begun).
+   */
   handshakeTimeout?: number;
   /** Largest request head in bytes (default 16384; 431 beyond). */
   maxHeadBytes?: number;

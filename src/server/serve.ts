@@ -127,6 +127,8 @@ export async function serve<T = undefined>(options: ServeOptions<T> = {}): Promi
       hostname: options.hostname ?? "0.0.0.0",
       port: options.port ?? 8080,
       tls: options.tls,
+      // A TLS handshake gets the same bound, where the runtime hands the connection over only after it (Node).
+      tlsHandshakeTimeout: options.handshakeTimeout ?? DEFAULT_SERVER_HANDSHAKE_TIMEOUT,
       reusePort: options.reusePort === true,
     },
     (transport) => {

@@ -82,7 +82,13 @@ function listen(options: ListenOptions, onConnection: (transport: Transport) => 
     reusePort: options.reusePort === true,
     allowHalfOpen: true,
     tls: options.tls ? { cert: options.tls.cert, key: options.tls.key } : undefined,
-    socket: { ...handlers, open: (socket) => onConnection(new BunTransport(socket)) },
+    socket: {
+      ...handlers,
+      open: (socket) => onConnection(new BunTransport(socket)),
+      // Without a handshake handler Bun calls `open` only once the TLS handshake is done, so
+      // a peer that never sends its ClientHello escaped the server's handshakeTimeout.
+      handshake: options.tls ? () => {} : undefined,
+    },
   });
   // The bound address, as Deno and Node report it ("127.0.0.1" for "localhost").
   const bound: { address?: string; port?: number } = {};

@@ -90,14 +90,29 @@ async function listen(options: ListenOptions, onConnection: (transport: Transpor
     // The session answers a peer's FIN itself (a plain HTTP answer may still
     // be on its way), as on Deno and Bun, and as node:http's sockets allow.
     socket.allowHalfOpen = true;
+    if (options.tls) handshaking.delete(peerOf(socket));
     onConnection(shared ? withSpareReads(socket) : new NodeTransport(socket, false));
   };
   const shared = options.tls === undefined && SHARED_READS_PAY;
   const server: net.Server = options.tls
-    ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+    ? tls.createServer(
+      { cert: options.tls.cert, key: options.tls.key, handshakeTimeout: options.tlsHandshakeTimeout },
+      handler,
+    )
     : net.createServer({ pauseOnConnect: shared }, handler);
-  // A failed TLS handshake must not crash the process.
-  server.on("tlsClientError", () => {});
+  // A failed TLS handshake must not crash the process, and Node leaves its socket
+  // open (a timed-out one with the peer still connected): nothing can use it.
+  server.on("tlsClientError", (_error: Error, socket: tls.TLSSocket) => socket.destroy());
+  // Connections still in their TLS handshake belong to no session yet, and Node's
+  // server.close() waits for every connection: close() ends them rather than wait out their timeout.
+  const handshaking = new Map<string, net.Socket>();
+  if (options.tls) {
+    server.on("connection", (socket: net.Socket) => {
+      const peer = peerOf(socket);
+      handshaking.set(peer, socket);
+      socket.once("close", () => handshaking.get(peer) === socket && handshaking.delete(peer));
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     const where = { port: options.port, host: options.hostname ?? "0.0.0.0", reusePort: options.reusePort === true };
@@ -109,8 +124,16 @@ async function listen(options: ListenOptions, onConnection: (transport: Transpor
   const address = server.address() as net.AddressInfo;
   return {
     address: { hostname: address.address, port: address.port },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of handshaking.values()) socket.destroy();
+      }),
   };
+}
+
+function peerOf(socket: net.Socket): string {
+  return `${socket.remoteAddress}:${socket.remotePort}`;
 }
 
 /**

@@ -175,8 +175,12 @@ export class NodeTransport implements Transport {
     return socket.write(bytes, lent ? givingBack(bytes, flushed) : flushed);
   }
 
-  static #flushedFor(transport: NodeTransport): () => void {
-    return () => transport.#sink?.onDrain();
+  static #flushedFor(transport: NodeTransport): (error?: Error | null) => void {
+    // A destroyed socket fails its pending writes: their bytes were not sent, and
+    // bufferedAmount must keep counting them (WHATWG), so that is no drain.
+    return (error) => {
+      if (error == null) transport.#sink?.onDrain();
+    };
   }
 
   pause(): void {
@@ -206,10 +210,10 @@ export class NodeTransport implements Transport {
  * A write callback returning a lent frame to the pool once Node wrote it. Not
  * after an error: a destroyed socket may fail a write libuv still holds.
  */
-function givingBack(bytes: Uint8Array, then?: () => void): (error?: Error | null) => void {
+function givingBack(bytes: Uint8Array, then?: (error?: Error | null) => void): (error?: Error | null) => void {
   return (error) => {
     if (error == null) framePool.give(bytes);
-    then?.();
+    then?.(error);
   };
 }
 

@@ -166,6 +166,11 @@ export interface ListenOptions {
   port: number;
   /** Serve TLS. */
   tls?: ServerTlsOptions;
+  /**
+   * Drop a connection whose TLS handshake has not finished after this many ms,
+   * where the runtime makes the connection only after it (Node; its own default is 2 minutes).
+   */
+  tlsHandshakeTimeout?: number;
   /** Share the port with other processes (`SO_REUSEPORT`); adapters that cannot throw `WS_ERR_REUSE_PORT`. */
   reusePort?: boolean;
 }

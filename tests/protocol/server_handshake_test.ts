@@ -182,12 +182,21 @@ describe("RFC 6455 §4.2.1 refusing a bad upgrade", () => {
     ["a bad request line", "GET /a b HTTP/1.1\r\n\r\n", 400],
     ["a target that is not a path", upgradeRequest(replace("GET", "GET chat HTTP/1.1")), 400],
     ["too many fields", upgradeRequest(add(...Array.from({ length: 96 }, (_, i) => `X-${i}: ${i}`))), 431],
+    // RFC 9110 §9.3.1: the bytes of a declared body would otherwise be read as frames after the 101.
+    ["a Content-Length body", upgradeRequest(add("Content-Length: 5")) + "hello", 400],
+    ["a malformed Content-Length", upgradeRequest(add("Content-Length: +0")), 400],
+    ["a Transfer-Encoding body", upgradeRequest(add("Transfer-Encoding: chunked")) + "0\r\n\r\n", 400],
   ];
   for (const [name, request, status] of cases) {
     it(`answers ${status} for ${name}`, () => {
       rejected(receive(request), status);
     });
   }
+
+  it("takes Content-Length: 0 as no body", () => {
+    const step = receive(upgradeRequest(add("Content-Length: 0")));
+    assert.ok(step.done && "request" in step);
+  });
 
   it("tells a client with the wrong version which version to use (§4.4)", () => {
     const reject = rejected(
