@@ -87,15 +87,10 @@ describe("signal option", () => {
 
 describe("a TLS handshake that never finishes", () => {
   it("handshakeTimeout covers it: WS_ERR_HANDSHAKE_TIMEOUT, then close 1006", async () => {
-    // Accepts TCP and says nothing: the client's TLS hello is never answered.
-    const held: Socket[] = [];
-    const silent = createServer((socket) => {
-      held.push(socket);
-      socket.on("error", () => {});
-    });
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    // The client's TLS hello is never answered.
+    const silent = await silentServer();
     try {
-      const port = (silent.address() as { port: number }).port;
+      const port = silent.port;
       const ws = new WebSocket(`wss://localhost:${port}/`, { handshakeTimeout: 300 });
       const codes = errorCodes(ws);
       const messages = errorMessages(ws);
@@ -110,8 +105,7 @@ describe("a TLS handshake that never finishes", () => {
       );
       assert.deepEqual([close.code, close.wasClean], [1006, false]);
     } finally {
-      for (const socket of held) socket.destroy();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await silent.close();
     }
   });
 });
@@ -175,14 +169,9 @@ describe("the handshake timeout's message says where the time went", () => {
   });
 
   it("a proxy that accepts the connection and never answers CONNECT: names the target and the proxy", async () => {
-    const held: Socket[] = [];
-    const proxy = createServer((socket) => {
-      held.push(socket);
-      socket.on("error", () => {});
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxy = await silentServer();
     try {
-      const port = (proxy.address() as { port: number }).port;
+      const port = proxy.port;
       const ws = new WebSocket("ws://127.0.0.1:8080/", { proxy: `http://127.0.0.1:${port}`, handshakeTimeout: 300 });
       const codes = errorCodes(ws);
       const messages = errorMessages(ws);
@@ -195,8 +184,7 @@ describe("the handshake timeout's message says where the time went", () => {
         ),
       );
     } finally {
-      for (const socket of held) socket.destroy();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await proxy.close();
     }
   });
 });
@@ -232,3 +220,20 @@ describe("onHandshakeHead option", () => {
     }
   });
 });
+
+// A TCP server that accepts and never says a word.
+async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const held: Socket[] = [];
+  const server = createServer((socket) => {
+    held.push(socket);
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => {
+      for (const socket of held) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
