@@ -86,8 +86,9 @@ export interface WebSocketHandlers<T = undefined> {
    */
   message?(ws: ServerWebSocket<T>, data: string | Uint8Array): unknown;
   /**
-   * A `send` left more than `highWaterMark` bytes buffered, and all of them
-   * have now gone to the operating system: send more.
+   * A `send` left `highWaterMark` bytes or more buffered, and all of them
+   * have now gone to the operating system: send more. So a loop that sends
+   * while `ws.bufferedAmount < highWaterMark` resumes here.
    */
   drain?(ws: ServerWebSocket<T>): unknown;
   /** A ping arrived (the pong is already on its way). */
