@@ -67,5 +67,6 @@ export { type Broker, type BrokerDelivery, type BrokerMember, memoryBroker } fro
 export type { PublishOptions, TopicData } from "./pubsub/topics.ts";
 export type { AcceptOptions, ServerWebSocket, UpgradeDecision, WebSocketHandlers } from "./server/accept_options.ts";
 export type { ServerErrorHook, ServerStats } from "./server/failures.ts";
+export type { FetchHandler, FetchInfo } from "./server/http.ts";
 export { type ErrorCode, type ErrorInfo, ERRORS, WebSocketError } from "./protocol/errors.ts";
 export type { ClientTlsOptions, NetAddress, ServerTlsOptions } from "./transport/types.ts";

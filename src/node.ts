@@ -50,7 +50,9 @@ export interface UpgradeHandler<T = undefined> {
 /**
  * A `node:http` upgrade handler with the same options and hooks as `serve()`
  * (`websocket`, `upgrade`, `onError`, limits, timeouts; `fetch` and the
- * keep-alive options do not apply: node:http serves plain HTTP).
+ * keep-alive options do not apply: node:http serves plain HTTP, and an
+ * upgrade to anything but WebSocket, such as `h2c`, is answered 426 and
+ * its connection closed).
  *
  * @example
  * ```ts
@@ -62,7 +64,12 @@ export interface UpgradeHandler<T = undefined> {
  * createServer().on("upgrade", handler.handleUpgrade).listen(0);
  * ```
  */
-export function upgradeHandler<T = undefined>(options: AcceptOptions<T> = {}): UpgradeHandler<T> {
+export function upgradeHandler<T = undefined>(
+  given: Omit<AcceptOptions<T>, "fetch" | "keepAliveTimeout" | "maxRequestsPerConnection"> = {},
+): UpgradeHandler<T> {
+  // A connection node:http handed over is no longer its to serve: answering
+  // HTTP on it here would keep it alive outside that server's reach.
+  const options: AcceptOptions<T> = { ...given, fetch: undefined };
   checkAcceptOptions(options);
   let codec: Codec | undefined;
   const registry = new ClientRegistry();

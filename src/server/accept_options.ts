@@ -21,6 +21,7 @@ import type { WebSocket, WebSocketOptions } from "../websocket/websocket.ts";
 import type { WebSocketStream } from "../websocket/stream.ts";
 import type { UpgradeInfo } from "../websocket/upgrade_info.ts";
 import type { ServerErrorHook, ServerFailures } from "./failures.ts";
+import type { FetchHandler } from "./http.ts";
 
 /** The answer of an `upgrade` hook; `data` goes with the socket as `ws.data`. */
 export type UpgradeDecision<T = undefined> =
@@ -85,8 +86,9 @@ export interface WebSocketHandlers<T = undefined> {
    */
   message?(ws: ServerWebSocket<T>, data: string | Uint8Array): unknown;
   /**
-   * A `send` left more than `highWaterMark` bytes buffered, and all of them
-   * have now gone to the operating system: send more.
+   * A `send` left `highWaterMark` bytes or more buffered, and all of them
+   * have now gone to the operating system: send more. So a loop that sends
+   * while `ws.bufferedAmount < highWaterMark` resumes here.
    */
   drain?(ws: ServerWebSocket<T>): unknown;
   /** A ping arrived (the pong is already on its way). */
@@ -134,8 +136,11 @@ export interface AcceptOptions<T = undefined> extends
    * `console.error`, the message naming the peer.
    */
   onError?: ServerErrorHook;
-  /** Requests that are not upgrades (default: 426). */
-  fetch?: (request: Request) => Response | Promise<Response>;
+  /**
+   * Requests that are not upgrades (default: 426), with the peer's address
+   * as `info.remoteAddress`.
+   */
+  fetch?: FetchHandler;
   /**
    * Give up on a client that has not sent its upgrade request after this many
    * ms (default 10000); with `tls`, its TLS handshake counts too (not on Deno,

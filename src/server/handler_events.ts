@@ -60,7 +60,7 @@ export interface HandlerServer<T> {
   readonly handlers: WebSocketHandlers<T>;
   /** Where a failing handler is counted and reported. */
   readonly failures: ServerFailures;
-  /** `drain` is called once `bufferedAmount`, having gone over this after a `send`, is back to zero. */
+  /** `drain` is called once `bufferedAmount`, having reached this after a `send`, is back to zero. */
   readonly highWaterMark: number;
 }
 
@@ -188,7 +188,9 @@ export class HandlerEvents<T> extends AtOnce implements SessionEvents {
 
   #sent(): void {
     const core = this.#core;
-    if (this.#rare?.draining === true || core.bufferedAmount <= this.#server.highWaterMark) return;
+    // At the mark, not only past it: a loop sending while under it stops there, and waits for this.
+    const buffered = core.bufferedAmount;
+    if (this.#rare?.draining === true || buffered < this.#server.highWaterMark || buffered === 0) return;
     const rare = this.#rare ??= { draining: false };
     rare.draining = true;
     void core.drained().then(() => {

@@ -30,7 +30,32 @@ import { plain, ResponseWriter } from "./http_response.ts";
 import { bodyFraming, ChunkedDecoder } from "../protocol/http1/request_body.ts";
 import { listIncludes } from "../protocol/http1/tokens.ts";
 import { reportListenerError } from "../session/report.ts";
-import type { Transport } from "../transport/types.ts";
+import type { NetAddress, Transport } from "../transport/types.ts";
+
+/**
+ * What a `fetch` handler is told besides the request (as `Deno.serve` tells
+ * `info.remoteAddr`): the peer's address, for logs, rate limits and allow
+ * lists.
+ *
+ * @example
+ * ```ts
+ * const handler = (_request: Request, info: FetchInfo) => new Response(`you are ${info.remoteAddress?.hostname}`);
+ * ```
+ */
+export interface FetchInfo {
+  /** The peer's address (the client, or the proxy in front of it). */
+  remoteAddress: NetAddress | undefined;
+}
+
+/**
+ * A server's handler of plain HTTP requests.
+ *
+ * @example
+ * ```ts
+ * const handler: FetchHandler = (request) => new Response(`no page at ${new URL(request.url).pathname}`, { status: 404 });
+ * ```
+ */
+export type FetchHandler = (request: Request, info: FetchInfo) => Response | Promise<Response>;
 
 /** The parts of a request head this needs. */
 export interface HttpRequestHead {
@@ -125,7 +150,7 @@ export async function respondHttp(
   transport: Transport,
   head: HttpRequestHead,
   body: ByteQueue,
-  fetch: ((request: Request) => Response | Promise<Response>) | undefined,
+  fetch: FetchHandler | undefined,
   context: HttpContext = {},
 ): Promise<boolean> {
   const writer = new ResponseWriter(transport, head, context);
@@ -133,7 +158,7 @@ export async function respondHttp(
   // What the client and the server allow; a refused body or a failure takes it back.
   const persist = { keep: context.keepAlive === true && clientPersists(head) };
   try {
-    response = await answer(head, body, fetch, context, persist);
+    response = await answer(head, body, fetch, context, persist, transport.remoteAddress);
     return await writer.send(response, persist.keep);
   } catch (error) {
     (context.failed ?? reportListenerError)(error);
@@ -159,9 +184,10 @@ function clientPersists(head: HttpRequestHead): boolean {
 async function answer(
   head: HttpRequestHead,
   queue: ByteQueue,
-  fetch: ((request: Request) => Response | Promise<Response>) | undefined,
+  fetch: FetchHandler | undefined,
   context: HttpContext,
   persist: { keep: boolean },
+  remoteAddress: NetAddress | undefined,
 ): Promise<Response> {
   if (fetch === undefined) {
     // Its body is not read: nothing after it can be told apart from it.
@@ -190,7 +216,7 @@ async function answer(
     // A Host or target no URL can be made of, or a method fetch forbids (CONNECT, TRACE).
     return plain(400);
   }
-  const response: unknown = await fetch(request);
+  const response: unknown = await fetch(request, { remoteAddress });
   if (response instanceof Response) return response;
   throw new TypeError(`The fetch handler returned ${typeof response}, not a Response`);
 }

@@ -19,13 +19,13 @@
  */
 
 import type { AcceptPhase } from "./accept_phase.ts";
-import { HttpFlow, type HttpRequestHead, respondHttp } from "./http.ts";
+import { type FetchHandler, HttpFlow, type HttpRequestHead, respondHttp } from "./http.ts";
 import type { Transport } from "../transport/types.ts";
 
 /** The server's settings for plain HTTP. */
 export interface HttpConnectionOptions {
   /** The application's handler (default: 426). */
-  fetch?: (request: Request) => Response | Promise<Response>;
+  fetch?: FetchHandler;
   /** Idle ms allowed between requests (default 5000); 0 answers one request per connection. */
   keepAliveTimeout?: number;
   /** Most requests on one connection (default 1000). */
