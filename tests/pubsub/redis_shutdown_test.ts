@@ -37,7 +37,9 @@ describe("Redis with a password: large messages, then shutdown", () => {
     assert.fail(`Cannot see ${what}: timed out`);
   }
 
-  async function node(): Promise<{ server: Server; broker: RedisBroker; close: () => Promise<void> }> {
+  async function node(
+    topics = ["big news"],
+  ): Promise<{ server: Server; broker: RedisBroker; close: () => Promise<void> }> {
     const url = `redis://:${encodeURIComponent(PASSWORD)}@127.0.0.1:${redis.port}`;
     const publisher = createClient({ url }).on("error", () => {});
     const subscriber = publisher.duplicate().on("error", () => {});
@@ -49,7 +51,7 @@ describe("Redis with a password: large messages, then shutdown", () => {
       port: 0,
       perMessageDeflate: true,
       broker,
-      websocket: (ws) => ws.subscribe("big news"),
+      websocket: (ws) => topics.forEach((topic) => ws.subscribe(topic)),
     });
     const close = async () => {
       await publisher.close();
@@ -64,6 +66,7 @@ describe("Redis with a password: large messages, then shutdown", () => {
     const ws = new WebSocket(`ws://127.0.0.1:${b.server.address.port}`, { perMessageDeflate: true });
     ws.binaryType = "arraybuffer";
     await once(ws, "open");
+    assert.match(ws.extensions, /^permessage-deflate/);
     await until(async () => await channels() === 1, "the channel of b's subscriber on Redis");
 
     const bytes = new Uint8Array(1 << 20).map((_, i) => (i * 7919) & 255);
@@ -88,5 +91,38 @@ describe("Redis with a password: large messages, then shutdown", () => {
     await Promise.all([a.close(), b.close()]);
     const clients = String(await probe.sendCommand(["CLIENT", "LIST"])).trim().split("\n");
     assert.equal(clients.length, 1, "only the probe is still connected");
+  });
+
+  it("broker.close() before the server: channels left at once; sockets that close later, and shutdown, are fine", async () => {
+    const { server, broker, close } = await node(["one", "two"]);
+    const ws = new WebSocket(`ws://127.0.0.1:${server.address.port}`);
+    await once(ws, "open");
+    await until(async () => await channels() === 2, "the channels of the subscriber on Redis");
+    await broker.close();
+    assert.equal(await channels(), 0);
+    const closed = new Promise<number>((resolve) => ws.addEventListener("close", (event) => resolve(event.code)));
+    ws.close(1000);
+    assert.equal(await closed, 1000);
+    await until(() => Promise.resolve(server.clients.size === 0), "the server socket gone");
+    assert.deepEqual([server.subscriberCount("one"), server.subscriberCount("two")], [0, 0], "it left every topic");
+    await server.shutdown();
+    await close();
+  });
+
+  it("broker.close() while Redis is down settles; its sockets close and the server shuts down after it", async () => {
+    const { server, broker } = await node();
+    const ws = new WebSocket(`ws://127.0.0.1:${server.address.port}`);
+    await once(ws, "open");
+    await until(async () => await channels() === 1, "the channel of the subscriber on Redis");
+    probe.destroy();
+    await redis.kill();
+    await until(() => Promise.resolve(broker.status === "down"), "the broker telling Redis is down");
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<string>((resolve) => guard = setTimeout(() => resolve("hung"), 20_000));
+    assert.equal(await Promise.race([broker.close().then(() => "closed"), hung]), "closed");
+    clearTimeout(guard);
+    ws.close();
+    await once(ws, "close");
+    await server.shutdown();
   });
 });
