@@ -18,10 +18,15 @@
  *   reusePort: true,
  *   broker,
  *   websocket(ws) {
+ *     ws.binaryType = "arraybuffer"; // a Blob cannot be published
  *     ws.subscribe("lobby");
  *     ws.addEventListener("message", (event) => ws.publish("lobby", event.data));
  *   },
  * });
+ * // On the way out: the clients are yours to close, or they keep the process alive.
+ * await server.shutdown();
+ * await broker.close();
+ * await Promise.all([publisher.close(), subscriber.close()]);
  * ```
  * @module
  */

@@ -44,7 +44,11 @@ export interface RedisBrokerOptions {
 export interface RedisBroker extends Broker {
   /** `"up"` while both clients are ready. */
   readonly status: "up" | "down";
-  /** Unsubscribe everything and stop listening to the clients: quitting them, and their `error` events, are yours again. */
+  /**
+   * Unsubscribe everything and stop listening to the clients: quitting them, and their `error` events, are yours
+   * again. Resolves once Redis confirmed, or at once while Redis is down (the clients keep the unsubscribes queued).
+   * A server still running then publishes to its own sockets only.
+   */
   close(): Promise<void>;
 }
 
@@ -130,9 +134,13 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
     }
   });
 
+  // Once closed the broker sends Redis nothing more: sockets of a server still running publish locally only.
+  let closed = false;
   const release = (member: Member, topic: string) => {
     if (!member.topics.delete(topic)) return;
-    const members = interest.get(topic)!;
+    // Gone with close(): its sockets leave their topics later, when they close.
+    const members = interest.get(topic);
+    if (members === undefined) return;
     members.delete(member);
     if (members.size > 0) return;
     interest.delete(topic);
@@ -151,6 +159,7 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
       const member: Member = { id, deliver, topics: new Set() };
       return {
         publish(topic, message) {
+          if (closed) return;
           const envelope = allocateMessage(HEADER + message.length);
           envelope[0] = VERSION;
           envelope.set(id, 1);
@@ -158,7 +167,7 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
           publisher.publish(prefix + topic, envelope).catch(onPublishError);
         },
         subscribe(topic) {
-          if (member.topics.has(topic)) return;
+          if (closed || member.topics.has(topic)) return;
           member.topics.add(topic);
           let members = interest.get(topic);
           if (members === undefined) {
@@ -174,10 +183,14 @@ export function redisBroker(options: RedisBrokerOptions): RedisBroker {
       };
     },
     async close() {
+      if (closed) return;
+      closed = true;
       const channels = [...interest.keys()].map((topic) => prefix + topic);
       interest.clear();
       failed.clear();
-      await Promise.allSettled(channels.map((channel) => subscriber.unsubscribe(channel)));
+      const unsubscribes = Promise.allSettled(channels.map((channel) => subscriber.unsubscribe(channel)));
+      // While Redis is away the clients queue these until it is back, maybe never: waiting would hang shutdown.
+      if (status === "up") await unsubscribes;
       publisher.detach();
       subscriber.detach();
     },

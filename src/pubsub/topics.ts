@@ -190,7 +190,11 @@ function payloadOf(data: TopicData): string | Uint8Array {
   if (typeof data === "string") return data;
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof ArrayBuffer || isSharedArrayBuffer(data)) return new Uint8Array(data);
-  throw new TypeError("Cannot publish: data must be a string, an ArrayBuffer or an ArrayBufferView");
+  // A server socket's binaryType is "blob" by default: passing a binary event.data on is the usual way to get here.
+  const hint = typeof Blob === "function" && (data as unknown) instanceof Blob
+    ? ` (a Blob: set ws.binaryType = "arraybuffer")`
+    : "";
+  throw new TypeError(`Cannot publish: data must be a string, an ArrayBuffer or an ArrayBufferView${hint}`);
 }
 
 function isSharedArrayBuffer(data: unknown): boolean {

@@ -138,6 +138,23 @@ describe("ws.subscribe, unsubscribe, isSubscribed, subscriptions", () => {
 });
 
 describe("bad arguments", () => {
+  it("a Blob (binary event.data at the default binaryType) is a TypeError that says to set binaryType", async () => {
+    const { server, connect } = await topicServer();
+    const peer = await connect();
+    assert.equal(peer.ws.binaryType, "blob");
+    for (
+      const publish of [
+        () => server.publish("t", new Blob(["x"]) as never),
+        () => peer.ws.publish("t", new Blob(["x"]) as never),
+      ]
+    ) {
+      assert.throws(
+        publish,
+        (error: Error) => error instanceof TypeError && /binaryType = "arraybuffer"/.test(error.message),
+      );
+    }
+  });
+
   it("throw TypeError; a client socket has no topics (InvalidStateError)", async () => {
     const { server, connect } = await topicServer();
     const peer = await connect();
