@@ -33,6 +33,12 @@ export interface WebSocketUrl {
   authorization?: string;
 }
 
+// A URL as an error message shows it: a 100 KB one must not flood a log.
+function quoted(url: string | URL): string {
+  const text = String(url);
+  return text.length > 200 ? `"${text.slice(0, 200)}…" (${text.length} characters)` : `"${text}"`;
+}
+
 /**
  * Parse `url` as the WebSocket constructor does.
  *
@@ -46,18 +52,18 @@ export function parseWebSocketUrl(url: string | URL, base?: string): WebSocketUr
   try {
     parsed = new URL(String(url), base);
   } catch {
-    throw new DOMException(`Cannot open a WebSocket to "${url}": not a valid URL`, "SyntaxError");
+    throw new DOMException(`Cannot open a WebSocket to ${quoted(url)}: not a valid URL`, "SyntaxError");
   }
   if (parsed.protocol === "http:") parsed.protocol = "ws:";
   else if (parsed.protocol === "https:") parsed.protocol = "wss:";
   if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
     throw new DOMException(
-      `Cannot open a WebSocket to "${url}": the scheme must be ws:, wss:, http: or https:`,
+      `Cannot open a WebSocket to ${quoted(url)}: the scheme must be ws:, wss:, http: or https:`,
       "SyntaxError",
     );
   }
   if (parsed.hash !== "" || parsed.href.endsWith("#")) {
-    throw new DOMException(`Cannot open a WebSocket to "${url}": a URL with a fragment`, "SyntaxError");
+    throw new DOMException(`Cannot open a WebSocket to ${quoted(url)}: a URL with a fragment`, "SyntaxError");
   }
   const secure = parsed.protocol === "wss:";
   const port = parsed.port === "" ? (secure ? 443 : 80) : Number(parsed.port);

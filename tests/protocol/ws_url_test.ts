@@ -24,6 +24,19 @@ describe("WHATWG WebSocket constructor: URL parsing", () => {
     });
   });
 
+  it("names a refused URL in its error, shortened when it is long", () => {
+    assert.throws(() => parseWebSocketUrl("ftp://h/"), (error: DOMException) => {
+      return syntaxError(error) && error.message.includes('"ftp://h/"');
+    });
+    const long = "ftp://h/" + "a".repeat(100_000);
+    assert.throws(() => parseWebSocketUrl(long), (error: DOMException) => {
+      assert.ok(syntaxError(error));
+      assert.ok(error.message.length < 400, `a ${error.message.length}-character message`);
+      assert.match(error.message, /^Cannot open a WebSocket to "ftp:\/\/h\/a+…" \(100008 characters\): the scheme/);
+      return true;
+    });
+  });
+
   it("omits the default port from Host and keeps a non-default one", () => {
     assert.equal(parseWebSocketUrl("ws://h:80/").host, "h");
     assert.equal(parseWebSocketUrl("wss://h:443/").host, "h");
